@@ -1,0 +1,50 @@
+import { isAbsolute, resolve } from 'node:path';
+
+/** A parsed `url` of an sql provider (SPEC §4.1). */
+export type DatabaseUrl =
+  | { dialect: 'sqlite'; path: string | ':memory:' }
+  | { dialect: 'postgres'; connectionString: string }
+  | { dialect: 'pglite'; path: string | 'memory' };
+
+/** The URL forms historian accepts, for error messages. */
+export const SUPPORTED_URLS = [
+  'sqlite:///relative/path.db',
+  'sqlite:////absolute/path.db',
+  'sqlite:///:memory:',
+  'postgresql://user:pass@host:5432/db',
+  'postgres://…',
+  'pglite:///relative/dir',
+  'pglite://memory',
+];
+
+/** Replaces the password of a URL with `***`, so it can appear in messages. */
+export function maskUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@/\s]*@/i, '$1***@');
+}
+
+/**
+ * Parses a database URL; relative SQLite files and PGlite folders resolve against `baseDir`.
+ * Throws an `Error` whose message names the supported forms (and never the password).
+ */
+export function parseDatabaseUrl(url: string, baseDir = process.cwd()): DatabaseUrl {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+  const rest = (prefix: string) => url.slice(prefix.length);
+  if (scheme === 'sqlite' && url.startsWith('sqlite:///')) {
+    const path = rest('sqlite:///');
+    if (path === ':memory:') return { dialect: 'sqlite', path };
+    if (!path) throw new Error('sqlite URL has no file path (expected sqlite:///file.db)');
+    return { dialect: 'sqlite', path: isAbsolute(path) ? path : resolve(baseDir, path) };
+  }
+  if (scheme === 'postgresql' || scheme === 'postgres') {
+    if (!/^postgres(ql)?:\/\/[^/]/i.test(url)) throw new Error(`PostgreSQL URL has no host: ${maskUrl(url)}`);
+    return { dialect: 'postgres', connectionString: url };
+  }
+  if (scheme === 'pglite') {
+    if (url === 'pglite://memory') return { dialect: 'pglite', path: 'memory' };
+    if (url.startsWith('pglite:///') && url.length > 'pglite:///'.length) {
+      const path = rest('pglite:///');
+      return { dialect: 'pglite', path: isAbsolute(path) ? path : resolve(baseDir, path) };
+    }
+  }
+  throw new Error(`unsupported database URL "${maskUrl(url)}"; expected one of ${SUPPORTED_URLS.join(', ')}`);
+}

@@ -1,0 +1,211 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { formatPath } from '../entries/validate.js';
+import { ManifestError, type ManifestIssue } from '../errors.js';
+import { parseDatabaseUrl } from './database-url.js';
+import { effectiveAgents, effectiveFlags, type AgentSet } from './filters.js';
+import { interpolate } from './interpolate.js';
+import { PositionFinder } from './positions.js';
+import { manifestSchema, sqlProviderSchema, type FlagName, type ProviderConfig, type StorageConfig, type StorageInput } from './schema.js';
+
+/** A provider as configured, with its effective agent set and flags computed. */
+export interface ResolvedProvider<C extends ProviderConfig = ProviderConfig> {
+  /** `name`, else `type` (with `#2`, `#3`… for unnamed repeats): how messages refer to it. */
+  label: string;
+  /** Position in `storage.providers`. */
+  index: number;
+  /** The validated config, with relative paths resolved against the manifest's folder. */
+  config: C;
+  agents: AgentSet;
+  flags: Record<FlagName, boolean>;
+}
+
+/** A loaded, validated manifest: what `createHistorian` runs on. */
+export interface Manifest {
+  /** The manifest file, or `<string>` / `<object>`. */
+  file: string;
+  /** The folder relative paths were resolved against. */
+  baseDir: string;
+  storage: StorageConfig;
+  providers: ResolvedProvider[];
+  /** `storage.default_provider`, checked to name a configured provider. */
+  defaultProvider: string | null;
+}
+
+/** Options for loading a manifest. */
+export interface LoadOptions {
+  /** Names the source in messages; defaults to the path, `<string>` or `<object>`. */
+  file?: string;
+  /** Folder for relative paths; defaults to the manifest's folder, else the working directory. */
+  baseDir?: string;
+  /** Environment for `${VAR}` interpolation and `HISTORIAN_DB_URL`; defaults to `process.env`. */
+  env?: NodeJS.ProcessEnv;
+}
+
+interface Context {
+  file: string;
+  baseDir: string;
+  env: NodeJS.ProcessEnv;
+  positions?: PositionFinder;
+}
+
+/** The SQLite URL used when no provider or no `url` is given (SPEC §1.4). */
+export function defaultDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.HISTORIAN_DB_URL) return env.HISTORIAN_DB_URL;
+  const dataHome = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
+  return `sqlite:///${join(dataHome, 'historian', 'history.db')}`;
+}
+
+/** Loads and validates the manifest file at `path`. Throws `ManifestError` listing every problem. */
+export function loadManifest(path: string, options: LoadOptions = {}): Manifest {
+  const file = options.file ?? path;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
+    throw new ManifestError([{ file, path: '', message: `cannot read manifest: ${reason}` }]);
+  }
+  return parseManifest(text, { baseDir: dirname(resolve(path)), ...options, file });
+}
+
+/** Parses and validates manifest YAML text. Throws `ManifestError` with line and column per problem. */
+export function parseManifest(text: string, options: LoadOptions = {}): Manifest {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const ctx: Context = {
+    file: options.file ?? '<string>',
+    baseDir: options.baseDir ?? process.cwd(),
+    env: options.env ?? process.env,
+    positions: new PositionFinder(doc, lines),
+  };
+  if (doc.errors.length > 0) {
+    throw new ManifestError(
+      doc.errors.map((error) => ({
+        file: ctx.file,
+        path: '',
+        ...ctx.positions!.offset(error.pos[0]),
+        message: `YAML syntax error: ${error.message.split('\n')[0]}`,
+      })),
+    );
+  }
+  const root: unknown = doc.toJS();
+  if (root !== null && (typeof root !== 'object' || Array.isArray(root))) {
+    throw new ManifestError([{ file: ctx.file, path: '', line: 1, column: 1, message: 'expected a YAML mapping at the top level' }]);
+  }
+  return build((root as { storage?: unknown } | null)?.storage, ctx);
+}
+
+/** Validates a storage block built in code (the value of `storage:`). */
+export function resolveStorage(storage: StorageInput | null | undefined, options: LoadOptions = {}): Manifest {
+  return build(storage, {
+    file: options.file ?? '<object>',
+    baseDir: options.baseDir ?? process.cwd(),
+    env: options.env ?? process.env,
+  });
+}
+
+function build(rawStorage: unknown, ctx: Context): Manifest {
+  const { value, unset } = interpolate(rawStorage, ctx.env, ['storage']);
+  const issues: ManifestIssue[] = unset.map((u) =>
+    issueAt(ctx, u.path, `environment variable ${u.variable} is not set (use \${${u.variable}:-default} for a fallback)`),
+  );
+  const parsed = manifestSchema.safeParse({ storage: value ?? undefined });
+  if (!parsed.success) issues.push(...parsed.error.issues.flatMap((issue) => fromZod(ctx, issue)));
+  if (issues.length > 0 || !parsed.success) throw new ManifestError(issues);
+  const storage = storageWithDefaults(parsed.data.storage ?? undefined);
+  const providers = resolveProviders(storage, ctx);
+  const defaultProvider = storage.default_provider ?? null;
+  const problems = [...duplicateNames(storage, ctx), ...unknownDefault(defaultProvider, providers, ctx)];
+  if (problems.length > 0) throw new ManifestError(problems);
+  return { file: ctx.file, baseDir: ctx.baseDir, storage, providers, defaultProvider };
+}
+
+function storageWithDefaults(storage: StorageConfig | undefined): StorageConfig {
+  return storage ?? manifestSchema.parse({ storage: {} }).storage!;
+}
+
+function resolveProviders(storage: StorageConfig, ctx: Context): ResolvedProvider[] {
+  const configs: ProviderConfig[] = storage.providers ?? [sqlProviderSchema.parse({ type: 'sql' })];
+  const seen = new Map<string, number>();
+  return configs.map((config, index) => {
+    const base = config.name ?? config.type;
+    const count = (seen.get(base) ?? 0) + 1;
+    seen.set(base, count);
+    return {
+      label: count === 1 ? base : `${base}#${count}`,
+      index,
+      config: resolvePaths(config, ctx),
+      agents: effectiveAgents(storage.filter_mode, storage.agents, config.agents),
+      flags: effectiveFlags(storage, config),
+    };
+  });
+}
+
+function resolvePaths(config: ProviderConfig, ctx: Context): ProviderConfig {
+  const absolute = (path: string) => (isAbsolute(path) ? path : resolve(ctx.baseDir, path));
+  switch (config.type) {
+    case 'sql': {
+      const url = config.url ?? defaultDatabaseUrl(ctx.env);
+      const parsed = parseDatabaseUrl(url, ctx.baseDir);
+      if (parsed.dialect === 'postgres') return { ...config, url };
+      if (parsed.path === ':memory:' || parsed.path === 'memory') return { ...config, url };
+      return { ...config, url: `${parsed.dialect}:///${parsed.path}` };
+    }
+    case 'text_file':
+      return { ...config, path: absolute(config.path), template: config.template ? absolute(config.template) : null };
+    case 'file':
+      return { ...config, path: absolute(config.path) };
+    case 'memory':
+      return config;
+  }
+}
+
+function duplicateNames(storage: StorageConfig, ctx: Context): ManifestIssue[] {
+  const first = new Map<string, number>();
+  const issues: ManifestIssue[] = [];
+  (storage.providers ?? []).forEach((provider, index) => {
+    if (provider.name === undefined) return;
+    const earlier = first.get(provider.name);
+    if (earlier === undefined) first.set(provider.name, index);
+    else {
+      const message = `duplicate provider name "${provider.name}" (already used by storage.providers[${earlier}])`;
+      issues.push(issueAt(ctx, ['storage', 'providers', index, 'name'], message));
+    }
+  });
+  return issues;
+}
+
+function unknownDefault(name: string | null, providers: ResolvedProvider[], ctx: Context): ManifestIssue[] {
+  if (name === null || providers.some((p) => p.config.name === name || p.config.type === name || p.label === name)) {
+    return [];
+  }
+  const known = providers.map((p) => p.label).join(', ') || 'none';
+  const message = `default_provider "${name}" names no configured provider (configured: ${known})`;
+  return [issueAt(ctx, ['storage', 'default_provider'], message)];
+}
+
+function issueAt(ctx: Context, path: (string | number)[], message: string, key?: string): ManifestIssue {
+  const full = key === undefined ? path : [...path, key];
+  return { file: ctx.file, path: formatPath(full), ...ctx.positions?.find(path, key), message };
+}
+
+function fromZod(ctx: Context, issue: z.core.$ZodIssue): ManifestIssue[] {
+  const path = issue.path as (string | number)[];
+  if (issue.code === 'unrecognized_keys') {
+    const messages = issue.message.split('\n');
+    return issue.keys.map((key, i) => issueAt(ctx, path, messages[i] ?? `unknown key "${key}"`, key));
+  }
+  return [issueAt(ctx, path, describe(issue))];
+}
+
+function describe(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_union' && 'discriminator' in issue) {
+    return `unknown or missing provider type; expected type: sql, text_file, file or memory`;
+  }
+  if (issue.code === 'invalid_value') return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  return issue.message.replace(/^Invalid input: /, '');
+}

@@ -1,0 +1,111 @@
+import type { AgentSet } from '../config/filters.js';
+import type { EntryType } from '../entries/schema.js';
+import { ProviderError } from '../errors.js';
+import type { LogRecord, Provider } from '../providers/types.js';
+
+/** Batching and retry settings of a channel. */
+export interface ChannelOptions {
+  batchSize: number;
+  /** First retry delay after a failed write, in ms; doubles per failure up to `maxRetryDelay`. */
+  retryDelay: number;
+  maxRetryDelay: number;
+  report(error: ProviderError): void;
+}
+
+/**
+ * The queue in front of one provider. Records wait here until a drain writes them in batches;
+ * a failed batch goes back to the front of the queue and is retried after a growing delay.
+ */
+export class Channel {
+  private queue: LogRecord[] = [];
+  private writing: Promise<void> | null = null;
+  private failures = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+  /** The last write error, cleared by a successful write. */
+  lastError: ProviderError | null = null;
+
+  constructor(
+    readonly provider: Provider,
+    readonly types: ReadonlySet<EntryType>,
+    readonly agents: AgentSet,
+    private readonly options: ChannelOptions,
+  ) {}
+
+  /** Entries queued and not yet written. */
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  /** Queues a record; returns the queue length so the caller can start a drain early. */
+  push(record: LogRecord): number {
+    return this.queue.push(record);
+  }
+
+  /** Writes everything queued. Resolves when done or when a write failed (a retry is then scheduled). */
+  drain(): Promise<void> {
+    if (this.writing) return this.writing;
+    if (this.queue.length === 0 || this.retryTimer) return Promise.resolve();
+    this.writing = this.writeAll().finally(() => {
+      this.writing = null;
+    });
+    return this.writing;
+  }
+
+  /**
+   * Drains until the queue is empty, retrying failed writes now instead of on the timer.
+   * Throws the provider's error after `attempts` consecutive failures; the entries stay queued.
+   */
+  async settle(attempts: number): Promise<void> {
+    for (let failed = 0; ; ) {
+      this.cancelRetry();
+      await this.drain();
+      if (this.queue.length === 0 && !this.writing) return;
+      if (this.lastError === null) continue;
+      if (++failed >= attempts) throw this.lastError;
+      await new Promise((done) => setTimeout(done, this.delay()));
+    }
+  }
+
+  /** Stops the retry timer (at close). */
+  cancelRetry(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+
+  private async writeAll(): Promise<void> {
+    const queued = this.queue;
+    this.queue = [];
+    const { batchSize } = this.options;
+    for (let offset = 0; offset < queued.length; offset += batchSize) {
+      const batch = queued.length <= batchSize ? queued : queued.slice(offset, offset + batchSize);
+      try {
+        await this.provider.write(batch);
+      } catch (cause) {
+        const unwritten = offset === 0 ? queued : queued.slice(offset);
+        this.queue = unwritten.concat(this.queue);
+        this.fail(cause, this.queue.length);
+        return;
+      }
+      this.failures = 0;
+      this.lastError = null;
+    }
+  }
+
+  private fail(cause: unknown, waiting: number): void {
+    this.failures += 1;
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    this.lastError =
+      cause instanceof ProviderError
+        ? cause
+        : new ProviderError(`write failed (${waiting} entries queued, retrying): ${reason}`, this.provider.label, { cause });
+    this.options.report(this.lastError);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.drain();
+    }, this.delay());
+  }
+
+  private delay(): number {
+    return Math.min(this.options.maxRetryDelay, this.options.retryDelay * 2 ** Math.max(0, this.failures - 1));
+  }
+}

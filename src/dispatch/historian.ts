@@ -1,0 +1,217 @@
+import { EventEmitter } from 'node:events';
+import { admitsAgent, admittedTypes } from '../config/filters.js';
+import { loadManifest, resolveStorage, type Manifest } from '../config/load.js';
+import type { StorageInput } from '../config/schema.js';
+import type { Entry, EntryInput } from '../entries/schema.js';
+import { EntryStamper } from '../entries/validate.js';
+import { HistorianError, ProviderError } from '../errors.js';
+import { History } from '../history/history.js';
+import { selectReader } from '../history/select.js';
+import { providerRegistry } from '../providers/registry.js';
+import type { Provider, ProviderContext } from '../providers/types.js';
+import { AgentAttribution } from './attribution.js';
+import { Channel } from './channel.js';
+
+/** Tuning of the logger; every field has a sensible default. */
+export interface HistorianOptions {
+  /** Most entries handed to a provider in one write. Default 1000. */
+  batchSize?: number;
+  /** How long entries may wait before a background write, in ms. Default 100. */
+  flushInterval?: number;
+  /** Called with every provider error (write failures, entries a template could not render). */
+  onError?: (error: ProviderError) => void;
+  /** How many conversation → agent pairs to remember for attribution. Default 100,000. */
+  maxConversations?: number;
+  /** Failed attempts per provider before `flush()` gives up and rejects. Default 3. */
+  flushAttempts?: number;
+  /** First retry delay after a failed write, in ms (doubling up to 5 s). Default 100. */
+  retryDelay?: number;
+}
+
+type Omit<T, K extends PropertyKey> = T extends unknown ? Pick<T, Exclude<keyof T, K>> : never;
+type Helper<T extends EntryInput['type']> = Omit<Extract<EntryInput, { type: T }>, 'type'>;
+
+/**
+ * The logger: validates and stamps entries, attributes them to agents, and fans them out to
+ * every provider whose filter and flags admit them. `log()` never waits on I/O; `flush()` does.
+ */
+export class Historian extends EventEmitter<{ error: [ProviderError] }> {
+  private readonly stamper = new EntryStamper();
+  private readonly attribution: AgentAttribution;
+  private readonly channels: Channel[];
+  private readonly batchSize: number;
+  private readonly flushInterval: number;
+  private readonly flushAttempts: number;
+  private timer: NodeJS.Timeout | null = null;
+  private soon: NodeJS.Immediate | null = null;
+  private closed = false;
+
+  /** Use `createHistorian`; this constructor takes providers that are already open. */
+  constructor(
+    /** The manifest the logger was built from. */
+    readonly manifest: Manifest,
+    /** The open providers, in manifest order. */
+    readonly providers: readonly Provider[],
+    private readonly options: HistorianOptions = {},
+  ) {
+    super();
+    this.batchSize = options.batchSize ?? 1000;
+    this.flushInterval = options.flushInterval ?? 100;
+    this.flushAttempts = options.flushAttempts ?? 3;
+    this.attribution = new AgentAttribution(options.maxConversations);
+    const channelOptions = {
+      batchSize: this.batchSize,
+      retryDelay: options.retryDelay ?? 100,
+      maxRetryDelay: 5_000,
+      report: (error: ProviderError) => this.reportError(error),
+    };
+    this.channels = providers.map((provider, i) => {
+      const resolved = manifest.providers[i]!;
+      return new Channel(provider, admittedTypes(resolved.flags), resolved.agents, channelOptions);
+    });
+  }
+
+  /**
+   * Validates, stamps and queues an entry for every provider that admits it; returns the stamped
+   * entry. Throws `EntryError` (naming the field) for a bad entry, which is then logged nowhere.
+   */
+  log(input: EntryInput): Entry {
+    if (this.closed) throw new HistorianError('historian is closed');
+    const entry = this.stamper.stamp(input);
+    const agent = this.attribution.agentOf(entry);
+    const record = { entry, agent };
+    for (const channel of this.channels) {
+      if (!channel.types.has(entry.type) || !admitsAgent(channel.agents, agent)) continue;
+      if (channel.push(record) === this.batchSize) this.drainSoon();
+    }
+    this.timer ??= setTimeout(() => this.drainAll(), this.flushInterval);
+    return entry;
+  }
+
+  /** Logs a message. */
+  logMessage(message: Helper<'message'>): Entry {
+    return this.log({ ...message, type: 'message' });
+  }
+
+  /** Logs the start of a conversation, which attributes its later entries to `agent_name`. */
+  logConversationStart(start: Helper<'conversation_start'>): Entry {
+    return this.log({ ...start, type: 'conversation_start' });
+  }
+
+  /** Logs a tool call with its arguments and result. */
+  logToolCall(call: Helper<'tool_call'>): Entry {
+    return this.log({ ...call, type: 'tool_call' });
+  }
+
+  /** Logs a command an agent ran. */
+  logCommand(command: Helper<'command'>): Entry {
+    return this.log({ ...command, type: 'command' });
+  }
+
+  /** Logs a context addition. */
+  logContext(context: Helper<'context'>): Entry {
+    return this.log({ ...context, type: 'context' });
+  }
+
+  /** Entries queued and not yet written, per provider label. */
+  pending(): Record<string, number> {
+    return Object.fromEntries(this.channels.map((c) => [c.provider.label, c.pending]));
+  }
+
+  /**
+   * Resolves when every entry logged so far is durable in every provider. Rejects with the
+   * `ProviderError` of a provider that kept failing; its entries stay queued and are retried.
+   */
+  async flush(): Promise<void> {
+    this.clearTimers();
+    const results = await Promise.allSettled(this.channels.map((c) => c.settle(this.flushAttempts)));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** Flushes, then closes every provider. Rejects with the first error after closing them all. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    let firstError: unknown;
+    await this.flush().catch((error: unknown) => (firstError = error));
+    this.closed = true;
+    this.clearTimers();
+    for (const channel of this.channels) channel.cancelRetry();
+    const results = await Promise.allSettled(this.providers.map((p) => p.close()));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    firstError ??= failed?.reason;
+    if (firstError) throw firstError;
+  }
+
+  /** Reads history through `preferred` (name or type), else `default_provider`, else the first readable one. */
+  history(preferred?: string): History {
+    const provider = selectReader(this.providers, this.manifest, preferred);
+    return new History(provider.label, provider.reader!);
+  }
+
+  private drainSoon(): void {
+    this.soon ??= setImmediate(() => {
+      this.soon = null;
+      for (const channel of this.channels) if (channel.pending >= this.batchSize) void channel.drain();
+    });
+  }
+
+  private drainAll(): void {
+    this.timer = null;
+    for (const channel of this.channels) void channel.drain();
+  }
+
+  private clearTimers(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.soon) clearImmediate(this.soon);
+    this.timer = null;
+    this.soon = null;
+  }
+
+  /** Hands a provider error to `onError` and `error` listeners (a process warning when there are none). */
+  reportError(error: ProviderError): void {
+    this.options.onError?.(error);
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+    else if (!this.options.onError) process.emitWarning(error.message, 'HistorianProviderWarning');
+  }
+}
+
+/** Where a logger's configuration comes from: a manifest path, a storage block, or a loaded manifest. */
+export type ManifestSource = string | StorageInput | Manifest;
+
+function isManifest(source: object): source is Manifest {
+  return 'providers' in source && 'baseDir' in source && 'file' in source;
+}
+
+/** Loads a manifest from a path, a storage block built in code, or an already loaded manifest. */
+export function toManifest(source: ManifestSource): Manifest {
+  if (typeof source === 'string') return loadManifest(source);
+  return isManifest(source) ? source : resolveStorage(source);
+}
+
+/**
+ * Builds a logger from a manifest: validates it (throwing `ManifestError`), opens every
+ * provider (throwing `ProviderError` after closing the ones already open), and returns it.
+ */
+export async function createHistorian(source: ManifestSource, options: HistorianOptions = {}): Promise<Historian> {
+  const manifest = toManifest(source);
+  const opened: Provider[] = [];
+  let historian: Historian | undefined;
+  const ctx: ProviderContext = {
+    manifest,
+    warn: (error) => (historian ? historian.reportError(error) : options.onError?.(error)),
+  };
+  try {
+    for (const resolved of manifest.providers) {
+      const definition = providerRegistry[resolved.config.type] as (typeof providerRegistry)[typeof resolved.config.type];
+      opened.push(await definition.open(resolved as never, ctx));
+    }
+  } catch (error) {
+    await Promise.allSettled(opened.map((p) => p.close()));
+    if (error instanceof HistorianError) throw error;
+    const label = manifest.providers[opened.length]?.label ?? 'provider';
+    throw new ProviderError(`cannot open: ${(error as Error).message}`, label, { cause: error });
+  }
+  historian = new Historian(manifest, opened, options);
+  return historian;
+}

@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import { EntryError } from '../errors.js';
+import { entrySchema, type Entry, type EntryInput } from './schema.js';
+
+/** Renders a zod path as `cost_info.token_usage.prompt` or `forwarded_from[0]`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, key) => {
+    if (typeof key === 'number') return `${out}[${key}]`;
+    return out ? `${out}.${String(key)}` : String(key);
+  }, '');
+}
+
+function fieldsOf(issue: z.core.$ZodIssue): string[] {
+  if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => formatPath([...issue.path, key]));
+  return [formatPath(issue.path) || 'type'];
+}
+
+function entryError(error: z.ZodError): EntryError {
+  const issues = error.issues.flatMap((issue) =>
+    fieldsOf(issue).map((field) => ({
+      field,
+      message: issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message,
+    })),
+  );
+  const first = issues[0] ?? { field: 'entry', message: 'invalid entry' };
+  const summary = issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ');
+  return new EntryError(`invalid entry: ${summary}`, first.field, issues);
+}
+
+/** Validates an entry without stamping it; throws `EntryError` naming the bad field. */
+export function validateEntry(input: unknown): Omit<Entry, 'id' | 'timestamp' | 'seq'> & Partial<Entry> {
+  const result = entrySchema.safeParse(input);
+  if (!result.success) throw entryError(result.error);
+  return result.data as Entry;
+}
+
+/**
+ * Stamps `id`, `timestamp` and `seq` onto validated entries. One per logger, so `seq` is
+ * monotonic in logging order; the ISO string is reused within the same millisecond.
+ */
+export class EntryStamper {
+  private seq = 0;
+  private lastMs = -1;
+  private lastIso = '';
+
+  /** Validates and stamps an entry; throws `EntryError` and stamps nothing when invalid. */
+  stamp(input: EntryInput | Record<string, unknown>): Entry {
+    const entry = validateEntry(input) as Entry;
+    entry.id ??= randomUUID();
+    entry.timestamp ??= this.now();
+    entry.seq = ++this.seq;
+    if (entry.type === 'message') entry.message_id ??= entry.id;
+    return entry;
+  }
+
+  private now(): string {
+    const ms = Date.now();
+    if (ms !== this.lastMs) {
+      this.lastMs = ms;
+      this.lastIso = new Date(ms).toISOString();
+    }
+    return this.lastIso;
+  }
+}
+
+/** The agent an entry names itself, if any (SPEC §1.2). */
+export function ownAgent(entry: Entry): string | undefined {
+  return 'agent_name' in entry ? entry.agent_name : undefined;
+}

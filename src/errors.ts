@@ -1,0 +1,61 @@
+/** Base class of every error historian throws on purpose. */
+export class HistorianError extends Error {
+  override name = 'HistorianError';
+}
+
+/** One problem found in a manifest, positioned in its source where a source exists. */
+export interface ManifestIssue {
+  /** The manifest file, or `<string>` / `<object>` when loaded from memory. */
+  file: string;
+  /** YAML path such as `storage.providers[1].url`. */
+  path: string;
+  /** 1-based line of the offending node, when the manifest came from YAML text. */
+  line?: number;
+  /** 1-based column of the offending node, when the manifest came from YAML text. */
+  column?: number;
+  /** What was expected. */
+  message: string;
+}
+
+/** Formats an issue as `file:line:column: path: message` (position left out when unknown). */
+export function formatManifestIssue(issue: ManifestIssue): string {
+  const where = issue.line === undefined ? issue.file : `${issue.file}:${issue.line}:${issue.column ?? 1}`;
+  return issue.path ? `${where}: ${issue.path}: ${issue.message}` : `${where}: ${issue.message}`;
+}
+
+/** A manifest failed to load; `issues` lists every problem found, one per entry. */
+export class ManifestError extends HistorianError {
+  override name = 'ManifestError';
+  constructor(readonly issues: ManifestIssue[]) {
+    super(issues.map(formatManifestIssue).join('\n'));
+  }
+}
+
+/** An entry failed validation; nothing was logged. `field` names the offending field. */
+export class EntryError extends HistorianError {
+  override name = 'EntryError';
+  constructor(
+    message: string,
+    readonly field: string,
+    readonly issues: { field: string; message: string }[] = [{ field, message }],
+  ) {
+    super(message);
+  }
+}
+
+/** A provider failed to open, write, read or close. Carries the provider's label. */
+export class ProviderError extends HistorianError {
+  override name = 'ProviderError';
+  constructor(
+    message: string,
+    readonly provider: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${provider}: ${message}`, options);
+  }
+}
+
+/** A query option (duration, date, group) was not understood. */
+export class QueryError extends HistorianError {
+  override name = 'QueryError';
+}

@@ -1,0 +1,112 @@
+import type { CommandEntry, ContextEntry, Entry, MessageEntry, ToolCallEntry } from '../entries/schema.js';
+import type { LogRecord } from '../providers/types.js';
+import type { ResetQuery, ResetResult } from './types.js';
+
+/** A conversation as held in memory, with everything logged under it. */
+export interface StoredConversation {
+  conversation_id: string;
+  agent_name: string | null;
+  start_time: string;
+  /** Whether a conversation_start was stored (else agent and start come from the first entry). */
+  started: boolean;
+  messages: MessageEntry[];
+  tool_calls: ToolCallEntry[];
+  context: ContextEntry[];
+}
+
+/** Orders entries as logged: by timestamp, then by the logger's `seq`. */
+export function byLogOrder(a: Entry, b: Entry): number {
+  if (a.timestamp !== b.timestamp) return a.timestamp < b.timestamp ? -1 : 1;
+  return a.seq - b.seq;
+}
+
+/**
+ * Entries held in process, indexed by conversation: the storage of the memory provider and
+ * the in-memory index of the file provider. Adding is O(1); an `id` seen before is ignored.
+ */
+export class EntryStore {
+  readonly conversations = new Map<string, StoredConversation>();
+  commands: CommandEntry[] = [];
+  private all: Entry[] = [];
+  private ids = new Set<string>();
+
+  /** Every entry, in the order added. */
+  get entries(): readonly Entry[] {
+    return this.all;
+  }
+
+  /** Adds a record; returns false when an entry with its id is already stored. */
+  add({ entry, agent }: LogRecord): boolean {
+    if (this.ids.has(entry.id)) return false;
+    this.ids.add(entry.id);
+    this.all.push(entry);
+    switch (entry.type) {
+      case 'conversation_start': {
+        const conversation = this.conversation(entry.conversation_id, entry.agent_name, entry.timestamp);
+        conversation.agent_name = entry.agent_name;
+        conversation.start_time = entry.timestamp;
+        conversation.started = true;
+        break;
+      }
+      case 'message':
+        this.conversation(entry.conversation_id, agent, entry.timestamp).messages.push(entry);
+        break;
+      case 'tool_call':
+        this.conversation(entry.conversation_id, agent, entry.timestamp).tool_calls.push(entry);
+        break;
+      case 'context':
+        this.conversation(entry.conversation_id, agent, entry.timestamp).context.push(entry);
+        break;
+      case 'command':
+        this.commands.push(entry);
+        break;
+    }
+    return true;
+  }
+
+  /** Deletes everything, or one agent's conversations (with their entries) and commands. */
+  reset(query: ResetQuery): ResetResult {
+    const doomed = [...this.conversations.values()].filter((c) => query.agent === undefined || c.agent_name === query.agent);
+    const commands = this.commands.filter((c) => query.agent === undefined || c.agent_name === query.agent);
+    const result: ResetResult = {
+      conversations: doomed.length,
+      messages: sum(doomed, (c) => c.messages.length),
+      tool_calls: sum(doomed, (c) => c.tool_calls.length),
+      commands: commands.length,
+      context: sum(doomed, (c) => c.context.length),
+    };
+    const gone = new Set<string>(doomed.map((c) => c.conversation_id));
+    for (const id of gone) this.conversations.delete(id);
+    const goneCommands = new Set(commands);
+    this.commands = this.commands.filter((c) => !goneCommands.has(c));
+    this.all = this.all.filter((entry) => {
+      const keep = 'conversation_id' in entry ? !gone.has(entry.conversation_id) : !goneCommands.has(entry as CommandEntry);
+      if (!keep) this.ids.delete(entry.id);
+      return keep;
+    });
+    return result;
+  }
+
+  private conversation(id: string, agent: string | null, timestamp: string): StoredConversation {
+    let conversation = this.conversations.get(id);
+    if (!conversation) {
+      conversation = {
+        conversation_id: id,
+        agent_name: agent,
+        start_time: timestamp,
+        started: false,
+        messages: [],
+        tool_calls: [],
+        context: [],
+      };
+      this.conversations.set(id, conversation);
+    } else if (!conversation.started && timestamp < conversation.start_time) {
+      conversation.start_time = timestamp;
+    }
+    return conversation;
+  }
+}
+
+function sum<T>(items: readonly T[], count: (item: T) => number): number {
+  return items.reduce((total, item) => total + count(item), 0);
+}

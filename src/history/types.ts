@@ -1,0 +1,129 @@
+import type { CommandEntry, Entry, EntryType, MessageEntry } from '../entries/schema.js';
+
+/**
+ * A point in time as callers may give it: a `Date`, an ISO date-time, or a duration back from
+ * now (`30m`, `1h`, `2d`, `1w`, `1d12h`). Providers only ever see ISO strings.
+ */
+export type TimeInput = Date | string;
+
+/** Filters of the conversation list (SPEC §5). */
+export interface ConversationQuery {
+  /** The conversation's agent. */
+  agent?: string;
+  /** Lower bound (inclusive) of the conversation's start time. */
+  since?: TimeInput;
+  /** Upper bound (inclusive) of the conversation's start time. */
+  until?: TimeInput;
+  /** Keep messages whose content contains this substring (case-insensitive). */
+  query?: string;
+  /** Keep messages of this model. */
+  model?: string;
+  /** Newest conversations first, at most this many. */
+  limit?: number;
+  /** List only the first and last passing message of each conversation. */
+  compact?: boolean;
+  /** Add token totals (over the passing messages) to each conversation. */
+  tokens?: boolean;
+}
+
+/** Token totals of a conversation. */
+export interface TokenTotals {
+  total: number;
+  prompt: number;
+  completion: number;
+}
+
+/** One conversation with its (passing) messages in order. */
+export interface Conversation {
+  conversation_id: string;
+  agent_name: string | null;
+  start_time: string;
+  messages: MessageEntry[];
+  token_usage?: TokenTotals;
+}
+
+/** Filters of the message list. */
+export interface MessageQuery {
+  conversation_id?: string;
+  /** Messages whose conversation's agent is one of these. */
+  agents?: string[];
+  /** With `agents`: also messages forwarded from one of them (`forwarded_from`). */
+  include_forwarded?: boolean;
+  roles?: string[];
+  since?: TimeInput;
+  until?: TimeInput;
+  /** Substring of the content (case-insensitive). */
+  contains?: string;
+  /** The newest this many, returned in chronological order. */
+  limit?: number;
+}
+
+/** How stats are grouped. */
+export type StatsGroup = 'agent' | 'model' | 'hour' | 'day';
+
+/** Options of the stats query. */
+export interface StatsQuery {
+  group_by?: StatsGroup;
+  since?: TimeInput;
+  until?: TimeInput;
+  agent?: string;
+}
+
+/** One group of the stats: `key` is null for messages without an agent or model. */
+export interface StatsGroupRow {
+  key: string | null;
+  messages: number;
+  total_tokens: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cost: number;
+  models: string[];
+}
+
+/** Stats over a time window (SPEC §5). Hour keys look like `2026-11-23T14:00Z`, day keys `2026-11-23`. */
+export interface Stats {
+  group_by: StatsGroup;
+  since: string | null;
+  until: string | null;
+  groups: StatsGroupRow[];
+}
+
+/** Filters of the command list: newest first. */
+export interface CommandQuery {
+  agent?: string;
+  session?: string;
+  limit?: number;
+}
+
+/** What to delete: everything, or one agent's history. */
+export interface ResetQuery {
+  agent?: string;
+  /** sql: drop the tables instead of deleting rows. */
+  hard?: boolean;
+}
+
+/** How many entries of each kind a reset deleted. */
+export type ResetResult = Record<'conversations' | 'messages' | 'tool_calls' | 'commands' | 'context', number>;
+
+/** Filters of the raw entry stream, in logging order (timestamp, then seq). */
+export interface EntryQuery {
+  types?: EntryType[];
+  since?: TimeInput;
+  until?: TimeInput;
+}
+
+/** The queries with their time inputs normalised to ISO strings: what providers receive. */
+export type Normalized<Q> = {
+  [K in keyof Q]: K extends 'since' | 'until' ? string | undefined : Q[K];
+};
+
+/** The read side of a provider (sql, file, memory). Every implementation gives the same answers. */
+export interface HistoryReader {
+  conversations(query: Normalized<ConversationQuery>): Promise<Conversation[]>;
+  messages(query: Normalized<MessageQuery>): Promise<MessageEntry[]>;
+  stats(query: Normalized<StatsQuery> & { group_by: StatsGroup }): Promise<Stats>;
+  commands(query: CommandQuery): Promise<CommandEntry[]>;
+  reset(query: ResetQuery): Promise<ResetResult>;
+  /** Every stored entry matching the query, in logging order. */
+  entries(query: Normalized<EntryQuery>): AsyncIterable<Entry>;
+}

@@ -1,0 +1,37 @@
+/**
+ * historian — a history logger for LLM agents.
+ *
+ * ```ts
+ * const historian = await createHistorian('agents.yml');
+ * historian.logConversationStart({ conversation_id: 'c1', agent_name: 'planner' });
+ * historian.logMessage({ conversation_id: 'c1', role: 'user', content: 'Plan the release' });
+ * await historian.flush();
+ * const recent = await historian.history().conversations({ since: '1d', limit: 10 });
+ * await historian.close();
+ * ```
+ * @packageDocumentation
+ */
+export { createHistorian, Historian, type HistorianOptions, type ManifestSource } from './dispatch/historian.js';
+export { loadManifest, parseManifest, resolveStorage, type Manifest, type ResolvedProvider, type LoadOptions } from './config/load.js';
+export { storageSchema, providerConfigSchema, type StorageInput, type StorageConfig, type ProviderConfig } from './config/schema.js';
+export { effectiveAgents, effectiveFlags } from './config/filters.js';
+export { entrySchema } from './entries/schema.js';
+export { validateEntry } from './entries/validate.js';
+export type {
+  Entry,
+  EntryInput,
+  EntryType,
+  MessageEntry,
+  ConversationStartEntry,
+  ToolCallEntry,
+  CommandEntry,
+  ContextEntry,
+  CostInfo,
+  TokenUsage,
+} from './entries/schema.js';
+export { History } from './history/history.js';
+export { parseDuration, toTimestamp } from './history/time.js';
+export type * from './history/types.js';
+export { providerRegistry } from './providers/registry.js';
+export type { Provider, ProviderDefinition, ProviderContext, LogRecord } from './providers/types.js';
+export { HistorianError, ManifestError, EntryError, ProviderError, QueryError, type ManifestIssue } from './errors.js';

@@ -1,0 +1,20 @@
+import { EntryStore } from '../history/store.js';
+import { storeReader } from '../history/store-reader.js';
+import type { ProviderDefinition } from './types.js';
+
+/** `type: memory` — keeps entries in process and answers every query; for tests and demos. */
+export const memoryProvider: ProviderDefinition<'memory'> = {
+  readable: true,
+  open({ label }) {
+    const store = new EntryStore();
+    return {
+      label,
+      type: 'memory',
+      write(batch) {
+        for (const record of batch) store.add(record);
+      },
+      async close() {},
+      reader: storeReader(store),
+    };
+  },
+};

@@ -1,0 +1,54 @@
+import type { ResolvedProvider, Manifest } from '../config/load.js';
+import type { ProviderConfigOf, ProviderType } from '../config/schema.js';
+import type { Entry } from '../entries/schema.js';
+import type { ProviderError } from '../errors.js';
+import type { HistoryReader } from '../history/types.js';
+
+/**
+ * One logged entry as providers receive it: the stamped entry and the agent the logger
+ * attributed it to (SPEC §1.2), or null when unknown. Shared by every provider; never mutate.
+ */
+export interface LogRecord {
+  readonly entry: Entry;
+  readonly agent: string | null;
+}
+
+/** An open provider: a plain object of methods, as in unstorage's drivers. */
+export interface Provider {
+  /** The provider's label (its `name`, else its `type`). */
+  readonly label: string;
+  readonly type: ProviderType;
+  /** Stores a batch; resolves when it is durable. A throw leaves the batch queued for a retry. */
+  write(batch: readonly LogRecord[]): void | Promise<void>;
+  /** Releases files and connections. Called once, after the last write. */
+  close(): Promise<void>;
+  /** Present on providers that can read history back (sql, file, memory). */
+  readonly reader?: HistoryReader;
+}
+
+/** What a provider factory gets besides its own config. */
+export interface ProviderContext {
+  manifest: Manifest;
+  /** Reports a problem that does not fail the batch (e.g. one entry a template could not render). */
+  warn(error: ProviderError): void;
+}
+
+/** A provider type: how to open it, and which checks to run at manifest load. */
+export interface ProviderDefinition<T extends ProviderType = ProviderType> {
+  /** Whether providers of this type answer history queries. */
+  readonly readable: boolean;
+  /** Opens the provider (create folders, connect, migrate, load). */
+  open(provider: ResolvedProvider<ProviderConfigOf<T>>, ctx: ProviderContext): Provider | Promise<Provider>;
+  /**
+   * Problems found without writing anything (template syntax, unsupported file extension),
+   * each `{ path, message }` with `path` relative to the provider (e.g. `template`).
+   */
+  check?(provider: ResolvedProvider<ProviderConfigOf<T>>): Promise<ProviderProblem[]> | ProviderProblem[];
+}
+
+/** A problem a provider's `check` found, relative to the provider's config. */
+export interface ProviderProblem {
+  /** Key inside the provider's config, e.g. `template`. */
+  key: string;
+  message: string;
+}

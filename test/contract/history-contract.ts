@@ -1,0 +1,248 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHistorian, type Historian, type StorageInput } from '../../src/index.js';
+import { SESSION } from './session.js';
+
+/** A fresh, empty storage for one test, and how to remove it afterwards. */
+export interface ContractFixture {
+  storage: StorageInput;
+  cleanup?: () => Promise<void> | void;
+}
+
+export interface ContractOptions {
+  /** Whether history survives closing and reopening the provider (false for memory). */
+  persistent: boolean;
+}
+
+const ids = (items: { conversation_id: string }[]) => items.map((c) => c.conversation_id);
+const messageIds = (items: { id: string }[]) => items.map((m) => m.id);
+
+/**
+ * The provider contract: every readable provider, given the same logged session, answers
+ * every query of SPEC §5 the same way. Call once per provider (and per dialect or format).
+ */
+export function historyContract(name: string, fixture: () => Promise<ContractFixture> | ContractFixture, options: ContractOptions): void {
+  describe(`history contract: ${name}`, () => {
+    let current: ContractFixture;
+    let historian: Historian;
+
+    const open = async () => createHistorian(current.storage, { flushInterval: 5 });
+
+    beforeEach(async () => {
+      current = await fixture();
+      historian = await open();
+      for (const entry of SESSION) historian.log(entry);
+      await historian.flush();
+    });
+
+    afterEach(async () => {
+      await historian.close();
+      await current.cleanup?.();
+    });
+
+    describe('conversations', () => {
+      it('lists every conversation newest first, each with its messages in order', async () => {
+        const found = await historian.history().conversations();
+        expect(ids(found)).toEqual(['c3', 'c2', 'c1', 'c4']);
+        expect(messageIds(found[1]!.messages)).toEqual(['m3', 'm4', 'm5']);
+        expect(found[0]).toMatchObject({ agent_name: 'analyzer', start_time: '2026-11-22T12:00:00.000Z' });
+      });
+
+      it('attributes a conversation without a start to the name of its message', async () => {
+        const [loner] = await historian.history().conversations({ agent: 'loner' });
+        expect(loner).toMatchObject({ conversation_id: 'c4', agent_name: 'loner', start_time: '2026-11-19T08:00:00.000Z' });
+      });
+
+      it('keeps every field of a message exactly as logged', async () => {
+        const [c1] = await historian.history().conversations({ agent: 'planner' });
+        expect(c1!.messages[1]).toEqual({
+          type: 'message',
+          id: 'm2',
+          message_id: 'm2',
+          seq: expect.any(Number),
+          conversation_id: 'c1',
+          role: 'assistant',
+          name: 'planner',
+          model: 'openai/gpt-4o',
+          content: 'Step 1: build\nStep 2: test',
+          cost_info: { token_usage: { total: 150, prompt: 100, completion: 50, cache_read: 20 }, total_cost: 0.0025 },
+          response_time: 1.5,
+          timestamp: '2026-11-20T10:00:05.000Z',
+        });
+        const [c3] = await historian.history().conversations({ agent: 'analyzer' });
+        expect(c3!.messages[0]!.content).toBe('Résumé ✓ 数据 — "quoted"');
+      });
+
+      it('filters by agent', async () => {
+        expect(ids(await historian.history().conversations({ agent: 'executor' }))).toEqual(['c2']);
+        expect(await historian.history().conversations({ agent: 'nobody' })).toEqual([]);
+      });
+
+      it('bounds the start time with since and until (inclusive)', async () => {
+        const found = await historian.history().conversations({ since: '2026-11-20T10:00:00Z', until: '2026-11-21T09:00:00Z' });
+        expect(ids(found)).toEqual(['c2', 'c1']);
+      });
+
+      it('limits to the newest conversations', async () => {
+        expect(ids(await historian.history().conversations({ limit: 2 }))).toEqual(['c3', 'c2']);
+      });
+
+      it('keeps only conversations and messages that match the query, case-insensitively', async () => {
+        const found = await historian.history().conversations({ query: 'build' });
+        expect(ids(found)).toEqual(['c2', 'c1']);
+        expect(messageIds(found[0]!.messages)).toEqual(['m3', 'm4', 'm5']);
+        expect(messageIds(found[1]!.messages)).toEqual(['m2']);
+      });
+
+      it('keeps only messages of the model', async () => {
+        const found = await historian.history().conversations({ model: 'openai/gpt-4o' });
+        expect(ids(found)).toEqual(['c2', 'c1']);
+        expect(messageIds(found[0]!.messages)).toEqual(['m5']);
+      });
+
+      it('applies the limit after the message filters', async () => {
+        expect(ids(await historian.history().conversations({ query: 'build', limit: 1 }))).toEqual(['c2']);
+      });
+
+      it('compacts to the first and last message', async () => {
+        const [c3] = await historian.history().conversations({ agent: 'analyzer', compact: true });
+        expect(messageIds(c3!.messages)).toEqual(['m6', 'm8']);
+      });
+
+      it('sums tokens over the passing messages when asked', async () => {
+        const [c2] = await historian.history().conversations({ agent: 'executor', tokens: true });
+        expect(c2!.token_usage).toEqual({ total: 330, prompt: 220, completion: 110 });
+        const [c3] = await historian.history().conversations({ agent: 'analyzer', tokens: true });
+        expect(c3!.token_usage).toEqual({ total: 0, prompt: 0, completion: 0 });
+        const [plain] = await historian.history().conversations({ agent: 'executor' });
+        expect(plain).not.toHaveProperty('token_usage');
+      });
+    });
+
+    describe('messages', () => {
+      it('lists a conversation in order', async () => {
+        expect(messageIds(await historian.history().messages({ conversation_id: 'c2' }))).toEqual(['m3', 'm4', 'm5']);
+      });
+
+      it("filters by the conversation's agent, optionally counting forwarded_from", async () => {
+        expect(messageIds(await historian.history().messages({ agents: ['planner'] }))).toEqual(['m1', 'm2']);
+        const forwarded = await historian.history().messages({ agents: ['planner'], include_forwarded: true });
+        expect(messageIds(forwarded)).toEqual(['m1', 'm2', 'm5']);
+      });
+
+      it('filters by role, content and time, and keeps the newest within the limit', async () => {
+        const history = historian.history();
+        expect(messageIds(await history.messages({ roles: ['user'] }))).toEqual(['m9', 'm1', 'm3', 'm6']);
+        expect(messageIds(await history.messages({ contains: 'BUILD' }))).toEqual(['m2', 'm3', 'm4', 'm5']);
+        expect(messageIds(await history.messages({ since: '2026-11-22T00:00:00Z' }))).toEqual(['m6', 'm7', 'm8']);
+        expect(messageIds(await history.messages({ until: '2026-11-19T23:00:00Z' }))).toEqual(['m9']);
+        expect(messageIds(await history.messages({ limit: 2 }))).toEqual(['m7', 'm8']);
+      });
+    });
+
+    describe('stats', () => {
+      it('groups by agent with message counts, tokens, cost and models', async () => {
+        const stats = await historian.history().stats({ group_by: 'agent', since: '2026-11-01T00:00:00Z', until: '2026-11-30T00:00:00Z' });
+        expect(stats).toMatchObject({ group_by: 'agent', since: '2026-11-01T00:00:00.000Z', until: '2026-11-30T00:00:00.000Z' });
+        expect(stats.groups.map((g) => g.key)).toEqual(['analyzer', 'executor', 'loner', 'planner']);
+        const executor = stats.groups[1]!;
+        expect(executor).toMatchObject({ messages: 3, total_tokens: 330, prompt_tokens: 220, completion_tokens: 110 });
+        expect(executor.cost).toBeCloseTo(0.0105, 10);
+        expect(executor.models).toEqual(['anthropic/claude-sonnet-4', 'openai/gpt-4o']);
+        expect(stats.groups[0]).toMatchObject({ messages: 3, total_tokens: 0, cost: 0, models: [] });
+      });
+
+      it('groups by model, messages without a model under a null key last', async () => {
+        const stats = await historian.history().stats({ group_by: 'model' });
+        expect(stats.groups.map((g) => [g.key, g.messages])).toEqual([
+          ['anthropic/claude-sonnet-4', 1],
+          ['openai/gpt-4o', 2],
+          [null, 6],
+        ]);
+        expect(stats.groups[1]!.cost).toBeCloseTo(0.003, 10);
+        expect(stats.since).toBeNull();
+      });
+
+      it('groups by hour and by day', async () => {
+        const byDay = await historian.history().stats({ group_by: 'day' });
+        expect(byDay.groups.map((g) => [g.key, g.messages])).toEqual([
+          ['2026-11-19', 1],
+          ['2026-11-20', 2],
+          ['2026-11-21', 3],
+          ['2026-11-22', 3],
+        ]);
+        const byHour = await historian.history().stats({ group_by: 'hour', agent: 'executor' });
+        expect(byHour.groups.map((g) => [g.key, g.messages])).toEqual([
+          ['2026-11-21T09:00Z', 2],
+          ['2026-11-21T10:00Z', 1],
+        ]);
+      });
+
+      it('counts only messages inside the window', async () => {
+        const stats = await historian.history().stats({ group_by: 'agent', since: '2026-11-21T09:15:00Z', until: '2026-11-21T12:00:00Z' });
+        expect(stats.groups.map((g) => [g.key, g.messages])).toEqual([['executor', 2]]);
+      });
+    });
+
+    describe('commands', () => {
+      it('lists commands newest first, by agent or session, within the limit', async () => {
+        const history = historian.history();
+        expect((await history.commands()).map((c) => c.command)).toEqual(['make test', 'deploy', 'deploy --dry-run']);
+        expect((await history.commands({ agent: 'planner', limit: 1 })).map((c) => c.command)).toEqual(['deploy']);
+        const [first] = await history.commands({ session: 's1', limit: 5 }).then((c) => c.slice(-1));
+        expect(first).toMatchObject({ command: 'deploy --dry-run', context_type: 'shell', metadata: { exit: 0 } });
+      });
+    });
+
+    describe('entries', () => {
+      it('streams every entry in logging order, filtered by type and time', async () => {
+        const all = [];
+        for await (const entry of historian.history().entries()) all.push(entry);
+        expect(all).toHaveLength(SESSION.length);
+        expect(all.map((e) => e.timestamp)).toEqual([...all.map((e) => e.timestamp)].sort());
+        const tools = [];
+        for await (const entry of historian.history().entries({ types: ['tool_call', 'context'] })) tools.push(entry);
+        expect(tools).toMatchObject([
+          { type: 'tool_call', tool_name: 'search', args: { q: 'release checklist', top: 3 }, result: { hits: ['a', 'b'] } },
+          { type: 'context', content: 'Release notes draft', metadata: { source: 'wiki' } },
+        ]);
+      });
+    });
+
+    describe('writes', () => {
+      it('does not duplicate an entry logged twice with the same id', async () => {
+        historian.log(SESSION[1]!);
+        await historian.flush();
+        expect(messageIds(await historian.history().messages({ conversation_id: 'c1' }))).toEqual(['m1', 'm2']);
+      });
+    });
+
+    describe('reset', () => {
+      it("deletes one agent's conversations with their messages, tool calls, context and commands", async () => {
+        const deleted = await historian.history().reset({ agent: 'planner' });
+        expect(deleted).toEqual({ conversations: 1, messages: 2, tool_calls: 1, commands: 2, context: 1 });
+        expect(ids(await historian.history().conversations())).toEqual(['c3', 'c2', 'c4']);
+        expect((await historian.history().commands()).map((c) => c.agent_name)).toEqual(['executor']);
+      });
+
+      it('deletes everything', async () => {
+        const deleted = await historian.history().reset({});
+        expect(deleted).toEqual({ conversations: 4, messages: 9, tool_calls: 1, commands: 3, context: 1 });
+        expect(await historian.history().conversations()).toEqual([]);
+        historian.logMessage({ conversation_id: 'c9', role: 'user', content: 'after reset' });
+        await historian.flush();
+        expect(ids(await historian.history().conversations())).toEqual(['c9']);
+      });
+    });
+
+    if (options.persistent) {
+      it('keeps history across close and reopen', async () => {
+        await historian.close();
+        historian = await open();
+        expect(ids(await historian.history().conversations())).toEqual(['c3', 'c2', 'c1', 'c4']);
+        historian.log(SESSION[1]!);
+        await historian.flush();
+        expect(messageIds(await historian.history().messages({ conversation_id: 'c1' }))).toEqual(['m1', 'm2']);
+      });
+    }
+  });
+}
