@@ -33,6 +33,8 @@ export interface Manifest {
   providers: ResolvedProvider[];
   /** `storage.default_provider`, checked to name a configured provider. */
   defaultProvider: string | null;
+  /** An issue positioned at a YAML path of this manifest (for checks made after loading). */
+  issueAt(path: (string | number)[], message: string): ManifestIssue;
 }
 
 /** Options for loading a manifest. */
@@ -114,14 +116,29 @@ function build(rawStorage: unknown, ctx: Context): Manifest {
     issueAt(ctx, u.path, `environment variable ${u.variable} is not set (use \${${u.variable}:-default} for a fallback)`),
   );
   const parsed = manifestSchema.safeParse({ storage: value ?? undefined });
-  if (!parsed.success) issues.push(...parsed.error.issues.flatMap((issue) => fromZod(ctx, issue)));
-  if (issues.length > 0 || !parsed.success) throw new ManifestError(issues);
+  if (!parsed.success) {
+    const interpolated = new Set(issues.map((issue) => issue.path));
+    const schemaIssues = parsed.error.issues.flatMap((issue) => fromZod(ctx, issue));
+    issues.push(...schemaIssues.filter((issue) => !interpolated.has(issue.path)));
+  }
+  if (issues.length > 0 || !parsed.success) throw new ManifestError(issues.sort(byPosition));
   const storage = storageWithDefaults(parsed.data.storage ?? undefined);
   const providers = resolveProviders(storage, ctx);
   const defaultProvider = storage.default_provider ?? null;
   const problems = [...duplicateNames(storage, ctx), ...unknownDefault(defaultProvider, providers, ctx)];
   if (problems.length > 0) throw new ManifestError(problems);
-  return { file: ctx.file, baseDir: ctx.baseDir, storage, providers, defaultProvider };
+  return {
+    file: ctx.file,
+    baseDir: ctx.baseDir,
+    storage,
+    providers,
+    defaultProvider,
+    issueAt: (path, message) => issueAt(ctx, path, message),
+  };
+}
+
+function byPosition(a: ManifestIssue, b: ManifestIssue): number {
+  return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
 }
 
 function storageWithDefaults(storage: StorageConfig | undefined): StorageConfig {
@@ -205,6 +222,9 @@ function fromZod(ctx: Context, issue: z.core.$ZodIssue): ManifestIssue[] {
 function describe(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_union' && 'discriminator' in issue) {
     return `unknown or missing provider type; expected type: sql, text_file, file or memory`;
+  }
+  if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) {
+    return `required key "${String(issue.path.at(-1))}" is missing (expected ${issue.expected})`;
   }
   if (issue.code === 'invalid_value') return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
   return issue.message.replace(/^Invalid input: /, '');

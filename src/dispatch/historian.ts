@@ -7,6 +7,7 @@ import { EntryStamper } from '../entries/validate.js';
 import { HistorianError, ProviderError } from '../errors.js';
 import { History } from '../history/history.js';
 import { selectReader } from '../history/select.js';
+import { checkProviders } from '../providers/check.js';
 import { providerRegistry } from '../providers/registry.js';
 import type { Provider, ProviderContext } from '../providers/types.js';
 import { AgentAttribution } from './attribution.js';
@@ -145,7 +146,7 @@ export class Historian extends EventEmitter<{ error: [ProviderError] }> {
 
   /** Reads history through `preferred` (name or type), else `default_provider`, else the first readable one. */
   history(preferred?: string): History {
-    const provider = selectReader(this.providers, this.manifest, preferred);
+    const provider = selectReader(this.providers, (p) => p.reader !== undefined, this.manifest.defaultProvider, preferred);
     return new History(provider.label, provider.reader!);
   }
 
@@ -190,11 +191,13 @@ export function toManifest(source: ManifestSource): Manifest {
 }
 
 /**
- * Builds a logger from a manifest: validates it (throwing `ManifestError`), opens every
+ * Builds a logger from a manifest: validates it and runs the providers' load-time checks
+ * (throwing `ManifestError`), opens every
  * provider (throwing `ProviderError` after closing the ones already open), and returns it.
  */
 export async function createHistorian(source: ManifestSource, options: HistorianOptions = {}): Promise<Historian> {
   const manifest = toManifest(source);
+  await checkProviders(manifest);
   const opened: Provider[] = [];
   let historian: Historian | undefined;
   const ctx: ProviderContext = {

@@ -16,13 +16,17 @@ function fieldsOf(issue: z.core.$ZodIssue): string[] {
   return [formatPath(issue.path) || 'type'];
 }
 
+const TYPES = 'message, conversation_start, tool_call, command, context';
+
+function describe(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return 'unknown field';
+  if (issue.code === 'invalid_union' && issue.path.length === 0) return `unknown or missing entry type; expected one of ${TYPES}`;
+  if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) return `required field is missing (expected ${issue.expected})`;
+  return issue.message.replace(/^Invalid input: /, '');
+}
+
 function entryError(error: z.ZodError): EntryError {
-  const issues = error.issues.flatMap((issue) =>
-    fieldsOf(issue).map((field) => ({
-      field,
-      message: issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message,
-    })),
-  );
+  const issues = error.issues.flatMap((issue) => fieldsOf(issue).map((field) => ({ field, message: describe(issue) })));
   const first = issues[0] ?? { field: 'entry', message: 'invalid entry' };
   const summary = issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ');
   return new EntryError(`invalid entry: ${summary}`, first.field, issues);

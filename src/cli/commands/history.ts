@@ -1,0 +1,119 @@
+import { createInterface } from 'node:readline/promises';
+import { Command } from 'commander';
+import type { StatsGroup } from '../../history/types.js';
+import { renderCommands, renderConversations, renderReset, renderStats } from '../render.js';
+import { countOption, formatOption, optionsOf, print, UsageError, withHistorian, type Format } from '../shared.js';
+
+interface ReadOptions {
+  provider?: string;
+  format: Format;
+}
+
+function readingOptions(command: Command): Command {
+  return command
+    .option('--provider <name>', 'read from this provider (name or type) instead of the default')
+    .option('--format <format>', 'text, json or yaml', formatOption, 'text' as Format);
+}
+
+function groupOption(value: string): StatsGroup {
+  if (value === 'agent' || value === 'model' || value === 'hour' || value === 'day') return value;
+  throw new UsageError(`invalid --group-by "${value}": expected agent, model, hour or day`);
+}
+
+function showCommand(): Command {
+  return readingOptions(
+    new Command('show')
+      .description('list conversations, newest first, with their messages')
+      .argument('[agent]', "only this agent's conversations")
+      .option('--since <when>', 'conversations started since a duration ago (30m, 2d, 1d12h) or an ISO date-time')
+      .option('--until <when>', 'conversations started until then')
+      .option('--query <text>', 'only messages containing this text (case-insensitive)')
+      .option('--model <model>', 'only messages of this model')
+      .option('--limit <n>', 'at most this many conversations', countOption, 10)
+      .option('--compact', 'show only the first and last message of each conversation')
+      .option('--tokens', 'add token totals per conversation'),
+  )
+    .addHelpText('after', '\nExamples:\n  historian history show planner --since 1d\n  historian history show --query deploy --format json')
+    .action(async (agent: string | undefined, _options, command: Command) => {
+      const o = optionsOf<ReadOptions & { since?: string; until?: string; query?: string; model?: string; limit: number; compact?: boolean; tokens?: boolean }>(command);
+      const query = { agent, since: o.since, until: o.until, query: o.query, model: o.model, limit: o.limit, compact: o.compact, tokens: o.tokens };
+      const found = await withHistorian(o, (h) => h.history(o.provider).conversations(query));
+      print(o.format, found, renderConversations);
+    });
+}
+
+function statsCommand(): Command {
+  return readingOptions(
+    new Command('stats')
+      .description('message counts, tokens, cost and models, grouped by agent, model, hour or day')
+      .option('--period <duration>', 'the window back from now (ignored with --since)', '1d')
+      .option('--since <when>', 'start of the window: a duration ago or an ISO date-time')
+      .option('--until <when>', 'end of the window')
+      .option('--agent <name>', "only this agent's messages")
+      .option('--group-by <group>', 'agent, model, hour or day', groupOption, 'agent' as StatsGroup),
+  )
+    .addHelpText('after', '\nExamples:\n  historian history stats --period 7d --group-by model\n  historian history stats --since 2026-11-01 --format json')
+    .action(async (_options, command: Command) => {
+      const o = optionsOf<ReadOptions & { period: string; since?: string; until?: string; agent?: string; groupBy: StatsGroup }>(command);
+      const query = { since: o.since ?? o.period, until: o.until, agent: o.agent, group_by: o.groupBy };
+      const stats = await withHistorian(o, (h) => h.history(o.provider).stats(query));
+      print(o.format, stats, renderStats);
+    });
+}
+
+function commandsCommand(): Command {
+  return readingOptions(
+    new Command('commands')
+      .description('list the commands agents ran, newest first')
+      .option('--agent <name>', "only this agent's commands")
+      .option('--session <id>', "only this session's commands")
+      .option('--limit <n>', 'at most this many', countOption, 20),
+  )
+    .addHelpText('after', '\nExamples:\n  historian history commands --agent executor --limit 5')
+    .action(async (_options, command: Command) => {
+      const o = optionsOf<ReadOptions & { agent?: string; session?: string; limit: number }>(command);
+      const found = await withHistorian(o, (h) => h.history(o.provider).commands({ agent: o.agent, session: o.session, limit: o.limit }));
+      print(o.format, found, renderCommands);
+    });
+}
+
+async function confirm(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) throw new UsageError('refusing to delete history without --yes (standard input is not a terminal)');
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await prompt.question(`${question} [y/N] `)).trim());
+  } finally {
+    prompt.close();
+  }
+}
+
+function resetCommand(): Command {
+  return readingOptions(
+    new Command('reset')
+      .description("delete history: everything, or one agent's conversations with their messages, tool calls, context and commands")
+      .option('--agent <name>', "delete only this agent's history")
+      .option('--hard', 'sql: drop the tables instead of deleting rows')
+      .option('--yes', 'do not ask for confirmation'),
+  )
+    .addHelpText('after', '\nExamples:\n  historian history reset --agent planner --yes\n  historian history reset --hard')
+    .action(async (_options, command: Command) => {
+      const o = optionsOf<ReadOptions & { agent?: string; hard?: boolean; yes?: boolean }>(command);
+      const what = o.agent ? `the history of agent "${o.agent}"` : 'ALL history';
+      if (!o.yes && !(await confirm(`Delete ${what}?`))) {
+        process.stderr.write('historian: nothing deleted\n');
+        return;
+      }
+      const result = await withHistorian(o, (h) => h.history(o.provider).reset({ agent: o.agent, hard: o.hard }));
+      print(o.format, result, renderReset);
+    });
+}
+
+/** `historian history show|stats|commands|reset`. */
+export function historyCommand(): Command {
+  return new Command('history')
+    .description('read history back from the reading provider (see SPEC §3.5)')
+    .addCommand(showCommand())
+    .addCommand(statsCommand())
+    .addCommand(commandsCommand())
+    .addCommand(resetCommand());
+}

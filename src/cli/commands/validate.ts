@@ -1,0 +1,87 @@
+import { Command } from 'commander';
+import { FLAG_NAMES } from '../../config/schema.js';
+import type { Manifest, ResolvedProvider } from '../../config/load.js';
+import { maskUrl } from '../../config/database-url.js';
+import { selectReader } from '../../history/select.js';
+import { checkProviders } from '../../providers/check.js';
+import { providerRegistry } from '../../providers/registry.js';
+import { formatOption, manifestFor, optionsOf, print, type Format } from '../shared.js';
+
+/** The JSON shape of `historian validate --format json` (SPEC §6). */
+export interface ValidationReport {
+  manifest: string;
+  filter_mode: 'and' | 'override';
+  providers: {
+    name: string;
+    type: string;
+    target: string | null;
+    agents: string[] | null;
+    flags: Record<string, boolean>;
+    can_read: boolean;
+  }[];
+  default_provider: string | null;
+}
+
+const canRead = (p: ResolvedProvider) => providerRegistry[p.config.type].readable;
+
+function targetOf({ config }: ResolvedProvider): string | null {
+  if (config.type === 'sql') return maskUrl(config.url ?? '');
+  return config.type === 'memory' ? null : config.path;
+}
+
+/** Summarises a loaded manifest: per provider its effective agents and flags. */
+export function validationReport(manifest: Manifest): ValidationReport {
+  const items = manifest.providers.map((p) => ({ label: p.label, type: p.config.type, readable: canRead(p) }));
+  let reader: string | null;
+  try {
+    reader = selectReader(items, (item) => item.readable, manifest.defaultProvider).label;
+  } catch {
+    reader = null;
+  }
+  return {
+    manifest: manifest.file,
+    filter_mode: manifest.storage.filter_mode,
+    providers: manifest.providers.map((p) => ({
+      name: p.label,
+      type: p.config.type,
+      target: targetOf(p),
+      agents: p.agents === null ? null : [...p.agents].sort(),
+      flags: p.flags,
+      can_read: canRead(p),
+    })),
+    default_provider: reader,
+  };
+}
+
+function renderText(report: ValidationReport): string {
+  const count = report.providers.length;
+  const lines = [
+    `${report.manifest}: valid — ${count} provider${count === 1 ? '' : 's'}, filter_mode ${report.filter_mode}, ` +
+      (report.default_provider ? `history read from "${report.default_provider}"` : 'no provider can read history'),
+  ];
+  if (count === 0) lines.push('  providers: [] — logging is off');
+  for (const p of report.providers) {
+    const on = FLAG_NAMES.filter((f) => p.flags[f]).map((f) => f.replace('log_', ''));
+    const off = FLAG_NAMES.filter((f) => !p.flags[f]).map((f) => f.replace('log_', ''));
+    const agents = p.agents === null ? 'everyone' : p.agents.length === 0 ? 'nobody ([])' : p.agents.join(', ');
+    lines.push('', `  ${p.name} (${p.type}${p.target ? ` → ${p.target}` : ''})${p.can_read ? '' : ' [write-only]'}`);
+    lines.push(`    agents: ${agents}`);
+    lines.push(`    logs:   ${on.join(', ') || 'nothing'}`);
+    if (off.length > 0) lines.push(`    skips:  ${off.join(', ')}`);
+  }
+  return lines.join('\n');
+}
+
+/** `historian validate`: checks a manifest and prints each provider's effective filter and flags. */
+export function validateCommand(): Command {
+  return new Command('validate')
+    .description('check a manifest and print, per provider, its effective agents and logging flags')
+    .option('--format <format>', 'text or json', formatOption, 'text' as Format)
+    .addHelpText('after', '\nExamples:\n  historian validate -c agents.yml\n  historian validate -c agents.yml --format json')
+    .action(async (_options, command: Command) => {
+      const options = optionsOf<{ format: Format }>(command);
+      const manifest = manifestFor(options);
+      await checkProviders(manifest);
+      print(options.format, validationReport(manifest), renderText);
+    });
+}

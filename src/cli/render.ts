@@ -1,0 +1,111 @@
+import { styleText } from 'node:util';
+import type { CommandEntry, MessageEntry } from '../entries/schema.js';
+import type { Conversation, ResetResult, Stats } from '../history/types.js';
+
+type Style = Parameters<typeof styleText>[0];
+
+/** Colours only on a terminal, and never with NO_COLOR set (https://no-color.org). */
+export function colorEnabled(stream: NodeJS.WriteStream = process.stdout): boolean {
+  return stream.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+}
+
+/** Paints text when colours are on. */
+export function paint(style: Style, text: string, on = colorEnabled()): string {
+  return on ? styleText(style, text) : text;
+}
+
+/** `2026-11-22 12:00:01` from an ISO timestamp (UTC). */
+export function shortTime(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
+}
+
+/** Visible width of a string (wide CJK characters count two columns). */
+function width(text: string): number {
+  let columns = 0;
+  for (const char of text.replace(/\u001b\[[0-9;]*m/g, '')) columns += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\uff00-\uff60\uffe0-\uffe6]/u.test(char) ? 2 : 1;
+  return columns;
+}
+
+/** Aligns rows into columns; columns listed in `right` are right-aligned (numbers). */
+export function table(rows: string[][], right: ReadonlySet<number> = new Set()): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, width(cell))));
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => {
+          const pad = ' '.repeat((widths[i] ?? 0) - width(cell));
+          return right.has(i) ? pad + cell : i === row.length - 1 ? cell : cell + pad;
+        })
+        .join('  '),
+    )
+    .join('\n');
+}
+
+function sender(message: MessageEntry): string {
+  const who = message.name ? `${message.role} ${message.name}` : message.role;
+  return message.model ? `${who} (${message.model})` : who;
+}
+
+function indent(content: string, by: string): string {
+  return content.split('\n').join(`\n${by}`);
+}
+
+/** Conversations as readable text: a header per conversation, then one line per message. */
+export function renderConversations(conversations: Conversation[]): string {
+  if (conversations.length === 0) return 'no conversations found';
+  return conversations
+    .map((c) => {
+      const count = `${c.messages.length} message${c.messages.length === 1 ? '' : 's'}`;
+      const tokens = c.token_usage
+        ? ` · ${c.token_usage.total} tokens (${c.token_usage.prompt} prompt, ${c.token_usage.completion} completion)`
+        : '';
+      const header = `${paint('bold', c.conversation_id)}  ${paint('cyan', c.agent_name ?? '(unknown agent)')}  ${paint('dim', shortTime(c.start_time))} · ${count}${tokens}`;
+      const lines = c.messages.map((m) => {
+        const time = paint('dim', m.timestamp.slice(11, 19));
+        const who = paint(m.role === 'user' ? 'green' : 'yellow', sender(m));
+        const forwarded = m.forwarded_from?.length ? paint('magenta', ` [forwarded from ${m.forwarded_from.join(' → ')}]`) : '';
+        return `  ${time}  ${who}${forwarded}: ${indent(m.content, '            ')}`;
+      });
+      return [header, ...lines].join('\n');
+    })
+    .join('\n\n');
+}
+
+function money(value: number): string {
+  return `$${value.toFixed(4)}`;
+}
+
+/** Stats as an aligned table. */
+export function renderStats(stats: Stats): string {
+  const window = `since ${stats.since ?? 'the beginning'} until ${stats.until ?? 'now'}`;
+  if (stats.groups.length === 0) return `no messages ${window}`;
+  const header = [stats.group_by, 'messages', 'tokens', 'prompt', 'completion', 'cost', 'models'];
+  const rows = stats.groups.map((g) => [
+    g.key ?? '(none)',
+    String(g.messages),
+    String(g.total_tokens),
+    String(g.prompt_tokens),
+    String(g.completion_tokens),
+    money(g.cost),
+    g.models.join(', ') || '-',
+  ]);
+  const total = stats.groups.reduce((sum, g) => sum + g.cost, 0);
+  const footer = `${stats.groups.reduce((sum, g) => sum + g.messages, 0)} messages, ${money(total)} · ${window}`;
+  return `${table([header, ...rows], new Set([1, 2, 3, 4, 5]))}\n${paint('dim', footer)}`;
+}
+
+/** Commands, one aligned line each. */
+export function renderCommands(commands: CommandEntry[]): string {
+  if (commands.length === 0) return 'no commands found';
+  return table([
+    ['time', 'agent', 'session', 'command'],
+    ...commands.map((c) => [shortTime(c.timestamp), c.agent_name, c.session_id, c.command]),
+  ]);
+}
+
+/** What a reset deleted. */
+export function renderReset(result: ResetResult): string {
+  const parts = Object.entries(result).map(([kind, count]) => `${count} ${kind.replace('_', ' ')}`);
+  return `deleted ${parts.join(', ')}`;
+}

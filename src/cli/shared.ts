@@ -1,0 +1,70 @@
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { stringify } from 'yaml';
+import { loadManifest, resolveStorage, type Manifest } from '../config/load.js';
+import { createHistorian, type Historian } from '../dispatch/historian.js';
+import { HistorianError } from '../errors.js';
+
+/** An error the CLI reports as bad usage (exit 2) rather than a runtime failure (exit 1). */
+export class UsageError extends HistorianError {
+  override name = 'UsageError';
+}
+
+/** Options every command accepts (`-c/--config` before or after the command name). */
+export interface GlobalOptions {
+  config?: string;
+}
+
+/** The options of a command merged with the program's. */
+export function optionsOf<T>(command: Command): T & GlobalOptions {
+  return command.optsWithGlobals<T & GlobalOptions>();
+}
+
+/**
+ * The manifest a command runs on: `-c` if given, else `$HISTORIAN_CONFIG`, else `./agents.yml`
+ * when it exists, else the defaults (SQLite under XDG_DATA_HOME).
+ */
+export function manifestFor(options: GlobalOptions): Manifest {
+  const path = options.config ?? process.env.HISTORIAN_CONFIG;
+  if (path) return loadManifest(path);
+  return existsSync('agents.yml') ? loadManifest('agents.yml') : resolveStorage(undefined, { file: '<defaults>' });
+}
+
+/** Opens a logger for a command, runs `work`, and always closes it. */
+export async function withHistorian<T>(options: GlobalOptions, work: (historian: Historian) => Promise<T>): Promise<T> {
+  const manifest = manifestFor(options);
+  const historian = await createHistorian(manifest, {
+    onError: (error) => process.stderr.write(`historian: warning: ${error.message}\n`),
+  });
+  try {
+    return await work(historian);
+  } finally {
+    await historian.close();
+  }
+}
+
+/** Output formats of the reading commands. */
+export type Format = 'text' | 'json' | 'yaml';
+
+/** Parses `--format`, rejecting anything else as bad usage. */
+export function formatOption(value: string): Format {
+  if (value === 'text' || value === 'json' || value === 'yaml') return value;
+  throw new UsageError(`invalid --format "${value}": expected text, json or yaml`);
+}
+
+/** Parses a whole-number option such as `--limit`. */
+export function countOption(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new UsageError(`expected a whole number ≥ 0, got "${value}"`);
+  return parsed;
+}
+
+/** Prints `value` as JSON or YAML, or as the text `render` makes of it. */
+export function print<T>(format: Format, value: T, render: (value: T) => string): void {
+  if (format === 'json') process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  else if (format === 'yaml') process.stdout.write(stringify(value, { lineWidth: 0 }));
+  else {
+    const text = render(value);
+    process.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`);
+  }
+}
