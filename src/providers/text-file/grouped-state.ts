@@ -1,0 +1,168 @@
+import type { Entry } from '../../entries/schema.js';
+
+/** An entry as templates see it: its fields (SPEC §2) plus `agent`, the agent the logger attributed it to. */
+export type EntryView = Entry & { agent: string | null };
+type ViewOf<T extends Entry['type']> = Extract<Entry, { type: T }> & { agent: string | null };
+
+/** A message in a grouped view, with the tool calls it made. */
+export type MessageView = ViewOf<'message'> & { tool_calls: ViewOf<'tool_call'>[] };
+
+/** One conversation of the `conversations` template variable (SPEC §3.2). */
+export interface ConversationView {
+  conversation_id: string;
+  /** From its conversation_start, else the agent of its first entry. */
+  agent_name: string | null;
+  /** The conversation_start's timestamp, else the first entry's. */
+  start_time: string;
+  messages: MessageView[];
+  tool_calls: ViewOf<'tool_call'>[];
+  context: ViewOf<'context'>[];
+  /** Messages and context additions in logging order. */
+  items: (MessageView | ViewOf<'context'>)[];
+  /** Tool calls whose message was not logged (yet). */
+  readonly unattached_tool_calls: ViewOf<'tool_call'>[];
+}
+
+/** The variables a grouped template is rendered with. */
+export interface GroupedContext {
+  entries: EntryView[];
+  conversations: ConversationView[];
+  commands: ViewOf<'command'>[];
+}
+
+class Conversation implements ConversationView {
+  agent_name: string | null;
+  start_time: string;
+  messages: MessageView[] = [];
+  tool_calls: ViewOf<'tool_call'>[] = [];
+  context: ViewOf<'context'>[] = [];
+  items: (MessageView | ViewOf<'context'>)[] = [];
+  /** Messages by `message_id`, so tool calls find their message in O(1). */
+  readonly byMessageId = new Map<string, MessageView>();
+  /** Tool calls waiting for their message, by `message_id`. */
+  readonly waiting = new Map<string, ViewOf<'tool_call'>[]>();
+  started = false;
+
+  constructor(
+    readonly conversation_id: string,
+    first: EntryView,
+  ) {
+    this.agent_name = first.agent;
+    this.start_time = first.timestamp;
+  }
+
+  get unattached_tool_calls(): ViewOf<'tool_call'>[] {
+    return [...this.waiting.values()].flat();
+  }
+}
+
+/**
+ * What a grouped template renders, kept incrementally: each entry is filed once into maps by
+ * conversation, so a re-render never re-scans or re-groups earlier entries.
+ */
+export class GroupedState {
+  private readonly entries: EntryView[] = [];
+  private readonly conversations = new Map<string, Conversation>();
+  private readonly commands: ViewOf<'command'>[] = [];
+
+  /** How many entries the state holds. */
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** Files one entry under its conversation (or the commands). */
+  add(view: EntryView): void {
+    this.entries.push(view);
+    switch (view.type) {
+      case 'command':
+        this.commands.push(view);
+        return;
+      case 'conversation_start':
+        return this.start(view);
+      case 'message':
+        return this.addMessage(view);
+      case 'tool_call':
+        return this.addToolCall(view);
+      case 'context': {
+        const conversation = this.conversationOf(view);
+        conversation.context.push(view);
+        conversation.items.push(view);
+        return;
+      }
+    }
+  }
+
+  /** Removes one entry again (used only to leave out an entry the template cannot render). */
+  remove(view: EntryView): void {
+    drop(this.entries, view);
+    if (view.type === 'command') return drop(this.commands, view);
+    const conversation = this.conversations.get(view.conversation_id);
+    if (!conversation) return;
+    if (view.type === 'message') {
+      drop(conversation.messages, view);
+      drop(conversation.items, view);
+      conversation.byMessageId.delete(view.message_id ?? view.id);
+    } else if (view.type === 'tool_call') {
+      drop(conversation.tool_calls, view);
+      const waiting = conversation.waiting.get(view.message_id);
+      if (waiting) drop(waiting, view);
+      const message = conversation.byMessageId.get(view.message_id);
+      if (message) drop(message.tool_calls, view);
+    } else if (view.type === 'context') {
+      drop(conversation.context, view);
+      drop(conversation.items, view);
+    } else {
+      conversation.started = false;
+    }
+  }
+
+  /** The template variables. Arrays are shared with the state: render before the next `add`. */
+  context(): GroupedContext {
+    return { entries: this.entries, conversations: [...this.conversations.values()], commands: this.commands };
+  }
+
+  private conversationOf(view: EntryView & { conversation_id: string }): Conversation {
+    let conversation = this.conversations.get(view.conversation_id);
+    if (!conversation) {
+      conversation = new Conversation(view.conversation_id, view);
+      this.conversations.set(view.conversation_id, conversation);
+    }
+    return conversation;
+  }
+
+  private start(view: ViewOf<'conversation_start'>): void {
+    const conversation = this.conversationOf(view);
+    if (conversation.started) return;
+    conversation.started = true;
+    conversation.agent_name = view.agent_name;
+    conversation.start_time = view.timestamp;
+  }
+
+  private addMessage(entry: ViewOf<'message'>): void {
+    const conversation = this.conversationOf(entry);
+    const id = entry.message_id ?? entry.id;
+    const view: MessageView = { ...entry, tool_calls: conversation.waiting.get(id) ?? [] };
+    conversation.waiting.delete(id);
+    conversation.byMessageId.set(id, view);
+    conversation.messages.push(view);
+    conversation.items.push(view);
+    conversation.agent_name ??= entry.agent;
+  }
+
+  private addToolCall(view: ViewOf<'tool_call'>): void {
+    const conversation = this.conversationOf(view);
+    conversation.tool_calls.push(view);
+    const message = conversation.byMessageId.get(view.message_id);
+    if (message) message.tool_calls.push(view);
+    else {
+      const waiting = conversation.waiting.get(view.message_id);
+      if (waiting) waiting.push(view);
+      else conversation.waiting.set(view.message_id, [view]);
+    }
+  }
+}
+
+function drop<T>(list: T[], item: unknown): void {
+  const index = list.findIndex((candidate) => candidate === item || (candidate as { id?: string }).id === (item as { id?: string }).id);
+  if (index >= 0) list.splice(index, 1);
+}
