@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BINARY_ENCODINGS, FILE_FORMATS, formatOfPath, unknownExtensionMessage } from '../providers/file/formats.js';
 import { parseDatabaseUrl } from './database-url.js';
 import { unknownKeyMessage } from './suggest.js';
 
@@ -75,8 +76,16 @@ export const fileProviderSchema = strict({
   type: z.literal('file'),
   ...commonProviderFields,
   path: filePath,
-  format: z.enum(['auto', 'json', 'yaml', 'toml', 'ini', 'jsonl']).default('auto'),
+  format: z.enum(['auto', ...FILE_FORMATS]).default('auto'),
   encoding,
+}).superRefine((file, ctx) => {
+  // Checked here rather than at open so the error carries the manifest's file:line:column.
+  if (file.format === 'auto' && formatOfPath(file.path) === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['path'], message: unknownExtensionMessage(file.path) });
+  }
+  if (BINARY_ENCODINGS.has(file.encoding)) {
+    ctx.addIssue({ code: 'custom', path: ['encoding'], message: `${file.encoding} is not a text encoding; use utf-8, utf16le, latin1 or ascii` });
+  }
 });
 
 /** `type: memory` — keeps entries in process. */

@@ -75,7 +75,7 @@ export class Channel {
   private async writeAll(): Promise<void> {
     const queued = this.queue;
     this.queue = [];
-    const { batchSize } = this.options;
+    const batchSize = this.provider.batchLimit ?? this.options.batchSize;
     for (let offset = 0; offset < queued.length; offset += batchSize) {
       const batch = queued.length <= batchSize ? queued : queued.slice(offset, offset + batchSize);
       try {

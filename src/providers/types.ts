@@ -18,6 +18,11 @@ export interface Provider {
   /** The provider's label (its `name`, else its `type`). */
   readonly label: string;
   readonly type: ProviderType;
+  /**
+   * Most records per `write`; default the logger's `batchSize`. A provider that rewrites a whole
+   * document per write sets Infinity, so a long queue costs one rewrite, not one per batch.
+   */
+  readonly batchLimit?: number;
   /** Stores a batch; resolves when it is durable. A throw leaves the batch queued for a retry. */
   write(batch: readonly LogRecord[]): void | Promise<void>;
   /** Releases files and connections. Called once, after the last write. */

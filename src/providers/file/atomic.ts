@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto';
+import { open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/** Makes a rename or a new file durable: fsync the folder that holds it. */
+export async function syncFolder(folder: string): Promise<void> {
+  const handle = await open(folder, 'r');
+  try {
+    await handle.sync();
+  } catch (error) {
+    // Some file systems refuse fsync on a folder (EINVAL/EISDIR); the rename is then as durable as they allow.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EINVAL' && code !== 'EISDIR' && code !== 'EPERM') throw error;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Replaces `path` with `bytes` so that a crash leaves either the old file or the new one,
+ * never a torn one: write a temporary file in the same folder, fsync it, rename it over
+ * `path`, fsync the folder.
+ */
+export async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
+  const folder = dirname(path);
+  const temp = join(folder, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    const handle = await open(temp, 'w');
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+  await syncFolder(folder);
+}

@@ -1,0 +1,146 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Entry } from '../../entries/schema.js';
+import { syncFolder, writeAtomic } from './atomic.js';
+import { GROUP_NAMES, GROUP_OF, type Codec, type GroupName } from './codec.js';
+import { encodeLine } from './jsonl.js';
+import { checkEncodable, needsAsciiJson } from './text.js';
+
+/** How the provider keeps its file in step with its store. */
+export interface FileWriter {
+  /** The entry as the file will hold it; throws when the file's encoding cannot hold it. */
+  encode(entry: Entry): string;
+  /** Records an encoded entry that the store accepted; `save` makes it durable. */
+  push(entry: Entry, text: string): void;
+  /** Makes every pushed entry durable; after a failure the next call tries again. */
+  save(): Promise<void>;
+  /** Rewrites the whole file from the store (after a reset). */
+  rewrite(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Where the file is and how its text is encoded, plus the store's entries for a rebuild. */
+export interface FileTarget {
+  path: string;
+  encoding: BufferEncoding;
+  entries: () => readonly Entry[];
+}
+
+/**
+ * A whole document (JSON, YAML, TOML, INI), rewritten atomically per save. Each entry is
+ * encoded once and its text cached, so a rewrite only joins cached text and writes it.
+ */
+export class DocumentWriter implements FileWriter {
+  private parts: Record<GroupName, string[]> | null = null;
+  private dirty = false;
+
+  constructor(
+    private readonly target: FileTarget,
+    private readonly codec: Codec,
+  ) {}
+
+  encode(entry: Entry): string {
+    const group = GROUP_OF[entry.type];
+    const text = this.codec.encodeEntry(entry, group, this.cache()[group].length);
+    checkEncodable(text, this.target.encoding);
+    return text;
+  }
+
+  push(entry: Entry, text: string): void {
+    this.cache()[GROUP_OF[entry.type]].push(text);
+    this.dirty = true;
+  }
+
+  async save(): Promise<void> {
+    if (!this.dirty) return;
+    const text = this.codec.assemble(this.cache());
+    await writeAtomic(this.target.path, Buffer.from(text, this.target.encoding));
+    this.dirty = false;
+  }
+
+  async rewrite(): Promise<void> {
+    this.parts = null;
+    this.dirty = true;
+    await this.save();
+  }
+
+  async close(): Promise<void> {}
+
+  /** The cached text of every stored entry, encoded on first use (not at open, which only reads). */
+  private cache(): Record<GroupName, string[]> {
+    if (this.parts) return this.parts;
+    const parts = Object.fromEntries(GROUP_NAMES.map((group) => [group, [] as string[]])) as Record<GroupName, string[]>;
+    for (const entry of this.target.entries()) {
+      const group = GROUP_OF[entry.type];
+      parts[group].push(this.codec.encodeEntry(entry, group, parts[group].length));
+    }
+    this.parts = parts;
+    return parts;
+  }
+}
+
+/**
+ * A JSON Lines file: each save appends the new lines with one write and one fsync. After a
+ * torn last line, a missing final newline or a failed append, the next save rewrites the
+ * file atomically instead, so new lines never continue a broken one.
+ */
+export class LinesWriter implements FileWriter {
+  private pending: string[] = [];
+  private handle: FileHandle | null = null;
+  private readonly asciiOnly: boolean;
+
+  constructor(
+    private readonly target: FileTarget,
+    private needsRewrite: boolean,
+    private exists: boolean,
+  ) {
+    this.asciiOnly = needsAsciiJson(target.encoding);
+  }
+
+  encode(entry: Entry): string {
+    const line = encodeLine(entry, this.asciiOnly);
+    checkEncodable(line, this.target.encoding);
+    return line;
+  }
+
+  push(_entry: Entry, line: string): void {
+    this.pending.push(line);
+  }
+
+  async save(): Promise<void> {
+    if (this.needsRewrite) return this.rewrite();
+    if (this.pending.length === 0) return;
+    try {
+      this.handle ??= await open(this.target.path, 'a');
+      await this.handle.write(Buffer.from(this.pending.join(''), this.target.encoding));
+      await this.handle.datasync();
+      if (!this.exists) await syncFolder(dirname(this.target.path));
+    } catch (error) {
+      // The append may have written part of a line: only a full rewrite is safe now.
+      this.needsRewrite = true;
+      await this.closeHandle();
+      throw error;
+    }
+    this.exists = true;
+    this.pending = [];
+  }
+
+  async rewrite(): Promise<void> {
+    await this.closeHandle();
+    const text = this.target.entries().map((entry) => encodeLine(entry, this.asciiOnly)).join('');
+    await writeAtomic(this.target.path, Buffer.from(text, this.target.encoding));
+    this.exists = true;
+    this.needsRewrite = false;
+    this.pending = [];
+  }
+
+  async close(): Promise<void> {
+    await this.closeHandle();
+  }
+
+  private async closeHandle(): Promise<void> {
+    const handle = this.handle;
+    this.handle = null;
+    await handle?.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,49 @@
+import { LineCounter, parseDocument, stringify, YAMLParseError, type Document } from 'yaml';
+import { DocumentError, GROUP_NAMES, groupsOf, listOf, type Codec, type GroupParts, type RawEntry } from './codec.js';
+
+/** No folding (long lines stay whole) and no anchors, so every entry reads back exactly. */
+const STRINGIFY = { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false } as const;
+
+/** Lets each entry find its line from the parsed nodes (only worth it when something is wrong). */
+function locate(doc: Document, lines: LineCounter, entries: RawEntry[]): RawEntry[] {
+  for (const entry of entries) {
+    entry.position = () => {
+      const index = Number(/\[(\d+)\]$/.exec(entry.where)?.[1]);
+      const node = doc.getIn([entry.group, index], true) as { range?: [number, number, number] } | undefined;
+      if (!node?.range) return undefined;
+      const { line, col } = lines.linePos(node.range[0]);
+      return { line, column: col };
+    };
+  }
+  return entries;
+}
+
+/**
+ * `format: yaml` — a mapping of groups, each a block sequence of entries. Each entry is
+ * stringified by the `yaml` library as a one-item sequence, which is how it sits in its group.
+ */
+export function yamlCodec(): Codec {
+  return {
+    encodeEntry(entry) {
+      return stringify([entry], STRINGIFY);
+    },
+    assemble(parts: GroupParts) {
+      return GROUP_NAMES.map((group) => (parts[group].length === 0 ? `${group}: []\n` : `${group}:\n${parts[group].join('')}`)).join('');
+    },
+    decode(text) {
+      const lines = new LineCounter();
+      const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+      const [error] = doc.errors;
+      if (error) {
+        const { line, col } = lines.linePos(error.pos[0]);
+        throw new DocumentError(error.message.split('\n')[0] ?? 'YAML syntax error', line, col);
+      }
+      try {
+        return locate(doc, lines, groupsOf(doc.toJS({ maxAliasCount: -1 }), listOf));
+      } catch (cause) {
+        if (cause instanceof YAMLParseError) throw new DocumentError(cause.message);
+        throw cause;
+      }
+    },
+  };
+}
