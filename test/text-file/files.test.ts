@@ -1,0 +1,159 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { EntryInput } from '../../src/index.js';
+import { logAll, openLogger, useTempDir } from './helpers.js';
+import { TEXT_SESSION } from './session.js';
+
+const HEADER = '# historian log: every entry in logging order (timestamps in UTC)\n';
+
+function message(id: string, conversation: string, content: string, timestamp = '2026-11-20T10:00:00.000Z'): EntryInput {
+  return { type: 'message', id, conversation_id: conversation, role: 'user', content, timestamp };
+}
+
+function count(text: string, part: string): number {
+  return text.split(part).length - 1;
+}
+
+describe('chronological logs append', () => {
+  const tempDir = useTempDir();
+
+  it('a restart appends to the log instead of overwriting it, with one header', async () => {
+    const path = join(tempDir(), 'chat.log');
+    await logAll([{ type: 'text_file', path }], [message('a', 'c1', 'first run')]);
+    await logAll([{ type: 'text_file', path }], [message('b', 'c1', 'second run')]);
+    const text = readFileSync(path, 'utf8');
+    expect(text.indexOf('first run')).toBeGreaterThan(0);
+    expect(text.indexOf('second run')).toBeGreaterThan(text.indexOf('first run'));
+    expect(count(text, HEADER)).toBe(1);
+  });
+
+  it('each entry is visible in the file after flush()', async () => {
+    const path = join(tempDir(), 'chat.log');
+    const { historian } = await openLogger([{ type: 'text_file', path }]);
+    historian.log(message('a', 'c1', 'tail me'));
+    await historian.flush();
+    expect(readFileSync(path, 'utf8')).toContain('| tail me');
+    await historian.close();
+  });
+});
+
+describe('path templates', () => {
+  const tempDir = useTempDir();
+
+  it('split entries by agent and date; each entry goes only to its own file', async () => {
+    const dir = tempDir();
+    const errors = await logAll([{ type: 'text_file', path: join(dir, 'logs/{{ agent_name }}/{{ date }}.log') }], TEXT_SESSION);
+    expect(errors).toEqual([]);
+    const planner = readFileSync(join(dir, 'logs/planner/2026-11-20.log'), 'utf8');
+    const executor = readFileSync(join(dir, 'logs/executor/2026-11-21.log'), 'utf8');
+    expect(planner).toContain('Step 1: build');
+    expect(planner).toContain('deploy --dry-run');
+    expect(planner).not.toContain('make test');
+    expect(executor).toContain('make test');
+    expect(executor).toContain('Forwarded plan');
+    expect(executor).not.toContain('Step 1: build');
+    // A message without a conversation start is attributed to its sender's name.
+    expect(readFileSync(join(dir, 'logs/loner/2026-11-22.log'), 'utf8')).toContain('no start');
+    expect(readdirSync(join(dir, 'logs')).sort()).toEqual(['executor', 'loner', 'planner']);
+  });
+
+  it('can name files by entry type and any entry field', async () => {
+    const dir = tempDir();
+    await logAll([{ type: 'text_file', path: join(dir, '{{ type }}-{{ conversation_id or session_id }}.log') }], TEXT_SESSION);
+    const files = readdirSync(dir).sort();
+    expect(files).toContain('message-c1.log');
+    expect(files).toContain('command-s2.log');
+    expect(files).toContain('tool_call-c2.log');
+  });
+});
+
+describe('grouped logs never destroy an earlier file', () => {
+  const tempDir = useTempDir();
+
+  it('moves a file that existed before the process aside, once, and owns the file after that', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'chat.log');
+    writeFileSync(path, 'written by someone else\n');
+    writeFileSync(`${path}.1`, 'an older log\n');
+    const { historian } = await openLogger([{ type: 'text_file', path, format: 'conversations' }]);
+    historian.log(message('a', 'c1', 'first batch'));
+    await historian.flush();
+    historian.log(message('b', 'c1', 'second batch'));
+    await historian.close();
+    expect(readFileSync(`${path}.1`, 'utf8')).toBe('an older log\n');
+    expect(readFileSync(`${path}.2`, 'utf8')).toBe('written by someone else\n');
+    expect(existsSync(`${path}.3`)).toBe(false);
+    const text = readFileSync(path, 'utf8');
+    expect(text).toContain('first batch');
+    expect(text).toContain('second batch');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('after a restart, the grouped log gets its earlier entries back from the journal', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'chat.log');
+    await logAll([{ type: 'text_file', path, format: 'conversations' }], [message('a', 'c1', 'before restart')]);
+    await logAll([{ type: 'text_file', path, format: 'conversations' }], [message('b', 'c1', 'after restart')]);
+    const text = readFileSync(path, 'utf8');
+    expect(text).toContain('before restart');
+    expect(text).toContain('after restart');
+    expect(count(text, '=== conversation c1')).toBe(1);
+    expect(readFileSync(`${path}.1`, 'utf8')).toContain('before restart');
+    expect(readFileSync(`${path}.entries.jsonl`, 'utf8').trim().split('\n')).toHaveLength(2);
+  });
+});
+
+describe('max_bytes rotation', () => {
+  const tempDir = useTempDir();
+
+  it('renames a full log to the next free number and starts a new one, deleting nothing', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'chat.log');
+    const entries = Array.from({ length: 30 }, (_, i) => message(`m${i}`, 'c1', `entry number ${i}`));
+    await logAll([{ type: 'text_file', path, max_bytes: 600 }], entries);
+    const files = readdirSync(dir).filter((f) => f.startsWith('chat.log'));
+    expect(files.length).toBeGreaterThan(3);
+    const texts = [...files.filter((f) => f !== 'chat.log').sort((a, b) => Number(a.slice(9)) - Number(b.slice(9))), 'chat.log'].map((f) =>
+      readFileSync(join(dir, f), 'utf8'),
+    );
+    for (const text of texts) {
+      expect(Buffer.byteLength(text)).toBeLessThanOrEqual(600);
+      expect(text.startsWith(HEADER)).toBe(true);
+    }
+    // Every entry is in exactly one file, and the files in number order keep the logging order.
+    const all = texts.join('');
+    for (let i = 0; i < 30; i++) expect(count(all, `| entry number ${i}\n`)).toBe(1);
+    expect(all.indexOf('entry number 29')).toBeGreaterThan(all.indexOf('entry number 0'));
+  });
+
+  it('continues numbering after files left by an earlier run', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'chat.log');
+    writeFileSync(path, 'x'.repeat(1000));
+    writeFileSync(`${path}.7`, 'kept');
+    await logAll([{ type: 'text_file', path, max_bytes: 600 }], [message('a', 'c1', 'new')]);
+    expect(readFileSync(`${path}.7`, 'utf8')).toBe('kept');
+    expect(readFileSync(`${path}.8`, 'utf8')).toBe('x'.repeat(1000));
+    expect(readFileSync(path, 'utf8')).toContain('| new');
+  });
+});
+
+describe('encoding', () => {
+  const tempDir = useTempDir();
+
+  for (const encoding of ['utf16le', 'latin1'] as const) {
+    it(`writes ${encoding} that decodes back to the rendered text`, async () => {
+      const dir = tempDir();
+      const content = encoding === 'latin1' ? 'Résumé café' : 'Résumé ✓ 数据';
+      for (const format of ['chronological', 'conversations'] as const) {
+        const path = join(dir, `${format}.log`);
+        await logAll([{ type: 'text_file', path, format, encoding }], [message('a', 'c1', content)]);
+        const bytes = readFileSync(path);
+        expect(bytes.toString(encoding)).toContain(`| ${content}\n`);
+        expect(bytes.equals(Buffer.from(bytes.toString(encoding), encoding))).toBe(true);
+        expect(bytes.toString('utf8')).not.toContain(content);
+      }
+    });
+  }
+});
