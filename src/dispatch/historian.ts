@@ -80,7 +80,7 @@ export class Historian extends EventEmitter<{ error: [ProviderError] }> {
     if (this.closed) throw new HistorianError('historian is closed');
     const entry = this.stamper.stamp(input);
     const agent = this.attribution.agentOf(entry);
-    const record = { entry, agent };
+    const record = { entry, agent, fresh: this.stamper.lastIdGenerated };
     for (const channel of this.channels) {
       if (!channel.types.has(entry.type) || !admitsAgent(channel.agents, agent)) continue;
       if (channel.push(record) === this.batchSize) this.drainSoon();

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { EntryError } from '../errors.js';
 import { entrySchema, type Entry, type EntryInput } from './schema.js';
@@ -20,7 +20,7 @@ const TYPES = 'message, conversation_start, tool_call, command, context';
 
 function describe(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return 'unknown field';
-  if (issue.code === 'invalid_union' && issue.path.length === 0) return `unknown or missing entry type; expected one of ${TYPES}`;
+  if (issue.code === 'invalid_union' && ['', 'type'].includes(formatPath(issue.path))) return `unknown or missing entry type; expected one of ${TYPES}`;
   if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) return `required field is missing (expected ${issue.expected})`;
   return issue.message.replace(/^Invalid input: /, '');
 }
@@ -42,8 +42,12 @@ export function validateEntry(input: unknown): Omit<Entry, 'id' | 'timestamp' | 
 /**
  * Stamps `id`, `timestamp` and `seq` onto validated entries. One per logger, so `seq` is
  * monotonic in logging order; the ISO string is reused within the same millisecond.
+ *
+ * Generated ids are 64 random bits per logger plus the entry's `seq` (`9f3c…e1-2s`): unique
+ * across processes, and far cheaper to make and keep in memory than one UUID per entry.
  */
 export class EntryStamper {
+  private readonly idPrefix = `${randomBytes(8).toString('hex')}-`;
   private seq = 0;
   private lastMs = -1;
   private lastIso = '';
@@ -51,12 +55,17 @@ export class EntryStamper {
   /** Validates and stamps an entry; throws `EntryError` and stamps nothing when invalid. */
   stamp(input: EntryInput | Record<string, unknown>): Entry {
     const entry = validateEntry(input) as Entry;
-    entry.id ??= randomUUID();
+    const seq = ++this.seq;
+    this.lastIdGenerated = entry.id === undefined;
+    entry.id ??= this.idPrefix + seq.toString(36);
     entry.timestamp ??= this.now();
-    entry.seq = ++this.seq;
+    entry.seq = seq;
     if (entry.type === 'message') entry.message_id ??= entry.id;
     return entry;
   }
+
+  /** Whether the id of the entry stamped last was generated here (not given by the caller). */
+  lastIdGenerated = false;
 
   private now(): string {
     const ms = Date.now();

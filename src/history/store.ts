@@ -28,7 +28,8 @@ export class EntryStore {
   readonly conversations = new Map<string, StoredConversation>();
   commands: CommandEntry[] = [];
   private all: Entry[] = [];
-  private ids = new Set<string>();
+  /** Ids of every stored entry; built on the first record whose id was given, not generated. */
+  private ids: Set<string> | null = null;
 
   /** Every entry, in the order added. */
   get entries(): readonly Entry[] {
@@ -36,9 +37,12 @@ export class EntryStore {
   }
 
   /** Adds a record; returns false when an entry with its id is already stored. */
-  add({ entry, agent }: LogRecord): boolean {
-    if (this.ids.has(entry.id)) return false;
-    this.ids.add(entry.id);
+  add({ entry, agent, fresh }: LogRecord): boolean {
+    if (!fresh) this.ids ??= new Set(this.all.map((e) => e.id));
+    if (this.ids) {
+      if (this.ids.has(entry.id)) return false;
+      this.ids.add(entry.id);
+    }
     this.all.push(entry);
     switch (entry.type) {
       case 'conversation_start': {
@@ -81,7 +85,7 @@ export class EntryStore {
     this.commands = this.commands.filter((c) => !goneCommands.has(c));
     this.all = this.all.filter((entry) => {
       const keep = 'conversation_id' in entry ? !gone.has(entry.conversation_id) : !goneCommands.has(entry as CommandEntry);
-      if (!keep) this.ids.delete(entry.id);
+      if (!keep) this.ids?.delete(entry.id);
       return keep;
     });
     return result;

@@ -11,6 +11,11 @@ import type { HistoryReader } from '../history/types.js';
 export interface LogRecord {
   readonly entry: Entry;
   readonly agent: string | null;
+  /**
+   * True when the logger generated the entry's id, so no stored entry can share it and a
+   * provider may skip its duplicate check; false when the caller supplied the id.
+   */
+  readonly fresh: boolean;
 }
 
 /** An open provider: a plain object of methods, as in unstorage's drivers. */
