@@ -36,7 +36,7 @@ async function load(path: string, format: FileFormat, encoding: BufferEncoding, 
 function storeOf(entries: Entry[]): EntryStore {
   const store = new EntryStore();
   const attribution = new AgentAttribution(Number.POSITIVE_INFINITY);
-  for (const entry of entries.sort(byLogOrder)) store.add({ entry, agent: attribution.agentOf(entry) });
+  for (const entry of entries.sort(byLogOrder)) store.add({ entry, agent: attribution.agentOf(entry), fresh: false });
   return store;
 }
 
