@@ -152,7 +152,7 @@ describe('writing', () => {
     historian.log(message('m2', '数据'));
     await historian.close();
     expect(warnings.map((w) => w.message)).toEqual([expect.stringContaining('entry m2 not written: character U+6570 cannot be written in latin1')]);
-    expect((await allEntries(path, { encoding: 'latin1' })).map((e) => e.content)).toEqual(['café']);
+    expect((await allEntries(path, { encoding: 'latin1' })).map((e) => (e as { content?: string }).content)).toEqual(['café']);
   });
 });
 
