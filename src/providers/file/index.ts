@@ -7,6 +7,7 @@ import { EntryStore, byLogOrder } from '../../history/store.js';
 import { storeReader } from '../../history/store-reader.js';
 import type { LogRecord, ProviderContext, ProviderDefinition } from '../types.js';
 import { DocumentError } from './codec.js';
+import { removeStaleTemps } from './atomic.js';
 import { codecFor } from './codecs.js';
 import { resolveFormat, unknownExtensionMessage, type FileFormat } from './formats.js';
 import { loadFile, type LoadedFile } from './load.js';
@@ -67,6 +68,7 @@ export const fileProvider: ProviderDefinition<'file'> = {
     const format = resolveFormat(path, config.format);
     if (format === undefined) throw new ProviderError(unknownExtensionMessage(path), label);
     await mkdir(dirname(path), { recursive: true });
+    await removeStaleTemps(path);
     const loaded = await load(path, format, encoding, label);
     if (loaded.tornLine !== undefined) {
       const message = `${path}:${loaded.tornLine}: ignored a torn last line left by an interrupted write; the next write drops it`;
