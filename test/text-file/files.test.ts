@@ -68,6 +68,21 @@ describe('path templates', () => {
   });
 });
 
+describe('path template values', () => {
+  const tempDir = useTempDir();
+
+  it('cannot add folders or climb out of the log folder', async () => {
+    const dir = tempDir();
+    const entries: EntryInput[] = [
+      { type: 'command', agent_name: '../../escape', session_id: 's', command: 'x' },
+      { type: 'command', agent_name: '..', session_id: 's', command: 'y' },
+    ];
+    await logAll([{ type: 'text_file', path: join(dir, 'logs/{{ agent_name }}.log') }], entries);
+    expect(readdirSync(join(dir, 'logs')).sort()).toEqual(['.._.._escape.log', '_.log']);
+    expect(readdirSync(dir)).toEqual(['logs']);
+  });
+});
+
 describe('grouped logs never destroy an earlier file', () => {
   const tempDir = useTempDir();
 
@@ -79,6 +94,7 @@ describe('grouped logs never destroy an earlier file', () => {
     const { historian } = await openLogger([{ type: 'text_file', path, format: 'conversations' }]);
     historian.log(message('a', 'c1', 'first batch'));
     await historian.flush();
+    expect(readFileSync(path, 'utf8')).toContain('first batch');
     historian.log(message('b', 'c1', 'second batch'));
     await historian.close();
     expect(readFileSync(`${path}.1`, 'utf8')).toBe('an older log\n');

@@ -35,6 +35,7 @@ export class AppendLog {
       await mkdir(dirname(this.path), { recursive: true });
       this.size = (await sizeOf(this.path)) ?? 0;
     }
+    if (this.options.maxBytes === undefined) return this.appendAll(blocks);
     let pending: Buffer[] = this.size === 0 ? [this.header] : [];
     let pendingBytes = this.size === 0 ? this.header.length : 0;
     for (const block of blocks) {
@@ -49,6 +50,14 @@ export class AppendLog {
       pendingBytes += bytes.length;
     }
     await this.write(pending, pendingBytes);
+  }
+
+  /** Without rotation, the batch is one string encoded once: no per-block buffers. */
+  private async appendAll(blocks: readonly string[]): Promise<void> {
+    const text = blocks.join('');
+    if (!text) return;
+    const bytes = Buffer.from(this.size === 0 ? this.options.header + text : text, this.options.encoding);
+    await this.write([bytes], bytes.length);
   }
 
   private wouldOverflow(extra: number): boolean {

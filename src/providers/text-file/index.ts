@@ -136,10 +136,8 @@ class TextFileProvider {
   /** The file an entry goes to, or null (reported) when its path does not render. */
   private pathOf(view: EntryView): string | null {
     if (this.pathTemplate.constant) return this.pathTemplate.render({});
-    const agentName = 'agent_name' in view ? view.agent_name : (view.agent ?? 'unknown');
     try {
-      const now = new Date().toISOString();
-      return this.pathTemplate.render({ ...view, agent_name: agentName, date: view.timestamp.slice(0, 10), now });
+      return this.pathTemplate.render(pathContext(view));
     } catch (error) {
       this.warn(`entry ${view.id} (${view.type}) left out: cannot render path: ${message(error)}`, error);
       return null;
@@ -150,6 +148,23 @@ class TextFileProvider {
     const detail = text.includes(message(cause)) ? text : `${text}: ${message(cause)}`;
     this.ctx.warn(new ProviderError(detail, this.label, { cause }));
   }
+}
+
+/**
+ * The variables of a `path` template. String values cannot add folders or climb out of one
+ * (`/`, `\\` and a bare `..` become `_`), so an agent named `../x` stays inside the log folder.
+ */
+function pathContext(view: EntryView): Record<string, unknown> {
+  const context: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(view)) context[key] = typeof value === 'string' ? safeSegment(value) : value;
+  context.agent_name = safeSegment('agent_name' in view ? view.agent_name : (view.agent ?? 'unknown'));
+  context.date = view.timestamp.slice(0, 10);
+  context.now = new Date().toISOString();
+  return context;
+}
+
+function safeSegment(value: string): string {
+  return value.replace(/[/\\]/g, '_').replace(/^\.+$/, '_');
 }
 
 function message(error: unknown): string {

@@ -96,7 +96,7 @@ function exportedMacros(template: nunjucks.Template, file: string): Record<strin
     getExported(ctx: object, frame: null, cb: (error: unknown, exported: Record<string, Macro>) => void): void;
   };
   let result: Record<string, Macro | undefined> = {};
-  exporter.getExported({}, null, (error, exported) => {
+  exporter.getExported({ entries: [], conversations: [], commands: [] }, null, (error, exported) => {
     if (error) throw new TemplateProblem(describeTemplateError(file, error));
     result = exported;
   });

@@ -1,0 +1,60 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { logAll, useTempDir } from './helpers.js';
+import { TEXT_SESSION } from './session.js';
+
+const docs = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../docs/templates.md'), 'utf8');
+
+/** The code block that follows `<!-- example: NAME -->` in docs/templates.md. */
+function docExample(name: string): string {
+  const match = new RegExp(`<!-- example: ${name} -->\\n\`\`\`jinja\\n([\\s\\S]*?)\`\`\``).exec(docs);
+  if (!match?.[1]) throw new Error(`no example ${name} in docs/templates.md`);
+  return match[1];
+}
+
+describe('the custom templates of docs/templates.md work as documented', () => {
+  const tempDir = useTempDir();
+
+  it('one-line.j2 is appended: a header, then one line per entry', async () => {
+    const dir = tempDir();
+    const template = join(dir, 'one-line.j2');
+    writeFileSync(template, docExample('one-line.j2'));
+    const path = join(dir, 'chat.log');
+    expect(await logAll([{ type: 'text_file', path, template }], TEXT_SESSION.slice(0, 6))).toEqual([]);
+    expect(readFileSync(path, 'utf8')).toBe(
+      [
+        'time | agent | what',
+        '2026-11-20T10:00:00.000Z | planner | conversation_start: ',
+        '2026-11-20T10:00:01.000Z | planner | message: Plan the release',
+        '2026-11-20T10:00:05.000Z | planner | message: Step 1: build\nStep 2: test',
+        '2026-11-20T10:00:06.000Z | planner | tool_call: search',
+        '2026-11-20T10:00:07.000Z | planner | context: Release notes draft\n- fixes\n- features',
+        '2026-11-20T11:00:00.000Z | planner | command: deploy --dry-run',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('digest.j2 is grouped: conversations with their messages and tool calls', async () => {
+    const dir = tempDir();
+    const template = join(dir, 'digest.j2');
+    writeFileSync(template, docExample('digest.j2'));
+    const path = join(dir, 'digest.md');
+    expect(await logAll([{ type: 'text_file', path, template }], TEXT_SESSION)).toEqual([]);
+    const text = readFileSync(path, 'utf8');
+    expect(text).toContain('## c1 (planner, 2026-11-20T10:00:00.000Z)\n- **user**: Plan the release\n- **planner**: Step 1: build\nStep 2: test `search`\n');
+    expect(text).toContain('## c2 (executor, 2026-11-21T09:00:00.000Z)\n- **executor**: Build done — Résumé ✓ 数据 "quoted" `shell`\n');
+    expect(text).toContain('## c4 (loner, 2026-11-22T08:00:00.000Z)\n- **loner**: no start\n');
+  });
+
+  it('a custom template can import the built-in blocks', async () => {
+    const dir = tempDir();
+    const template = join(dir, 'costs.j2');
+    writeFileSync(template, '{% import "blocks.j2" as b %}\n{% macro entry(e) %}\n{{ b.usage(e) if e.type == "message" }}\n{%- endmacro %}\n');
+    const path = join(dir, 'costs.log');
+    await logAll([{ type: 'text_file', path, template }], TEXT_SESSION.slice(2, 3));
+    expect(readFileSync(path, 'utf8')).toBe('tokens: 150 total, 100 prompt, 50 completion, 20 cache read\ncost: $0.0025\nresponse time: 1.50 s\n');
+  });
+});
