@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createHistorian } from '../dist/index.js';
 import { fmt, printRows, tempDir, time } from './lib.mjs';
 
-const CONVERSATIONS = 200;
+const CONVERSATIONS = 199; // prime-ish, so a tool call at i names message i - 199 of its own conversation
 const dir = tempDir('historian-text-bench-');
 let run = 0;
 
@@ -17,7 +17,7 @@ function entry(i) {
   if (i < CONVERSATIONS) return { type: 'conversation_start', conversation_id, agent_name: `agent${i % 7}`, timestamp };
   if (i % 50 === 0) return { type: 'command', agent_name: `agent${i % 7}`, session_id: `s${i % 13}`, command: `make test --shard ${i}`, timestamp };
   if (i % 10 === 0) {
-    return { type: 'tool_call', conversation_id, message_id: `m${i - 1}`, tool_name: 'search', args: { q: `query ${i}` }, result: { hits: i % 5 }, timestamp };
+    return { type: 'tool_call', conversation_id, message_id: `m${i - CONVERSATIONS}`, tool_name: 'search', args: { q: `query ${i}` }, result: { hits: i % 5 }, timestamp };
   }
   const message = { type: 'message', id: `m${i}`, conversation_id, role: i % 2 ? 'assistant' : 'user', content: `The quick brown fox ${i}\njumps over the lazy dog`, timestamp };
   if (i % 2) Object.assign(message, { model: 'openai/gpt-4o', cost_info: { token_usage: { prompt: 120, completion: 40 }, total_cost: 0.0012 }, response_time: 0.8 });

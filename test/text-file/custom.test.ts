@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { logAll, useTempDir } from './helpers.js';
+import { logAll, openLogger, useTempDir } from './helpers.js';
 import { TEXT_SESSION } from './session.js';
 
 const docs = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../docs/templates.md'), 'utf8');
@@ -56,5 +56,27 @@ describe('the custom templates of docs/templates.md work as documented', () => {
     const path = join(dir, 'costs.log');
     await logAll([{ type: 'text_file', path, template }], TEXT_SESSION.slice(2, 3));
     expect(readFileSync(path, 'utf8')).toBe('tokens: 150 total, 100 prompt, 50 completion, 20 cache read\ncost: $0.0025\nresponse time: 1.50 s\n');
+  });
+});
+
+describe('renderDocument (for `historian render`)', () => {
+  it('renders the built-in templates whole, exactly as the provider writes them', async () => {
+    const { renderDocument } = await import('../../src/providers/text-file/render.js');
+    const { templatesDir } = await import('../../src/providers/text-file/templates.js');
+    const { historian } = await openLogger([{ type: 'memory' }]);
+    // The logger's attribution (SPEC §1.2), redone here: own agent_name, else the conversation's, else the sender's name.
+    const agents = new Map<string, string>();
+    const records = TEXT_SESSION.map((input) => {
+      const entry = historian.log(input);
+      if (entry.type === 'conversation_start') agents.set(entry.conversation_id, entry.agent_name);
+      const own = 'agent_name' in entry ? entry.agent_name : undefined;
+      const named = entry.type === 'message' ? entry.name : undefined;
+      return { entry, agent: own ?? ('conversation_id' in entry ? agents.get(entry.conversation_id) : undefined) ?? named ?? null };
+    });
+    await historian.close();
+    const golden = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'golden/chronological.txt'), 'utf8');
+    expect(renderDocument(join(templatesDir, 'chronological.j2'), records)).toBe(golden);
+    const grouped = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'golden/conversations.txt'), 'utf8');
+    expect(renderDocument(join(templatesDir, 'conversations.j2'), records)).toBe(grouped);
   });
 });

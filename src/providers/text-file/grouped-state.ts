@@ -141,7 +141,9 @@ export class GroupedState {
   private addMessage(entry: ViewOf<'message'>): void {
     const conversation = this.conversationOf(entry);
     const id = entry.message_id ?? entry.id;
-    const view: MessageView = { ...entry, tool_calls: conversation.waiting.get(id) ?? [] };
+    // The view is the provider's own copy of the entry, so it can carry its tool calls itself.
+    const view = entry as MessageView;
+    view.tool_calls = conversation.waiting.get(id) ?? [];
     conversation.waiting.delete(id);
     conversation.byMessageId.set(id, view);
     conversation.messages.push(view);

@@ -112,7 +112,7 @@ class TextFileProvider {
       render: (state) => template.render(state.context()),
       probe: (view) => {
         const alone = new GroupedState();
-        alone.add(view);
+        alone.add({ ...view });
         template.render(alone.context());
       },
       warn: (message, cause) => this.warn(message, cause),

@@ -16,7 +16,7 @@ type Macro = (...args: unknown[]) => unknown;
  * `grouped`: it is rendered whole over `entries`, `conversations` and `commands`.
  */
 export type LogTemplate =
-  | { kind: 'appending'; file: string; header: () => string; entry: (view: object) => string }
+  | { kind: 'appending'; file: string; render: (context: object) => string; header: () => string; entry: (view: object) => string }
   | { kind: 'grouped'; file: string; render: (context: object) => string };
 
 /** A template that failed to load or compile, positioned in the template file. */
@@ -67,7 +67,11 @@ function indentLines(text: unknown, width = 2): string {
 
 /** Loads and compiles the template of a text_file config; throws `TemplateProblem` naming file and line. */
 export function loadLogTemplate(config: ProviderConfigOf<'text_file'>): LogTemplate {
-  const file = templateFileOf(config);
+  return loadTemplateFile(templateFileOf(config));
+}
+
+/** Loads and compiles a template file; throws `TemplateProblem` naming file and line. */
+export function loadTemplateFile(file: string): LogTemplate {
   const env = createEnvironment([dirname(resolve(file)), templatesDir]);
   let template: nunjucks.Template;
   try {
@@ -84,6 +88,7 @@ export function loadLogTemplate(config: ProviderConfigOf<'text_file'>): LogTempl
   return {
     kind: 'appending',
     file,
+    render: (context) => template.render(context),
     header: () => (typeof header === 'function' ? String(header()) : ''),
     entry: (view) => String(entry(view)),
   };
