@@ -120,6 +120,25 @@ describe('grouped logs never destroy an earlier file', () => {
   });
 });
 
+describe('grouped logs under a burst of batches', () => {
+  const tempDir = useTempDir();
+
+  it('hold every entry once the burst is over, in the log and in the journal', async () => {
+    const path = join(tempDir(), 'chat.log');
+    const { historian, errors } = await openLogger([{ type: 'text_file', path, format: 'conversations' }], { batchSize: 7 });
+    for (let i = 0; i < 3000; i++) historian.log(message(`m${i}`, `c${i % 13}`, `burst entry ${i}`));
+    await historian.flush();
+    // Renders skipped during the burst run from a timer soon after it.
+    await expect.poll(() => count(readFileSync(path, 'utf8'), '| burst entry '), { timeout: 5000 }).toBe(3000);
+    await historian.close();
+    expect(errors).toEqual([]);
+    const text = readFileSync(path, 'utf8');
+    for (const i of [0, 1499, 2999]) expect(count(text, `| burst entry ${i}\n`)).toBe(1);
+    expect(count(text, '=== conversation ')).toBe(13);
+    expect(readFileSync(`${path}.entries.jsonl`, 'utf8').trim().split('\n')).toHaveLength(3000);
+  });
+});
+
 describe('max_bytes rotation', () => {
   const tempDir = useTempDir();
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { createHistorian, type EntryInput, type Historian, type ProviderError, type StorageInput } from '../../src/index.js';
+import { createHistorian, type EntryInput, type Historian, type HistorianOptions, type ProviderError, type StorageInput } from '../../src/index.js';
 
 type ProviderInput = NonNullable<StorageInput['providers']>[number];
 
@@ -17,9 +17,12 @@ export function useTempDir(): () => string {
 }
 
 /** A logger over `providers` that collects provider errors instead of warning. */
-export async function openLogger(providers: ProviderInput[]): Promise<{ historian: Historian; errors: ProviderError[] }> {
+export async function openLogger(
+  providers: ProviderInput[],
+  options: HistorianOptions = {},
+): Promise<{ historian: Historian; errors: ProviderError[] }> {
   const errors: ProviderError[] = [];
-  const historian = await createHistorian({ providers }, { flushInterval: 5, onError: (error) => errors.push(error) });
+  const historian = await createHistorian({ providers }, { flushInterval: 5, onError: (error) => errors.push(error), ...options });
   return { historian, errors };
 }
 

@@ -4,9 +4,6 @@ import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
 import type { ProviderConfigOf } from '../../config/schema.js';
 
-/** The built-in templates, selected by `format`. */
-export const BUILT_IN_FORMATS = ['chronological', 'conversations'] as const;
-
 /** A macro exported by a template, as nunjucks hands it back: returns a SafeString. */
 type Macro = (...args: unknown[]) => unknown;
 
@@ -39,7 +36,7 @@ function findTemplatesDir(start: string): string {
 }
 
 /** The template file a text_file provider uses: `template` wins over `format`. */
-export function templateFileOf(config: ProviderConfigOf<'text_file'>): string {
+function templateFileOf(config: ProviderConfigOf<'text_file'>): string {
   return config.template ?? join(templatesDir, `${config.format}.j2`);
 }
 
@@ -48,7 +45,7 @@ export function templateFileOf(config: ProviderConfigOf<'text_file'>): string {
  * be laid out readably, and the built-in folder on the search path so custom templates can
  * `{% import "blocks.j2" as b %}`.
  */
-export function createEnvironment(searchPaths: string[]): nunjucks.Environment {
+function createEnvironment(searchPaths: string[]): nunjucks.Environment {
   const loader = new nunjucks.FileSystemLoader(searchPaths);
   const env = new nunjucks.Environment(loader, { autoescape: false, trimBlocks: true, lstripBlocks: true });
   env.addFilter('fixed', (value: unknown, digits = 2) => (typeof value === 'number' ? value.toFixed(digits) : value));
@@ -121,7 +118,7 @@ function templateErrorParts(error: unknown): { where: string; reason: string } {
 }
 
 /** Turns a nunjucks error into `template FILE, line L, column C: message`. */
-export function describeTemplateError(file: string, error: unknown): string {
+function describeTemplateError(file: string, error: unknown): string {
   const { where, reason } = templateErrorParts(error);
   if (/^template not found/.test(reason) && reason.includes(file)) return `template ${file}: file not found`;
   return where ? `template ${file}, ${where}: ${reason}` : `template ${file}: ${reason}`;
