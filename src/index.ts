@@ -17,6 +17,7 @@ export { storageSchema, providerConfigSchema, type StorageInput, type StorageCon
 export { effectiveAgents, effectiveFlags } from './config/filters.js';
 export { entrySchema } from './entries/schema.js';
 export { validateEntry } from './entries/validate.js';
+export * from './adapters/index.js';
 export type {
   Entry,
   EntryInput,

@@ -1,0 +1,179 @@
+import { tokens, tokenUsage, toEntries } from './common.js';
+import type { AdaptedEntries, AdapterOptions, MessageInput, NeutralToolCall, TokenUsageInput, ToolCallInput } from './types.js';
+
+/** A tool call of the Vercel AI SDK: `input` since v5, `args` in v4. */
+export interface AiSdkToolCallLike {
+  toolCallId: string;
+  toolName: string;
+  input?: unknown;
+  args?: unknown;
+}
+
+/** A tool result of the Vercel AI SDK: `output` since v5, `result` in v4. */
+export interface AiSdkToolResultLike {
+  toolCallId: string;
+  output?: unknown;
+  result?: unknown;
+}
+
+/** Usage as the AI SDK reports it: v4 (`promptTokens`), v5 (`inputTokens`) or v6 (with token details). */
+export interface AiSdkUsageLike {
+  inputTokens?: number;
+  outputTokens?: number;
+  totalTokens?: number;
+  cachedInputTokens?: number;
+  reasoningTokens?: number;
+  inputTokenDetails?: { noCacheTokens?: number; cacheReadTokens?: number; cacheWriteTokens?: number };
+  outputTokenDetails?: { reasoningTokens?: number };
+  promptTokens?: number;
+  completionTokens?: number;
+}
+
+/** The parts of an AI SDK step (`onStepFinish`, or one of `steps`) the adapter reads. */
+export interface AiSdkStepLike {
+  text?: string;
+  toolCalls?: ReadonlyArray<AiSdkToolCallLike>;
+  toolResults?: ReadonlyArray<AiSdkToolResultLike>;
+  /** v5 content parts, read for `tool-error` parts: tools that threw have no tool result. */
+  content?: ReadonlyArray<{ type: string; toolCallId?: string; error?: unknown }>;
+  usage?: AiSdkUsageLike;
+  response?: { id?: string; modelId?: string };
+  providerMetadata?: Record<string, Record<string, unknown> | undefined>;
+}
+
+/** The parts of an AI SDK `onFinish` event the adapter reads: a step, plus every step of the run. */
+export interface AiSdkFinishLike extends AiSdkStepLike {
+  steps?: ReadonlyArray<AiSdkStepLike>;
+}
+
+// v6 counts cached tokens inside inputTokens and breaks them out in inputTokenDetails.
+function v6Usage(usage: AiSdkUsageLike): TokenUsageInput {
+  const details = usage.inputTokenDetails ?? {};
+  const cacheRead = tokens(details.cacheReadTokens);
+  const cacheWrite = tokens(details.cacheWriteTokens);
+  const prompt = tokens(usage.inputTokens) ?? (tokens(details.noCacheTokens) ?? 0) + (cacheRead ?? 0) + (cacheWrite ?? 0);
+  return tokenUsage({
+    prompt,
+    completion: tokens(usage.outputTokens) ?? 0,
+    total: tokens(usage.totalTokens),
+    cache_read: cacheRead,
+    cache_write: cacheWrite,
+    reasoning: tokens(usage.outputTokenDetails?.reasoningTokens) ?? tokens(usage.reasoningTokens),
+  });
+}
+
+// v5's Anthropic provider passes Anthropic's uncached input_tokens through as inputTokens, so the
+// cached ones are added back; the other providers already count them in inputTokens.
+function v5Usage(usage: AiSdkUsageLike, anthropic: Record<string, unknown> | undefined): TokenUsageInput | undefined {
+  const input = tokens(usage.inputTokens);
+  const completion = tokens(usage.outputTokens);
+  if (input === undefined && completion === undefined) return undefined;
+  const cacheRead = tokens(usage.cachedInputTokens);
+  const cacheWrite = anthropic ? tokens(anthropic.cacheCreationInputTokens) : undefined;
+  const prompt = (input ?? 0) + (anthropic ? (cacheRead ?? 0) + (cacheWrite ?? 0) : 0);
+  return tokenUsage({
+    prompt,
+    completion: completion ?? 0,
+    total: anthropic ? undefined : tokens(usage.totalTokens),
+    cache_read: cacheRead,
+    cache_write: cacheWrite,
+    reasoning: tokens(usage.reasoningTokens),
+  });
+}
+
+// v4 reports cache and reasoning counts only in provider metadata; Anthropic's promptTokens exclude the cache.
+function v4Usage(usage: AiSdkUsageLike, metadata: AiSdkStepLike['providerMetadata']): TokenUsageInput | undefined {
+  const prompt = tokens(usage.promptTokens);
+  const completion = tokens(usage.completionTokens);
+  if (prompt === undefined && completion === undefined) return undefined;
+  const anthropic = metadata?.anthropic;
+  const openai = metadata?.openai;
+  const cacheRead = tokens(anthropic?.cacheReadInputTokens) ?? tokens(openai?.cachedPromptTokens);
+  const cacheWrite = tokens(anthropic?.cacheCreationInputTokens);
+  return tokenUsage({
+    prompt: (prompt ?? 0) + (anthropic ? (cacheRead ?? 0) + (cacheWrite ?? 0) : 0),
+    completion: completion ?? 0,
+    total: anthropic ? undefined : tokens(usage.totalTokens),
+    cache_read: cacheRead,
+    cache_write: cacheWrite,
+    reasoning: tokens(openai?.reasoningTokens),
+  });
+}
+
+/** Normalises AI SDK usage of any version to historian's shape, where `prompt` includes cached tokens. */
+export function aiSdkUsage(step: AiSdkStepLike): TokenUsageInput | undefined {
+  const usage = step.usage;
+  if (!usage) return undefined;
+  if (usage.inputTokenDetails) return v6Usage(usage);
+  if (usage.promptTokens !== undefined || usage.completionTokens !== undefined) return v4Usage(usage, step.providerMetadata);
+  return v5Usage(usage, step.providerMetadata?.anthropic);
+}
+
+// The provider is named only by the metadata key, and only when there is exactly one.
+function providerOf(step: AiSdkStepLike): string | undefined {
+  const keys = Object.keys(step.providerMetadata ?? {});
+  return keys.length === 1 ? keys[0] : undefined;
+}
+
+function errorValue(error: unknown): unknown {
+  return error instanceof Error ? error.message : error;
+}
+
+function stepToolCalls(step: AiSdkStepLike): NeutralToolCall[] {
+  const results = new Map<string, unknown>();
+  for (const result of step.toolResults ?? []) results.set(result.toolCallId, result.output !== undefined ? result.output : result.result);
+  for (const part of step.content ?? []) {
+    if (part.type === 'tool-error' && part.toolCallId) results.set(part.toolCallId, { error: errorValue(part.error) });
+  }
+  return (step.toolCalls ?? []).map((call) => ({
+    id: call.toolCallId,
+    name: call.toolName,
+    args: call.input !== undefined ? call.input : call.args,
+    result: results.get(call.toolCallId),
+  }));
+}
+
+/**
+ * Entries for one step of the Vercel AI SDK (the `onStepFinish` payload of `generateText` or
+ * `streamText`, v4 to v6): the assistant message with the step's text, and one tool call per
+ * tool call of the step, with its result when the SDK ran the tool (`{ error }` when it threw).
+ * The model is prefixed with the provider named by `providerMetadata` unless `provider` is given.
+ *
+ * ```ts
+ * const startedAt = Date.now();
+ * await generateText({ model, tools, prompt, onStepFinish: (step) => {
+ *   for (const entry of fromAiSdkStep(step, { conversation_id: 'c1', provider: 'openai' })) historian.log(entry);
+ * } });
+ * ```
+ */
+export function fromAiSdkStep(step: AiSdkStepLike, options: AdapterOptions): AdaptedEntries {
+  return toEntries(
+    {
+      id: step.response?.id,
+      content: step.text ?? '',
+      model: step.response?.modelId,
+      provider: providerOf(step),
+      usage: aiSdkUsage(step),
+      toolCalls: stepToolCalls(step),
+    },
+    options,
+  );
+}
+
+/**
+ * Entries for a whole AI SDK run (the `onFinish` payload): the entries of every step in order.
+ * With several steps, `message_id` gets the step number appended (`m1-1`, `m1-2`), `cost` goes on
+ * the last step's message so totals add up, and `response_time` is left out, since the time of
+ * each call is unknown — use `fromAiSdkStep` in `onStepFinish` to record it.
+ */
+export function fromAiSdkFinish(event: AiSdkFinishLike, options: AdapterOptions): Array<MessageInput | ToolCallInput> {
+  const steps = event.steps && event.steps.length > 0 ? event.steps : [event];
+  if (steps.length === 1) return fromAiSdkStep(steps[0]!, options);
+  const { conversation_id, name, provider, message_id, cost } = options;
+  return steps.flatMap((step, index) => {
+    const stepOptions: AdapterOptions = { conversation_id, name, provider };
+    if (message_id !== undefined) stepOptions.message_id = `${message_id}-${index + 1}`;
+    if (index === steps.length - 1) stepOptions.cost = cost;
+    return fromAiSdkStep(step, stepOptions);
+  });
+}
