@@ -21,7 +21,10 @@ export interface AdapterOptions {
   name?: string;
   /** The message id to use; defaults to the SDK's response id (or a random UUID without one). */
   message_id?: string;
-  /** Cost of the call in USD; historian does not price calls, so `total_cost` is set only from this. */
+  /**
+   * Cost of the call in USD; historian does not price calls, so `total_cost` is set only from this.
+   * A response without token usage has no `cost_info`, so its cost is dropped.
+   */
   cost?: number;
   /** Provider prefix of `model` (`openai/gpt-4o`); each adapter has its own default. */
   provider?: string;
