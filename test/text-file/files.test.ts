@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EntryInput } from '../../src/index.js';
@@ -65,6 +65,25 @@ describe('path templates', () => {
     expect(files).toContain('message-c1.log');
     expect(files).toContain('command-s2.log');
     expect(files).toContain('tool_call-c2.log');
+  });
+});
+
+describe('a batch retried after a failed write', () => {
+  const tempDir = useTempDir();
+
+  it('still reaches the other files, and is not appended twice to them', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'c2.log'));
+    const { historian, errors } = await openLogger([{ type: 'text_file', path: join(dir, '{{ conversation_id }}.log') }], {
+      retryDelay: 1,
+      flushAttempts: 3,
+    });
+    historian.log(message('b', 'c2', 'cannot be written: c2.log is a folder'));
+    historian.log(message('a', 'c1', 'reached'));
+    await expect(historian.flush()).rejects.toThrow(/EISDIR/);
+    expect(errors.length).toBeGreaterThanOrEqual(3);
+    expect(count(readFileSync(join(dir, 'c1.log'), 'utf8'), '| reached')).toBe(1);
+    await historian.close().catch(() => {});
   });
 });
 

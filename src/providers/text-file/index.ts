@@ -76,11 +76,19 @@ class TextFileProvider {
       if (views) views.push(view);
       else byPath.set(path, [view]);
     }
-    for (const [path, views] of byPath) await this.writeTo(path, views);
+    // A file that cannot be written must not hold back the others: write them all, then fail
+    // the batch (it is retried, and the files already written skip what they hold).
+    let firstError: unknown = null;
+    for (const [path, views] of byPath) {
+      await this.writeTo(path, views).catch((error: unknown) => (firstError ??= error));
+    }
+    if (firstError !== null) throw firstError;
   }
 
   async close(): Promise<void> {
-    const results = await Promise.allSettled([...this.targets.values()].map(({ target }) => (target instanceof GroupedLog ? target.close() : undefined)));
+    // Only grouped logs hold unwritten work (renders deferred during a burst); appends are done.
+    const grouped = [...this.targets.values()].map(({ target }) => target).filter((target) => target instanceof GroupedLog);
+    const results = await Promise.allSettled(grouped.map((target) => target.close()));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw new ProviderError(`cannot close: ${(failed.reason as Error).message}`, this.label, { cause: failed.reason });
   }
@@ -92,12 +100,12 @@ class TextFileProvider {
       slot = { target: this.createTarget(path), lastSeq: 0 };
       this.targets.set(path, slot);
     }
-    const fresh = views.filter((view) => view.seq > slot.lastSeq);
-    if (fresh.length === 0) return;
+    const unwritten = views.filter((view) => view.seq > slot.lastSeq);
+    if (unwritten.length === 0) return;
     const { target } = slot;
-    if (target instanceof GroupedLog) await target.write(fresh);
-    else await target.append(this.renderBlocks(fresh));
-    slot.lastSeq = fresh[fresh.length - 1]!.seq;
+    if (target instanceof GroupedLog) await target.write(unwritten);
+    else await target.append(this.renderBlocks(unwritten));
+    slot.lastSeq = unwritten[unwritten.length - 1]!.seq;
   }
 
   private createTarget(path: string): Target {
