@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveStorage, type Entry } from '../../src/index.js';
-import { GROUP_NAMES, GROUP_OF, type GroupName } from '../../src/providers/file/codec.js';
+import { documentText, GROUP_NAMES, GROUP_OF, type GroupName } from '../../src/providers/file/codec.js';
 import { codecFor } from '../../src/providers/file/codecs.js';
 import { decodeLines, encodeLine } from '../../src/providers/file/jsonl.js';
 import { toEntry } from '../../src/providers/file/load.js';
@@ -20,7 +20,7 @@ function documentRoundTrip(format: (typeof DOCUMENTS)[number], list: Entry[]): E
     const group = GROUP_OF[entry.type];
     parts[group].push(codec.encodeEntry(entry, group, parts[group].length));
   }
-  return codec.decode(codec.assemble(parts)).map(toEntry);
+  return codec.decode(documentText(codec, parts)).map(toEntry);
 }
 
 describe('file codecs read back exactly the entries written', () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open, readdir, rename, rm } from 'node:fs/promises';
+import { open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** Makes a rename or a new file durable: fsync the folder that holds it. */
@@ -16,18 +16,34 @@ export async function syncFolder(folder: string): Promise<void> {
   }
 }
 
+/** Writes every piece, in order, at the file's start (`writev` may stop short, like `write`). */
+async function writeAll(handle: FileHandle, pieces: readonly Uint8Array[]): Promise<void> {
+  // Bounded slices: the kernel takes at most IOV_MAX (1024) pieces per call anyway.
+  let position = 0;
+  for (let start = 0; start < pieces.length; start += 1024) {
+    const slice = pieces.slice(start, start + 1024);
+    const size = slice.reduce((total, piece) => total + piece.byteLength, 0);
+    let written = (await handle.writev(slice, position)).bytesWritten;
+    while (written < size) {
+      const rest = Buffer.concat(slice).subarray(written);
+      written += (await handle.write(rest, 0, rest.byteLength, position + written)).bytesWritten;
+    }
+    position += size;
+  }
+}
+
 /**
- * Replaces `path` with `bytes` so that a crash leaves either the old file or the new one,
+ * Replaces `path` with `pieces` (concatenated) so that a crash leaves either the old file or the new one,
  * never a torn one: write a temporary file in the same folder, fsync it, rename it over
  * `path`, fsync the folder.
  */
-export async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
+export async function writeAtomic(path: string, pieces: readonly Uint8Array[]): Promise<void> {
   const folder = dirname(path);
   const temp = join(folder, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     const handle = await open(temp, 'w');
     try {
-      await handle.writeFile(bytes);
+      await writeAll(handle, pieces);
       await handle.sync();
     } finally {
       await handle.close();

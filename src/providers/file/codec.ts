@@ -15,8 +15,8 @@ export type GroupName = (typeof GROUP_OF)[EntryType];
 /** Every group, in document order. */
 export const GROUP_NAMES = Object.values(GROUP_OF) as GroupName[];
 
-/** The encoded entries of each group, in order. */
-export type GroupParts = Record<GroupName, readonly string[]>;
+/** The encoded entries of each group, in order: text, or bytes when the writer caches them encoded. */
+export type GroupParts<T = string> = Readonly<Record<GroupName, readonly T[]>>;
 
 /** A value read from a document, before validation, with where it was found. */
 export interface RawEntry {
@@ -47,8 +47,12 @@ export class DocumentError extends Error {
 export interface Codec {
   /** One entry as it appears inside its group; `index` counts the group's entries from 0. */
   encodeEntry(entry: Entry, group: GroupName, index: number): string;
-  /** The whole document from the encoded entries of every group. */
-  assemble(parts: GroupParts): string;
+  /**
+   * The whole document as a list of pieces: the encoded entries, in order, between pieces of
+   * the format's own framing made by `text`. A list rather than one string, so a rewrite can
+   * hand cached bytes to the kernel without building the document in memory again.
+   */
+  assemble<T>(parts: GroupParts<T>, text: (framing: string) => T): T[];
   /** Every entry of a document, unvalidated. Throws `DocumentError` for text that does not parse. */
   decode(text: string): RawEntry[];
 }
@@ -85,4 +89,17 @@ export function listOf(value: unknown, group: GroupName): unknown[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new DocumentError(`group "${group}" must be a list of entries`);
   return value;
+}
+
+/** The document as one string (for export and tests; the provider writes pieces). */
+export function documentText(codec: Codec, parts: GroupParts): string {
+  return codec.assemble(parts, (framing) => framing).join('');
+}
+
+/** Appends `items` to `out`, `separator` between them (a loop: spreading 100k items overflows the stack). */
+export function pushJoined<T>(out: T[], items: readonly T[], separator?: T): void {
+  items.forEach((item, i) => {
+    if (i > 0 && separator !== undefined) out.push(separator);
+    out.push(item);
+  });
 }

@@ -1,5 +1,5 @@
-import { decode, encode } from 'ini';
-import { DocumentError, GROUP_NAMES, groupsOf, type Codec, type GroupName, type GroupParts } from './codec.js';
+import { decode, encode, safe, unsafe } from 'ini';
+import { DocumentError, GROUP_NAMES, groupsOf, pushJoined, type Codec, type GroupName, type GroupParts } from './codec.js';
 import { decodeFields, JSON_SUFFIX } from './fields.js';
 
 /** Entry fields that hold text; every other field (numbers, objects, lists) is stored as JSON. */
@@ -16,10 +16,17 @@ function iniJson(value: unknown): string {
   return JSON.stringify(value).replace(/\\\\|[\u2028\u2029]/g, (m) => (m === '\\\\' ? '\\u005c' : `\\u${m.charCodeAt(0).toString(16)}`));
 }
 
-/** Whether `ini` writes and reads this text back unchanged (it reads `true`, `false` and `null` as values). */
+/** Text `ini` writes as it is (no quotes, escapes, comments or surrounding space): most ids, names and roles. */
+const PLAIN = /^[^\s"'=[;#\\\u2028\u2029](?:[^"'=;#\\\r\n\u2028\u2029]*[^\s"'=;#\\\u2028\u2029])?$/;
+
+/**
+ * Whether `ini` writes and reads this text back unchanged: its own escaping must undo itself
+ * (it does not, for some backslash sequences), and the line must match its pattern (which
+ * stops at U+2028/U+2029). It reads `true`, `false` and `null` as values; String() undoes that.
+ */
 function keepsText(text: string): boolean {
-  const back = (decode(encode({ v: text })) as Record<string, unknown>).v;
-  return back === text || (back !== undefined && String(back) === text);
+  if (PLAIN.test(text)) return true;
+  return !/[\u2028\u2029]/.test(text) && unsafe(safe(text)) === text;
 }
 
 /** The section of one entry: every value a string `ini` writes and reads back unchanged. */
@@ -56,8 +63,15 @@ export function iniCodec(): Codec {
     encodeEntry(entry, group, index) {
       return encode({ [group]: { [index + 1]: sectionOf(entry) } });
     },
-    assemble(parts: GroupParts) {
-      return GROUP_NAMES.flatMap((group) => parts[group]).join('\n');
+    assemble<T>(parts: GroupParts<T>, text: (framing: string) => T) {
+      const out: T[] = [];
+      const blank = text('\n');
+      for (const group of GROUP_NAMES) {
+        if (parts[group].length === 0) continue;
+        if (out.length > 0) out.push(blank);
+        pushJoined(out, parts[group], blank);
+      }
+      return out;
     },
     decode(text) {
       const entries = groupsOf(decode(text), sectionsOf);

@@ -1,4 +1,4 @@
-import { DocumentError, GROUP_NAMES, groupsOf, listOf, positionOf, type Codec, type GroupParts } from './codec.js';
+import { DocumentError, GROUP_NAMES, groupsOf, listOf, positionOf, pushJoined, type Codec, type GroupParts } from './codec.js';
 
 /** Escapes every non-ASCII character, so the text survives an ASCII or Latin-1 file unchanged. */
 export function asciiJson(json: string): string {
@@ -33,12 +33,18 @@ export function jsonCodec(asciiOnly: boolean): Codec {
       const json = JSON.stringify(entry);
       return asciiOnly ? asciiJson(json) : json;
     },
-    assemble(parts: GroupParts) {
-      const groups = GROUP_NAMES.map((group) => {
+    assemble<T>(parts: GroupParts<T>, text: (framing: string) => T) {
+      const out = [text('{\n')];
+      GROUP_NAMES.forEach((group, g) => {
+        const end = g === GROUP_NAMES.length - 1 ? '\n' : ',\n';
         const items = parts[group];
-        return items.length === 0 ? `  "${group}": []` : `  "${group}": [\n    ${items.join(',\n    ')}\n  ]`;
+        if (items.length === 0) return out.push(text(`  "${group}": []${end}`));
+        out.push(text(`  "${group}": [\n    `));
+        pushJoined(out, items, text(',\n    '));
+        return out.push(text(`\n  ]${end}`));
       });
-      return `{\n${groups.join(',\n')}\n}\n`;
+      out.push(text('}\n'));
+      return out;
     },
     decode(text) {
       return groupsOf(parseJson(text), listOf);

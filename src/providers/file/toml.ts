@@ -1,5 +1,5 @@
 import { parse, stringify, TomlError } from 'smol-toml';
-import { DocumentError, GROUP_NAMES, groupsOf, listOf, type Codec, type GroupParts } from './codec.js';
+import { DocumentError, GROUP_NAMES, groupsOf, listOf, pushJoined, type Codec, type GroupParts } from './codec.js';
 import { decodeFields, encodeFields, hasNoNull } from './fields.js';
 
 function decodeOrThrow(value: unknown, where: string): unknown {
@@ -20,12 +20,17 @@ export function tomlCodec(): Codec {
     encodeEntry(entry, group) {
       return stringify({ [group]: [encodeFields(entry, hasNoNull)] });
     },
-    assemble(parts: GroupParts) {
+    assemble<T>(parts: GroupParts<T>, text: (framing: string) => T) {
       // Plain keys must come before the first table, so the empty groups go first.
       const empty = GROUP_NAMES.filter((group) => parts[group].length === 0);
-      const head = empty.length > 0 ? stringify(Object.fromEntries(empty.map((group) => [group, []]))) : '';
-      const tables = GROUP_NAMES.flatMap((group) => parts[group]);
-      return [head, ...tables].filter((part) => part !== '').join('\n');
+      const out = empty.length > 0 ? [text(stringify(Object.fromEntries(empty.map((group) => [group, []]))))] : [];
+      const blank = text('\n');
+      for (const group of GROUP_NAMES) {
+        if (parts[group].length === 0) continue;
+        if (out.length > 0) out.push(blank);
+        pushJoined(out, parts[group], blank);
+      }
+      return out;
     },
     decode(text) {
       let root: unknown;

@@ -31,8 +31,10 @@ export interface FileTarget {
  * encoded once and its text cached, so a rewrite only joins cached text and writes it.
  */
 export class DocumentWriter implements FileWriter {
-  private parts: Record<GroupName, string[]> | null = null;
+  private parts: Record<GroupName, Buffer[]> | null = null;
   private dirty = false;
+  /** The format's framing pieces, encoded once. */
+  private readonly framing = new Map<string, Buffer>();
 
   constructor(
     private readonly target: FileTarget,
@@ -47,14 +49,13 @@ export class DocumentWriter implements FileWriter {
   }
 
   push(entry: Entry, text: string): void {
-    this.cache()[GROUP_OF[entry.type]].push(text);
+    this.cache()[GROUP_OF[entry.type]].push(Buffer.from(text, this.target.encoding));
     this.dirty = true;
   }
 
   async save(): Promise<void> {
     if (!this.dirty) return;
-    const text = this.codec.assemble(this.cache());
-    await writeAtomic(this.target.path, Buffer.from(text, this.target.encoding));
+    await writeAtomic(this.target.path, this.codec.assemble(this.cache(), (framing) => this.frame(framing)));
     this.dirty = false;
   }
 
@@ -66,13 +67,19 @@ export class DocumentWriter implements FileWriter {
 
   async close(): Promise<void> {}
 
-  /** The cached text of every stored entry, encoded on first use (not at open, which only reads). */
-  private cache(): Record<GroupName, string[]> {
+  private frame(framing: string): Buffer {
+    let bytes = this.framing.get(framing);
+    if (!bytes) this.framing.set(framing, (bytes = Buffer.from(framing, this.target.encoding)));
+    return bytes;
+  }
+
+  /** The cached bytes of every stored entry, encoded on first use (not at open, which only reads). */
+  private cache(): Record<GroupName, Buffer[]> {
     if (this.parts) return this.parts;
-    const parts = Object.fromEntries(GROUP_NAMES.map((group) => [group, [] as string[]])) as Record<GroupName, string[]>;
+    const parts = Object.fromEntries(GROUP_NAMES.map((group) => [group, [] as Buffer[]])) as Record<GroupName, Buffer[]>;
     for (const entry of this.target.entries()) {
       const group = GROUP_OF[entry.type];
-      parts[group].push(this.codec.encodeEntry(entry, group, parts[group].length));
+      parts[group].push(Buffer.from(this.codec.encodeEntry(entry, group, parts[group].length), this.target.encoding));
     }
     this.parts = parts;
     return parts;
@@ -128,7 +135,7 @@ export class LinesWriter implements FileWriter {
   async rewrite(): Promise<void> {
     await this.closeHandle();
     const text = this.target.entries().map((entry) => encodeLine(entry, this.asciiOnly)).join('');
-    await writeAtomic(this.target.path, Buffer.from(text, this.target.encoding));
+    await writeAtomic(this.target.path, [Buffer.from(text, this.target.encoding)]);
     this.exists = true;
     this.needsRewrite = false;
     this.pending = [];

@@ -1,5 +1,5 @@
 import { LineCounter, parseDocument, stringify, YAMLParseError, type Document } from 'yaml';
-import { DocumentError, GROUP_NAMES, groupsOf, listOf, type Codec, type GroupParts, type RawEntry } from './codec.js';
+import { DocumentError, GROUP_NAMES, groupsOf, listOf, pushJoined, type Codec, type GroupParts, type RawEntry } from './codec.js';
 
 /** No folding (long lines stay whole) and no anchors, so every entry reads back exactly. */
 const STRINGIFY = { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false } as const;
@@ -27,8 +27,13 @@ export function yamlCodec(): Codec {
     encodeEntry(entry) {
       return stringify([entry], STRINGIFY);
     },
-    assemble(parts: GroupParts) {
-      return GROUP_NAMES.map((group) => (parts[group].length === 0 ? `${group}: []\n` : `${group}:\n${parts[group].join('')}`)).join('');
+    assemble<T>(parts: GroupParts<T>, text: (framing: string) => T) {
+      const out: T[] = [];
+      for (const group of GROUP_NAMES) {
+        out.push(text(parts[group].length === 0 ? `${group}: []\n` : `${group}:\n`));
+        pushJoined(out, parts[group]);
+      }
+      return out;
     },
     decode(text) {
       const lines = new LineCounter();
