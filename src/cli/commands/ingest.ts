@@ -49,9 +49,10 @@ export function ingestCommand(): Command {
     )
     .action(async (file: string, _options, command: Command) => {
       if (file !== '-' && !existsSync(file)) throw new UsageError(`no such file: ${file}`);
-      const input = file === '-' ? process.stdin : createReadStream(file, 'utf8');
-      const lines = createInterface({ input, crlfDelay: Infinity });
       const summary = await withHistorian(optionsOf(command), async (historian) => {
+        // Read only once the providers are open: lines read earlier would be lost.
+        const input = file === '-' ? process.stdin : createReadStream(file, 'utf8');
+        const lines = createInterface({ input, crlfDelay: Infinity });
         const result = await ingestLines(historian, lines, (message) => process.stderr.write(`historian: ${message}\n`));
         await historian.flush();
         return result;
