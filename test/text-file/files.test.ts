@@ -139,6 +139,23 @@ describe('grouped logs never destroy an earlier file', () => {
   });
 });
 
+describe('the journal of a grouped log after a crash', () => {
+  const tempDir = useTempDir();
+
+  it('skips a torn line and entries appended twice', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'chat.log');
+    const line = (id: string, content: string) =>
+      JSON.stringify({ type: 'message', id, seq: 1, timestamp: '2026-11-20T10:00:00.000Z', conversation_id: 'c1', role: 'user', content, agent: null });
+    writeFileSync(`${path}.entries.jsonl`, `${line('a', 'kept once')}\n{"type":"mess\n${line('a', 'kept once')}\n`);
+    const errors = await logAll([{ type: 'text_file', path, format: 'conversations' }], [message('b', 'c1', 'new')]);
+    expect(errors).toEqual([]);
+    const text = readFileSync(path, 'utf8');
+    expect(count(text, '| kept once')).toBe(1);
+    expect(text.indexOf('| new')).toBeGreaterThan(text.indexOf('| kept once'));
+  });
+});
+
 describe('grouped logs under a burst of batches', () => {
   const tempDir = useTempDir();
 

@@ -44,6 +44,7 @@ export class GroupedLog {
   private lastRenderCost = 0;
   private rendering: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
+  private journalTorn = false;
 
   constructor(
     readonly path: string,
@@ -57,7 +58,12 @@ export class GroupedLog {
     this.opened ??= this.open();
     await this.opened;
     const lines = views.map((view) => `${JSON.stringify(view)}\n`).join('');
-    await appendFile(this.journal, lines, 'utf8');
+    // After a failed append the journal may end in a torn line: start on a fresh line so the
+    // retried batch's first entry is not glued to it.
+    const text = this.journalTorn ? `\n${lines}` : lines;
+    this.journalTorn = true;
+    await appendFile(this.journal, text, 'utf8');
+    this.journalTorn = false;
     for (const view of views) this.add(view);
     if (!this.renderIsDue()) return this.scheduleRender();
     // The batch is durable in the journal now; a failed render must not make the caller retry
@@ -91,13 +97,21 @@ export class GroupedLog {
       throw error;
     }
     const views: EntryView[] = [];
+    const seen = new Set<string>();
     for (const line of text.split('\n')) {
       if (!line) continue;
+      let view: EntryView;
       try {
-        views.push(JSON.parse(line) as EntryView);
+        view = JSON.parse(line) as EntryView;
       } catch {
-        // A line torn by a crash mid-append: its batch was not acknowledged, so it was retried.
+        // A line torn by a crash or failure mid-append: its batch was not acknowledged, so it
+        // was written again (or was never reported as logged).
+        continue;
       }
+      // A batch that failed part-way through its append was appended again in full.
+      if (seen.has(view.id)) continue;
+      seen.add(view.id);
+      views.push(view);
     }
     return views;
   }
