@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EntryError, HistorianError, ManifestError, QueryError } from '../errors.js';
+import { demoCommand } from './commands/demo.js';
 import { historyCommand } from './commands/history.js';
 import { ingestCommand } from './commands/ingest.js';
 import { schemaCommand } from './commands/schema.js';
@@ -8,7 +9,13 @@ import { validateCommand } from './commands/validate.js';
 import { UsageError } from './shared.js';
 
 /** Registers every command; one line per command module in ./commands. */
-const COMMANDS = [validateCommand, ingestCommand, historyCommand, schemaCommand];
+const COMMANDS = [
+  demoCommand,
+  validateCommand,
+  ingestCommand,
+  historyCommand,
+  schemaCommand,
+];
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 

@@ -23,6 +23,8 @@ export class Channel {
   private retryTimer: NodeJS.Timeout | null = null;
   /** The last write error, cleared by a successful write. */
   lastError: ProviderError | null = null;
+  /** How many entries of each type the provider has stored. */
+  readonly written: Partial<Record<EntryType, number>> = {};
 
   constructor(
     readonly provider: Provider,
@@ -88,6 +90,7 @@ export class Channel {
       }
       this.failures = 0;
       this.lastError = null;
+      for (const { entry } of batch) this.written[entry.type] = (this.written[entry.type] ?? 0) + 1;
     }
   }
 

@@ -114,6 +114,11 @@ export class Historian extends EventEmitter<{ error: [ProviderError] }> {
     return this.log({ ...context, type: 'context' });
   }
 
+  /** Entries each provider has stored so far, by entry type, per provider label. */
+  written(): Record<string, Partial<Record<Entry['type'], number>>> {
+    return Object.fromEntries(this.channels.map((c) => [c.provider.label, { ...c.written }]));
+  }
+
   /** Entries queued and not yet written, per provider label. */
   pending(): Record<string, number> {
     return Object.fromEntries(this.channels.map((c) => [c.provider.label, c.pending]));
