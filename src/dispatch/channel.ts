@@ -1,5 +1,5 @@
 import type { AgentSet } from '../config/filters.js';
-import type { EntryType } from '../entries/schema.js';
+import type { Entry, EntryType } from '../entries/schema.js';
 import { ProviderError } from '../errors.js';
 import type { LogRecord, Provider } from '../providers/types.js';
 
@@ -13,11 +13,47 @@ export interface ChannelOptions {
 }
 
 /**
- * The queue in front of one provider. Records wait here until a drain writes them in batches;
+ * Entries waiting for one provider. Kept as parallel arrays rather than record objects, so a
+ * burst of logging retains nothing but the entries; records are made per batch at write time.
+ */
+class Queue {
+  entries: Entry[] = [];
+  agents: (string | null)[] = [];
+  fresh: boolean[] = [];
+
+  get length(): number {
+    return this.entries.length;
+  }
+
+  push(entry: Entry, agent: string | null, fresh: boolean): number {
+    this.agents.push(agent);
+    this.fresh.push(fresh);
+    return this.entries.push(entry);
+  }
+
+  /** Records `from` to `to` (exclusive), as providers receive them. */
+  records(from: number, to: number): LogRecord[] {
+    const batch: LogRecord[] = new Array(to - from);
+    for (let i = from; i < to; i++) batch[i - from] = { entry: this.entries[i]!, agent: this.agents[i]!, fresh: this.fresh[i]! };
+    return batch;
+  }
+
+  /** A queue of this one's items from `from` on, followed by `rest`'s. */
+  tail(from: number, rest: Queue): Queue {
+    const queue = new Queue();
+    queue.entries = this.entries.slice(from).concat(rest.entries);
+    queue.agents = this.agents.slice(from).concat(rest.agents);
+    queue.fresh = this.fresh.slice(from).concat(rest.fresh);
+    return queue;
+  }
+}
+
+/**
+ * The queue in front of one provider. Entries wait here until a drain writes them in batches;
  * a failed batch goes back to the front of the queue and is retried after a growing delay.
  */
 export class Channel {
-  private queue: LogRecord[] = [];
+  private queue = new Queue();
   private writing: Promise<void> | null = null;
   private failures = 0;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -38,9 +74,9 @@ export class Channel {
     return this.queue.length;
   }
 
-  /** Queues a record; returns the queue length so the caller can start a drain early. */
-  push(record: LogRecord): number {
-    return this.queue.push(record);
+  /** Queues an entry; returns the queue length so the caller can start a drain early. */
+  push(entry: Entry, agent: string | null, fresh: boolean): number {
+    return this.queue.push(entry, agent, fresh);
   }
 
   /** Writes everything queued. Resolves when done or when a write failed (a retry is then scheduled). */
@@ -76,15 +112,14 @@ export class Channel {
 
   private async writeAll(): Promise<void> {
     const queued = this.queue;
-    this.queue = [];
+    this.queue = new Queue();
     const batchSize = this.provider.batchLimit ?? this.options.batchSize;
     for (let offset = 0; offset < queued.length; offset += batchSize) {
-      const batch = queued.length <= batchSize ? queued : queued.slice(offset, offset + batchSize);
+      const batch = queued.records(offset, Math.min(queued.length, offset + batchSize));
       try {
         await this.provider.write(batch);
       } catch (cause) {
-        const unwritten = offset === 0 ? queued : queued.slice(offset);
-        this.queue = unwritten.concat(this.queue);
+        this.queue = queued.tail(offset, this.queue);
         this.fail(cause, this.queue.length);
         return;
       }

@@ -80,10 +80,10 @@ export class Historian extends EventEmitter<{ error: [ProviderError] }> {
     if (this.closed) throw new HistorianError('historian is closed');
     const entry = this.stamper.stamp(input);
     const agent = this.attribution.agentOf(entry);
-    const record = { entry, agent, fresh: this.stamper.lastIdGenerated };
+    const fresh = this.stamper.lastIdGenerated;
     for (const channel of this.channels) {
       if (!channel.types.has(entry.type) || !admitsAgent(channel.agents, agent)) continue;
-      if (channel.push(record) === this.batchSize) this.drainSoon();
+      if (channel.push(entry, agent, fresh) === this.batchSize) this.drainSoon();
     }
     this.timer ??= setTimeout(() => this.drainAll(), this.flushInterval);
     return entry;
