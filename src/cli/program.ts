@@ -5,6 +5,7 @@ import { demoCommand } from './commands/demo.js';
 import { historyCommand } from './commands/history.js';
 import { ingestCommand } from './commands/ingest.js';
 import { schemaCommand } from './commands/schema.js';
+import { exportCommand, importCommand } from './commands/transfer.js';
 import { validateCommand } from './commands/validate.js';
 import { UsageError } from './shared.js';
 
@@ -15,6 +16,7 @@ const COMMANDS = [
   ingestCommand,
   historyCommand,
   schemaCommand,
+  exportCommand, importCommand,
 ];
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

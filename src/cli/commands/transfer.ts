@@ -1,0 +1,104 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { SingleBar } from 'cli-progress';
+import { Command } from 'commander';
+import { exportHistory, importEntries, transferFormat, type ExportFormat, type TransferSummary } from '../../history/transfer.js';
+import { optionsOf, UsageError, withHistorian } from '../shared.js';
+
+const FORMATS = ['auto', 'json', 'yaml', 'toml', 'ini', 'jsonl', 'markdown'] as const;
+
+interface TransferFlags {
+  format: ExportFormat | 'auto';
+  encoding: BufferEncoding;
+}
+
+function formatFlag(value: string): ExportFormat | 'auto' {
+  if ((FORMATS as readonly string[]).includes(value)) return value as ExportFormat | 'auto';
+  throw new UsageError(`invalid --format "${value}": expected ${FORMATS.join(', ')}`);
+}
+
+function encodingFlag(value: string): BufferEncoding {
+  if (!Buffer.isEncoding(value) || ['base64', 'base64url', 'hex'].includes(value)) {
+    throw new UsageError(`invalid --encoding "${value}": expected a text encoding such as utf-8, utf16le or latin1`);
+  }
+  return value;
+}
+
+/** A progress bar on a terminal (stderr), nothing otherwise: the summary line is printed either way. */
+function progress(label: string): { update: (done: number, total: number) => void; stop: () => void } {
+  if (!process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
+  const bar = new SingleBar({ format: `${label} [{bar}] {value}/{total} entries`, stream: process.stderr, hideCursor: true, clearOnComplete: true });
+  let started = false;
+  return {
+    update(done, total) {
+      if (!started) bar.start(total, done);
+      started = true;
+      bar.setTotal(total);
+      bar.update(done);
+    },
+    stop: () => started && bar.stop(),
+  };
+}
+
+/** The file's format; an extension nobody knows is bad usage, not a runtime failure. */
+function formatOf(file: string, flag: ExportFormat | 'auto'): ExportFormat {
+  try {
+    return transferFormat(file, flag);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function summary(verb: string, result: TransferSummary, where: string): string {
+  const warnings = result.warnings.map((w) => `historian: warning: ${w}\n`).join('');
+  return `${warnings}historian: ${verb} ${result.entries} entr${result.entries === 1 ? 'y' : 'ies'} ${where} (${result.format})\n`;
+}
+
+function withFileOptions(command: Command): Command {
+  return command
+    .option('--format <format>', `file format: ${FORMATS.join(', ')} (auto: from the extension)`, formatFlag, 'auto' as const)
+    .option('--encoding <encoding>', 'text encoding of the file', encodingFlag, 'utf-8' as BufferEncoding);
+}
+
+/** `historian export --to FILE`: copies the reading provider's history into a file. */
+export function exportCommand(): Command {
+  return withFileOptions(
+    new Command('export')
+      .description('copy history from the reading provider into a JSON, YAML, TOML, INI, JSON Lines or Markdown file')
+      .requiredOption('--to <file>', 'the file to write (replaced atomically); .md exports Markdown')
+      .option('--provider <name>', 'read from this provider (name or type) instead of the default'),
+  )
+    .addHelpText('after', '\nExamples:\n  historian export --to backup.jsonl\n  historian export --to history.md --provider sql')
+    .action(async (_options, command: Command) => {
+      const o = optionsOf<TransferFlags & { to: string; provider?: string }>(command);
+      const format = formatOf(o.to, o.format);
+      const bar = progress('export');
+      const result = await withHistorian(o, async (historian) => {
+        const history = historian.history(o.provider);
+        const done = await exportHistory(history, resolve(o.to), { format, encoding: o.encoding, onProgress: bar.update }).finally(bar.stop);
+        return { done, from: history.provider };
+      });
+      process.stderr.write(summary('exported', result.done, `from ${result.from} to ${o.to}`));
+    });
+}
+
+/** `historian import FILE`: logs a history file's entries through the manifest's providers. */
+export function importCommand(): Command {
+  return withFileOptions(
+    new Command('import')
+      .description("log a history file's entries (any file format) through the manifest's providers, keeping their ids")
+      .argument('<file>', 'a JSON, YAML, TOML, INI or JSON Lines history file'),
+  )
+    .addHelpText('after', '\nExamples:\n  historian import backup.jsonl -c agents.yml\n\nImporting the same file again stores nothing new: entries keep their ids.')
+    .action(async (file: string, _options, command: Command) => {
+      const o = optionsOf<TransferFlags>(command);
+      if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
+      const format = formatOf(file, o.format);
+      if (format === 'markdown') throw new UsageError('Markdown is an export-only format');
+      const bar = progress('import');
+      const result = await withHistorian(o, (historian) =>
+        importEntries(historian, resolve(file), { format, encoding: o.encoding, onProgress: bar.update }).finally(bar.stop),
+      );
+      process.stderr.write(summary('imported', result, `from ${file}`));
+    });
+}

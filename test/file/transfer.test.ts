@@ -1,0 +1,89 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { validateEntry, type Entry } from '../../src/index.js';
+import { SESSION } from '../contract/session.js';
+
+const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const run = promisify(execFile);
+
+/** Runs the built CLI; resolves with its exit code and output instead of throwing. */
+async function historian(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+/** The session of the contract suite, stamped as the logger would (ids, seq). */
+const STAMPED: Entry[] = SESSION.map((input, i) => {
+  const entry = { id: `e${i}`, ...validateEntry(input), seq: i + 1 } as Entry;
+  return entry.type === 'message' ? { ...entry, message_id: entry.message_id ?? entry.id } : entry;
+});
+
+const ids = (text: string) => text.trimEnd().split('\n').map((line) => (JSON.parse(line) as Entry).id);
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'historian-transfer-'));
+  await writeFile(join(dir, 'source.jsonl'), STAMPED.map((e) => `${JSON.stringify(e)}\n`).join(''));
+  await writeFile(join(dir, 'agents.yml'), 'agents: {}\nstorage:\n  providers:\n    - type: file\n      path: store/history.yaml\n');
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+describe('historian import / export', () => {
+  it('imports a file through the manifest, and re-importing it stores nothing new', async () => {
+    const first = await historian(dir, 'import', 'source.jsonl', '-c', 'agents.yml');
+    expect(first).toMatchObject({ code: 0, stderr: `historian: imported ${STAMPED.length} entries from source.jsonl (jsonl)\n` });
+    expect((await historian(dir, 'import', 'source.jsonl', '-c', 'agents.yml')).code).toBe(0);
+    expect((await historian(dir, 'export', '--to', 'back.jsonl', '-c', 'agents.yml')).code).toBe(0);
+    expect(ids(await readFile(join(dir, 'back.jsonl'), 'utf8')).sort()).toEqual(STAMPED.map((e) => e.id).sort());
+  });
+
+  for (const ext of ['json', 'yaml', 'toml', 'ini', 'jsonl']) {
+    it(`exports to .${ext} and imports it back unchanged`, async () => {
+      await historian(dir, 'import', 'source.jsonl', '-c', 'agents.yml');
+      const exported = await historian(dir, 'export', '--to', `out.${ext}`, '-c', 'agents.yml');
+      expect(exported).toMatchObject({ code: 0, stderr: `historian: exported ${STAMPED.length} entries from file to out.${ext} (${ext})\n` });
+      await writeFile(join(dir, 'other.yml'), 'storage:\n  providers:\n    - type: file\n      path: other.json\n');
+      expect((await historian(dir, 'import', `out.${ext}`, '-c', 'other.yml')).code).toBe(0);
+      const stored = JSON.parse(await readFile(join(dir, 'other.json'), 'utf8')) as Record<string, Entry[]>;
+      const back = Object.values(stored).flat().map(({ seq: _seq, ...entry }) => entry);
+      const expected = STAMPED.map(({ seq: _seq, ...entry }) => entry);
+      const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1);
+      expect(back.sort(byId)).toEqual(expected.sort(byId));
+    });
+  }
+
+  it('exports Markdown: a section per conversation, commands at the end', async () => {
+    await historian(dir, 'import', 'source.jsonl', '-c', 'agents.yml');
+    expect((await historian(dir, 'export', '--to', 'history.md', '-c', 'agents.yml')).code).toBe(0);
+    const markdown = await readFile(join(dir, 'history.md'), 'utf8');
+    const headings = markdown.split('\n').filter((line) => line.startsWith('## '));
+    expect(headings).toEqual(['## Conversation c4', '## Conversation c1', '## Conversation c2', '## Conversation c3', '## Commands']);
+    expect(markdown).toContain('Agent: planner · started 2026-11-20T10:00:00.000Z');
+    expect(markdown).toContain('#### tool search');
+    expect(markdown).toContain('Résumé ✓ 数据 — "quoted"');
+    expect(markdown).toMatch(/## Commands\n\n- 2026-11-20T11:00:00.000Z — \*\*planner\*\* in session `s1` \(shell\): `deploy --dry-run`/);
+  });
+
+  it('refuses an unknown extension or a Markdown import as bad usage', async () => {
+    expect(await historian(dir, 'export', '--to', 'out.txt', '-c', 'agents.yml')).toMatchObject({ code: 2, stderr: expect.stringContaining('cannot pick a format for out.txt') });
+    await writeFile(join(dir, 'notes.md'), '# notes\n');
+    expect(await historian(dir, 'import', 'notes.md', '-c', 'agents.yml')).toMatchObject({ code: 2, stderr: expect.stringContaining('export-only') });
+  });
+
+  it('names the file and position of a corrupt import, logging nothing', async () => {
+    await writeFile(join(dir, 'bad.json'), '{"messages": [\n  {"type": "message",}\n]}\n');
+    const result = await historian(dir, 'import', 'bad.json', '-c', 'agents.yml');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('bad.json:2:');
+  });
+});
