@@ -4,7 +4,9 @@ import { EntryError, HistorianError, ManifestError, QueryError } from '../errors
 import { demoCommand } from './commands/demo.js';
 import { historyCommand } from './commands/history.js';
 import { ingestCommand } from './commands/ingest.js';
+import { renderCommand } from './commands/render.js';
 import { schemaCommand } from './commands/schema.js';
+import { tailCommand } from './commands/tail.js';
 import { exportCommand, importCommand } from './commands/transfer.js';
 import { validateCommand } from './commands/validate.js';
 import { UsageError } from './shared.js';
@@ -15,6 +17,8 @@ const COMMANDS = [
   validateCommand,
   ingestCommand,
   historyCommand,
+  tailCommand,
+  renderCommand,
   schemaCommand,
   exportCommand, importCommand,
 ];

@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { loadManifest, resolveStorage, type Manifest } from '../config/load.js';
+import { loadManifest, resolveStorage, type Manifest, type ResolvedProvider } from '../config/load.js';
+import type { History } from '../history/history.js';
+import { selectReader } from '../history/select.js';
+import { providerRegistry } from '../providers/registry.js';
 import { createHistorian, type Historian } from '../dispatch/historian.js';
 import { HistorianError } from '../errors.js';
 
@@ -38,6 +41,24 @@ export async function withHistorian<T>(options: GlobalOptions, work: (historian:
   });
   try {
     return await work(historian);
+  } finally {
+    await historian.close();
+  }
+}
+
+/**
+ * Opens only the provider history is read from (SPEC §3.5: `preferred`, else
+ * `default_provider`, else the first readable one), runs `work` on its history, and closes it.
+ * Reading never opens the other providers, so it never touches their files or tables.
+ */
+export async function withHistory<T>(options: GlobalOptions, preferred: string | undefined, work: (history: History) => Promise<T>): Promise<T> {
+  const manifest = manifestFor(options);
+  const readable = (p: ResolvedProvider) => providerRegistry[p.config.type].readable;
+  const items = manifest.providers.map((p) => ({ label: p.label, type: p.config.type, provider: p }));
+  const { provider } = selectReader(items, (item) => readable(item.provider), manifest.defaultProvider, preferred);
+  const historian = await createHistorian({ ...manifest, providers: [provider] });
+  try {
+    return await work(historian.history());
   } finally {
     await historian.close();
   }

@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import { Command } from 'commander';
 import type { StatsGroup } from '../../history/types.js';
 import { renderCommands, renderConversations, renderReset, renderStats } from '../render.js';
-import { countOption, formatOption, optionsOf, print, UsageError, withHistorian, type Format } from '../shared.js';
+import { countOption, formatOption, optionsOf, print, UsageError, withHistory, type Format } from '../shared.js';
 
 interface ReadOptions {
   provider?: string;
@@ -37,7 +37,7 @@ function showCommand(): Command {
     .action(async (agent: string | undefined, _options, command: Command) => {
       const o = optionsOf<ReadOptions & { since?: string; until?: string; query?: string; model?: string; limit: number; compact?: boolean; tokens?: boolean }>(command);
       const query = { agent, since: o.since, until: o.until, query: o.query, model: o.model, limit: o.limit, compact: o.compact, tokens: o.tokens };
-      const found = await withHistorian(o, (h) => h.history(o.provider).conversations(query));
+      const found = await withHistory(o, o.provider, (h) => h.conversations(query));
       print(o.format, found, renderConversations);
     });
 }
@@ -56,7 +56,7 @@ function statsCommand(): Command {
     .action(async (_options, command: Command) => {
       const o = optionsOf<ReadOptions & { period: string; since?: string; until?: string; agent?: string; groupBy: StatsGroup }>(command);
       const query = { since: o.since ?? o.period, until: o.until, agent: o.agent, group_by: o.groupBy };
-      const stats = await withHistorian(o, (h) => h.history(o.provider).stats(query));
+      const stats = await withHistory(o, o.provider, (h) => h.stats(query));
       print(o.format, stats, renderStats);
     });
 }
@@ -72,7 +72,7 @@ function commandsCommand(): Command {
     .addHelpText('after', '\nExamples:\n  historian history commands --agent executor --limit 5')
     .action(async (_options, command: Command) => {
       const o = optionsOf<ReadOptions & { agent?: string; session?: string; limit: number }>(command);
-      const found = await withHistorian(o, (h) => h.history(o.provider).commands({ agent: o.agent, session: o.session, limit: o.limit }));
+      const found = await withHistory(o, o.provider, (h) => h.commands({ agent: o.agent, session: o.session, limit: o.limit }));
       print(o.format, found, renderCommands);
     });
 }
@@ -103,7 +103,7 @@ function resetCommand(): Command {
         process.stderr.write('historian: nothing deleted\n');
         return;
       }
-      const result = await withHistorian(o, (h) => h.history(o.provider).reset({ agent: o.agent, hard: o.hard }));
+      const result = await withHistory(o, o.provider, (h) => h.reset({ agent: o.agent, hard: o.hard }));
       print(o.format, result, renderReset);
     });
 }

@@ -1,0 +1,66 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Command } from 'commander';
+import { parseDuration, toTimestamp } from '../../history/time.js';
+import type { Entry } from '../../entries/schema.js';
+import type { History } from '../../history/history.js';
+import { paint, shortTime } from '../render.js';
+import { formatOption, optionsOf, withHistory, type Format } from '../shared.js';
+
+interface TailOptions {
+  follow?: boolean;
+  since: string;
+  interval: string;
+  provider?: string;
+  format: Format;
+}
+
+/** One line per entry: time, agent-ish, type and a one-line summary. */
+export function entryLine(entry: Entry): string {
+  const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ⏎ ');
+  const time = paint('dim', shortTime(entry.timestamp));
+  switch (entry.type) {
+    case 'message':
+      return `${time}  ${paint('cyan', entry.conversation_id)}  ${entry.role}${entry.name ? ` ${entry.name}` : ''}${entry.model ? ` (${entry.model})` : ''}: ${oneLine(entry.content)}`;
+    case 'conversation_start':
+      return `${time}  ${paint('cyan', entry.conversation_id)}  ${paint('bold', `conversation started by ${entry.agent_name}`)}`;
+    case 'tool_call':
+      return `${time}  ${paint('cyan', entry.conversation_id)}  tool ${entry.tool_name}(${JSON.stringify(entry.args)}) → ${JSON.stringify(entry.result)}`;
+    case 'command':
+      return `${time}  ${paint('magenta', entry.session_id)}  ${entry.agent_name} ran: ${entry.command}`;
+    case 'context':
+      return `${time}  ${paint('cyan', entry.conversation_id)}  context (${entry.role}): ${oneLine(entry.content)}`;
+  }
+}
+
+/** Prints entries after the cursor; returns the new cursor (last timestamp and the ids seen at it). */
+async function printNew(history: History, o: TailOptions, cursor: { since: string; seen: Set<string> }) {
+  for await (const entry of history.entries({ since: cursor.since })) {
+    if (cursor.seen.has(entry.id)) continue;
+    if (entry.timestamp > cursor.since) cursor.seen.clear();
+    cursor.since = entry.timestamp;
+    cursor.seen.add(entry.id);
+    process.stdout.write(o.format === 'text' ? `${entryLine(entry)}\n` : `${JSON.stringify(entry)}\n`);
+  }
+}
+
+/** `historian tail [-f]`: prints recent history, and with -f follows it as it is written. */
+export function tailCommand(): Command {
+  return new Command('tail')
+    .description('print recent entries from the reading provider; -f keeps following new ones')
+    .option('-f, --follow', 'keep printing new entries as they are written (Ctrl-C to stop)')
+    .option('--since <when>', 'start this long ago (30m, 2d) or at an ISO date-time', '10m')
+    .option('--interval <duration>', 'how often to look for new entries with -f', '1s')
+    .option('--provider <name>', 'read from this provider (name or type) instead of the default')
+    .option('--format <format>', 'text, or json for JSON Lines', formatOption, 'text' as Format)
+    .addHelpText('after', '\nExamples:\n  historian tail --since 1h\n  historian tail -f --format json | jq .content')
+    .action(async (_options, command: Command) => {
+      const o = optionsOf<TailOptions>(command);
+      const every = parseDuration(o.interval);
+      const cursor = { since: toTimestamp(o.since, Date.now(), 'since'), seen: new Set<string>() };
+      // Each round opens the reading provider afresh, so a file provider re-reads what other processes wrote.
+      do {
+        await withHistory(o, o.provider, (history) => printNew(history, o, cursor));
+        if (o.follow) await sleep(every);
+      } while (o.follow);
+    });
+}

@@ -1,0 +1,92 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, runCli } from './run.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'historian-reading-'));
+const manifest = join(dir, 'agents.yml');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+beforeAll(async () => {
+  writeFileSync(
+    manifest,
+    'storage:\n  providers:\n    - {type: text_file, path: chat.log}\n    - {type: file, name: archive, path: history.jsonl}\n',
+  );
+  const ingest = await runCli(['ingest', join(process.cwd(), 'examples/demo-session.jsonl'), '-c', manifest]);
+  expect(ingest.code).toBe(0);
+});
+
+const cli = (...args: string[]) => runCli([...args, '-c', manifest]);
+
+describe('reading commands', () => {
+  it('history show filters and prints JSON as the query result', async () => {
+    const { code, stdout } = await cli('history', 'show', 'executor', '--query', 'tests', '--format', 'json');
+    expect(code).toBe(0);
+    const [conversation] = JSON.parse(stdout);
+    expect(conversation.conversation_id).toBe('demo-exec');
+    expect(conversation.messages.map((m: { id: string }) => m.id)).toEqual(['demo-m4', 'demo-m5']);
+  });
+
+  it('history show prints aligned text without colours when piped', async () => {
+    const { stdout } = await cli('history', 'show', '--limit', '1', '--compact');
+    expect(stdout).toMatch(/^demo-review {2}reviewer {2}\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} · 1 message\n {2}\d{2}:\d{2}:\d{2} {2}assistant reviewer \(openai\/gpt-4o\): LGTM/);
+    expect(stdout).not.toContain('\u001b[');
+  });
+
+  it('history stats, commands and yaml output', async () => {
+    const stats = JSON.parse((await cli('history', 'stats', '--group-by', 'agent', '--format', 'json')).stdout);
+    expect(stats.groups.map((g: { key: string }) => g.key)).toEqual(['analyzer', 'executor', 'planner', 'reviewer']);
+    const commands = await cli('history', 'commands', '--agent', 'executor', '--format', 'yaml');
+    expect(commands.stdout).toContain('command: npm test');
+    expect(commands.stdout.indexOf('npm test')).toBeLessThan(commands.stdout.indexOf('npm run build'));
+  });
+
+  it('render puts stored history through a template', async () => {
+    const { code, stdout } = await cli('render', '--template', 'examples/templates/one-line.j2', '--provider', 'archive');
+    expect(code).toBe(0);
+    expect(stdout.split('\n')[0]).toBe('time | agent | what');
+    expect(stdout).toContain('| analyzer | tool_call: git_status');
+    const bad = await cli('render', '--template', join(dir, 'missing.j2'));
+    expect(bad.code).toBe(2);
+  });
+
+  it('tail prints recent entries one per line, or as JSON Lines', async () => {
+    const text = await cli('tail', '--since', '1h');
+    expect(text.stdout.trimEnd().split('\n')).toHaveLength(22);
+    expect(text.stdout).toContain('release-2.1  executor ran: npm test');
+    const json = await cli('tail', '--since', '1h', '--format', 'json');
+    expect(JSON.parse(json.stdout.split('\n')[0]!)).toMatchObject({ type: 'conversation_start', conversation_id: 'demo-plan' });
+  });
+
+  it('tail -f follows entries written by another process', async () => {
+    const child = spawn(process.execPath, [CLI, 'tail', '-f', '--since', '1m', '--interval', '1s', '--format', 'json', '-c', manifest], {
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let seen = '';
+    child.stdout.on('data', (chunk) => (seen += chunk));
+    const waitFor = async (text: string) => {
+      for (let i = 0; i < 150 && !seen.includes(text); i++) await new Promise((done) => setTimeout(done, 100));
+      return seen.includes(text);
+    };
+    try {
+      expect(await waitFor('demo-m8')).toBe(true);
+      const line = JSON.stringify({ type: 'message', id: 'late-1', conversation_id: 'late', role: 'user', content: 'arrived later' });
+      await runCli(['ingest', '-', '-c', manifest], { input: `${line}\n` });
+      expect(await waitFor('arrived later')).toBe(true);
+      expect(seen.split('\n').filter((l) => l.includes('"demo-m8"'))).toHaveLength(1);
+    } finally {
+      child.kill();
+    }
+  });
+
+  it('history reset needs --yes when not on a terminal, then deletes', async () => {
+    const refused = await cli('history', 'reset', '--agent', 'reviewer');
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.stderr).toContain('without --yes');
+    const done = await cli('history', 'reset', '--agent', 'reviewer', '--yes', '--format', 'json');
+    expect(JSON.parse(done.stdout)).toEqual({ conversations: 1, messages: 1, tool_calls: 0, commands: 0, context: 0 });
+    expect(readFileSync(join(dir, 'chat.log'), 'utf8')).toContain('LGTM');
+  });
+});
