@@ -45,12 +45,17 @@ export class DocumentError extends Error {
  * by the caller, so a rewrite only assembles cached text: the library does the per-entry work once.
  */
 export interface Codec {
+  /**
+   * What goes between two entries of a group. The items handed to `assemble` may be runs of
+   * entries already joined with it, so a writer can cache one piece per batch, not per entry.
+   */
+  readonly separator: string;
   /** One entry as it appears inside its group; `index` counts the group's entries from 0. */
   encodeEntry(entry: Entry, group: GroupName, index: number): string;
   /**
-   * The whole document as a list of pieces: the encoded entries, in order, between pieces of
-   * the format's own framing made by `text`. A list rather than one string, so a rewrite can
-   * hand cached bytes to the kernel without building the document in memory again.
+   * The whole document as a list of pieces: the encoded entries (or runs of them), in order,
+   * between pieces of the format's own framing made by `text`. A list rather than one string,
+   * so a rewrite can hand cached bytes to the kernel without building the document again.
    */
   assemble<T>(parts: GroupParts<T>, text: (framing: string) => T): T[];
   /** Every entry of a document, unvalidated. Throws `DocumentError` for text that does not parse. */

@@ -53,6 +53,9 @@ function sectionsOf(value: unknown, group: GroupName): unknown[] {
   return Object.values(value);
 }
 
+/** Between two entries of a group. */
+const SEPARATOR = '\n';
+
 /**
  * `format: ini` — one section per entry, `[messages.1]`, `[messages.2]`, …. INI has no
  * nesting and no types: text fields are written as text (as JSON under `<field>_json` when
@@ -60,12 +63,13 @@ function sectionsOf(value: unknown, group: GroupName): unknown[] {
  */
 export function iniCodec(): Codec {
   return {
+    separator: SEPARATOR,
     encodeEntry(entry, group, index) {
       return encode({ [group]: { [index + 1]: sectionOf(entry) } });
     },
     assemble<T>(parts: GroupParts<T>, text: (framing: string) => T) {
       const out: T[] = [];
-      const blank = text('\n');
+      const blank = text(SEPARATOR);
       for (const group of GROUP_NAMES) {
         if (parts[group].length === 0) continue;
         if (out.length > 0) out.push(blank);

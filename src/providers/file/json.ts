@@ -23,12 +23,16 @@ export function parseJson(text: string): unknown {
   }
 }
 
+/** Between two entries of a group. */
+const SEPARATOR = ',\n    ';
+
 /**
  * `format: json` — `{"messages": [...], "conversations": [...], ...}`, one entry per line so
  * the file stays readable and each entry is stringified once.
  */
 export function jsonCodec(asciiOnly: boolean): Codec {
   return {
+    separator: SEPARATOR,
     encodeEntry(entry) {
       const json = JSON.stringify(entry);
       return asciiOnly ? asciiJson(json) : json;
@@ -40,7 +44,7 @@ export function jsonCodec(asciiOnly: boolean): Codec {
         const items = parts[group];
         if (items.length === 0) return out.push(text(`  "${group}": []${end}`));
         out.push(text(`  "${group}": [\n    `));
-        pushJoined(out, items, text(',\n    '));
+        pushJoined(out, items, text(SEPARATOR));
         return out.push(text(`\n  ]${end}`));
       });
       out.push(text('}\n'));

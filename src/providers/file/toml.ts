@@ -10,6 +10,9 @@ function decodeOrThrow(value: unknown, where: string): unknown {
   }
 }
 
+/** Between two entries of a group. */
+const SEPARATOR = '\n';
+
 /**
  * `format: toml` — each group an array of tables (`[[messages]]`), empty groups as `[]`.
  * TOML has no null: a field holding one anywhere (tool args, results, metadata) is stored as
@@ -17,6 +20,7 @@ function decodeOrThrow(value: unknown, where: string): unknown {
  */
 export function tomlCodec(): Codec {
   return {
+    separator: SEPARATOR,
     encodeEntry(entry, group) {
       return stringify({ [group]: [encodeFields(entry, hasNoNull)] });
     },
@@ -24,7 +28,7 @@ export function tomlCodec(): Codec {
       // Plain keys must come before the first table, so the empty groups go first.
       const empty = GROUP_NAMES.filter((group) => parts[group].length === 0);
       const out = empty.length > 0 ? [text(stringify(Object.fromEntries(empty.map((group) => [group, []]))))] : [];
-      const blank = text('\n');
+      const blank = text(SEPARATOR);
       for (const group of GROUP_NAMES) {
         if (parts[group].length === 0) continue;
         if (out.length > 0) out.push(blank);

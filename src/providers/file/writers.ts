@@ -28,10 +28,15 @@ export interface FileTarget {
 
 /**
  * A whole document (JSON, YAML, TOML, INI), rewritten atomically per save. Each entry is
- * encoded once and its text cached, so a rewrite only joins cached text and writes it.
+ * encoded once; the entries a save adds to a group become one cached piece of bytes, so a
+ * rewrite hands the kernel a short list of cached pieces and builds nothing per entry.
  */
 export class DocumentWriter implements FileWriter {
-  private parts: Record<GroupName, Buffer[]> | null = null;
+  /** Per group: encoded runs of entries, one per save. Null until first used. */
+  private pieces: Record<GroupName, Buffer[]> | null = null;
+  /** Per group: entries encoded since the last save, and how many a group holds in all. */
+  private fresh = emptyGroups<string>();
+  private counts: Record<GroupName, number> | null = null;
   private dirty = false;
   /** The format's framing pieces, encoded once. */
   private readonly framing = new Map<string, Buffer>();
@@ -43,24 +48,36 @@ export class DocumentWriter implements FileWriter {
 
   encode(entry: Entry): string {
     const group = GROUP_OF[entry.type];
-    const text = this.codec.encodeEntry(entry, group, this.cache()[group].length);
+    this.load();
+    const text = this.codec.encodeEntry(entry, group, this.counts![group]);
     checkEncodable(text, this.target.encoding);
     return text;
   }
 
   push(entry: Entry, text: string): void {
-    this.cache()[GROUP_OF[entry.type]].push(Buffer.from(text, this.target.encoding));
+    const group = GROUP_OF[entry.type];
+    this.load();
+    this.fresh[group].push(text);
+    this.counts![group] += 1;
     this.dirty = true;
   }
 
   async save(): Promise<void> {
     if (!this.dirty) return;
-    await writeAtomic(this.target.path, this.codec.assemble(this.cache(), (framing) => this.frame(framing)));
+    const pieces = this.load();
+    for (const group of GROUP_NAMES) {
+      if (this.fresh[group].length === 0) continue;
+      pieces[group].push(Buffer.from(this.fresh[group].join(this.codec.separator), this.target.encoding));
+      this.fresh[group] = [];
+    }
+    await writeAtomic(this.target.path, this.codec.assemble(pieces, (framing) => this.frame(framing)));
     this.dirty = false;
   }
 
   async rewrite(): Promise<void> {
-    this.parts = null;
+    this.pieces = null;
+    this.counts = null;
+    this.fresh = emptyGroups<string>();
     this.dirty = true;
     await this.save();
   }
@@ -73,17 +90,21 @@ export class DocumentWriter implements FileWriter {
     return bytes;
   }
 
-  /** The cached bytes of every stored entry, encoded on first use (not at open, which only reads). */
-  private cache(): Record<GroupName, Buffer[]> {
-    if (this.parts) return this.parts;
-    const parts = Object.fromEntries(GROUP_NAMES.map((group) => [group, [] as Buffer[]])) as Record<GroupName, Buffer[]>;
+  /** Encodes the stored entries on first use (not at open, which only reads). */
+  private load(): Record<GroupName, Buffer[]> {
+    if (this.pieces) return this.pieces;
+    this.pieces = emptyGroups<Buffer>();
+    this.counts = Object.fromEntries(GROUP_NAMES.map((group) => [group, 0])) as Record<GroupName, number>;
     for (const entry of this.target.entries()) {
       const group = GROUP_OF[entry.type];
-      parts[group].push(Buffer.from(this.codec.encodeEntry(entry, group, parts[group].length), this.target.encoding));
+      this.fresh[group].push(this.codec.encodeEntry(entry, group, this.counts[group]++));
     }
-    this.parts = parts;
-    return parts;
+    return this.pieces;
   }
+}
+
+function emptyGroups<T>(): Record<GroupName, T[]> {
+  return Object.fromEntries(GROUP_NAMES.map((group) => [group, [] as T[]])) as Record<GroupName, T[]>;
 }
 
 /**

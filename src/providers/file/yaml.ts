@@ -24,6 +24,7 @@ function locate(doc: Document, lines: LineCounter, entries: RawEntry[]): RawEntr
  */
 export function yamlCodec(): Codec {
   return {
+    separator: '',
     encodeEntry(entry) {
       return stringify([entry], STRINGIFY);
     },
