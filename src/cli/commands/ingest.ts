@@ -1,9 +1,10 @@
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Command } from 'commander';
 import { EntryError } from '../../errors.js';
 import type { EntryInput } from '../../entries/schema.js';
 import type { Historian } from '../../dispatch/historian.js';
+import { progress } from '../progress.js';
 import { optionsOf, UsageError, withHistorian } from '../shared.js';
 
 /** What an ingest run did. */
@@ -49,11 +50,16 @@ export function ingestCommand(): Command {
     )
     .action(async (file: string, _options, command: Command) => {
       if (file !== '-' && !existsSync(file)) throw new UsageError(`no such file: ${file}`);
+      const bar = progress('ingest', 'bytes');
       const summary = await withHistorian(optionsOf(command), async (historian) => {
         // Read only once the providers are open: lines read earlier would be lost.
         const input = file === '-' ? process.stdin : createReadStream(file, 'utf8');
+        if (file !== '-') {
+          const total = statSync(file).size;
+          input.on('data', () => bar.update((input as ReturnType<typeof createReadStream>).bytesRead, total));
+        }
         const lines = createInterface({ input, crlfDelay: Infinity });
-        const result = await ingestLines(historian, lines, (message) => process.stderr.write(`historian: ${message}\n`));
+        const result = await ingestLines(historian, lines, (message) => process.stderr.write(`historian: ${message}\n`)).finally(bar.stop);
         await historian.flush();
         return result;
       });

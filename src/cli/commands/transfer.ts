@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { exportHistory, importEntries, transferFormat, type ExportFormat, type TransferSummary } from '../../history/transfer.js';
+import { progress } from '../progress.js';
 import { optionsOf, UsageError, withHistorian } from '../shared.js';
 
 const FORMATS = ['auto', 'json', 'yaml', 'toml', 'ini', 'jsonl', 'markdown'] as const;
@@ -22,22 +22,6 @@ function encodingFlag(value: string): BufferEncoding {
     throw new UsageError(`invalid --encoding "${value}": expected a text encoding such as utf-8, utf16le or latin1`);
   }
   return value;
-}
-
-/** A progress bar on a terminal (stderr), nothing otherwise: the summary line is printed either way. */
-function progress(label: string): { update: (done: number, total: number) => void; stop: () => void } {
-  if (!process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
-  const bar = new SingleBar({ format: `${label} [{bar}] {value}/{total} entries`, stream: process.stderr, hideCursor: true, clearOnComplete: true });
-  let started = false;
-  return {
-    update(done, total) {
-      if (!started) bar.start(total, done);
-      started = true;
-      bar.setTotal(total);
-      bar.update(done);
-    },
-    stop: () => started && bar.stop(),
-  };
 }
 
 /** The file's format; an extension nobody knows is bad usage, not a runtime failure. */
