@@ -57,7 +57,7 @@ async function best(format, n, times) {
 const rows = [];
 for (const format of FORMATS) {
   await run(format, 2_000); // warm-up
-  const small = await best(format, SMALL, 3);
+  const small = await best(format, SMALL, 5);
   const large = await best(format, LARGE, 2);
   const ratio = large / small;
   rows.push({
