@@ -64,8 +64,8 @@ await ours('conversations', 10_000);
 const rows = [];
 const ms = {};
 for (const format of ['chronological', 'conversations']) {
-  const t10k = await best(3, () => ours(format, 10_000));
-  const t100k = await best(2, () => ours(format, 100_000));
+  const t10k = await best(5, () => ours(format, 10_000));
+  const t100k = await best(3, () => ours(format, 100_000));
   ms[format] = t100k;
   const ratio = t100k / t10k;
   rows.push({ bench: `${format}: 10k entries`, ours: `${fmt(t10k, 1)} ms` });

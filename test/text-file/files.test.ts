@@ -156,6 +156,22 @@ describe('the journal of a grouped log after a crash', () => {
   });
 });
 
+describe('re-rendering a grouped log', () => {
+  const tempDir = useTempDir();
+
+  it('shows a tool call under a message rendered before the call arrived', async () => {
+    const path = join(tempDir(), 'chat.log');
+    const { historian } = await openLogger([{ type: 'text_file', path, format: 'conversations' }]);
+    historian.log(message('m1', 'c1', 'calling a tool'));
+    await historian.flush();
+    expect(readFileSync(path, 'utf8')).not.toContain('tool call');
+    historian.log({ type: 'tool_call', conversation_id: 'c1', message_id: 'm1', tool_name: 'search', args: { q: 1 }, result: 2 });
+    await historian.close();
+    expect(readFileSync(path, 'utf8')).toContain('    | calling a tool\n    -> [');
+    expect(readFileSync(path, 'utf8')).toContain('tool call search for message m1\n         args: {"q":1}\n         result: 2\n');
+  });
+});
+
 describe('grouped logs under a burst of batches', () => {
   const tempDir = useTempDir();
 

@@ -107,7 +107,10 @@ export class GroupedState {
       const waiting = conversation.waiting.get(view.message_id);
       if (waiting) drop(waiting, view);
       const message = conversation.byMessageId.get(view.message_id);
-      if (message) drop(message.tool_calls, view);
+      if (message) {
+        drop(message.tool_calls, view);
+        touch(message);
+      }
     } else if (view.type === 'context') {
       drop(conversation.context, view);
       drop(conversation.items, view);
@@ -155,13 +158,27 @@ export class GroupedState {
     const conversation = this.conversationOf(view);
     conversation.tool_calls.push(view);
     const message = conversation.byMessageId.get(view.message_id);
-    if (message) message.tool_calls.push(view);
+    if (message) {
+      message.tool_calls.push(view);
+      touch(message);
+    }
     else {
       const waiting = conversation.waiting.get(view.message_id);
       if (waiting) waiting.push(view);
       else conversation.waiting.set(view.message_id, [view]);
     }
   }
+}
+
+/**
+ * How often a view changed after it was filed (a message gaining tool calls), kept under a
+ * symbol so templates and the journal never see it. Lets `memo` reuse text rendered from it.
+ */
+export const REVISION: unique symbol = Symbol('revision');
+
+function touch(view: object): void {
+  const revised = view as { [REVISION]?: number };
+  revised[REVISION] = (revised[REVISION] ?? 0) + 1;
 }
 
 function drop<T>(list: T[], item: unknown): void {

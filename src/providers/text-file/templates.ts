@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
 import type { ProviderConfigOf } from '../../config/schema.js';
+import { REVISION } from './grouped-state.js';
 
 /** A macro exported by a template, as nunjucks hands it back: returns a SafeString. */
 type Macro = (...args: unknown[]) => unknown;
@@ -50,7 +51,53 @@ function createEnvironment(searchPaths: string[]): nunjucks.Environment {
   const env = new nunjucks.Environment(loader, { autoescape: false, trimBlocks: true, lstripBlocks: true });
   env.addFilter('fixed', (value: unknown, digits = 2) => (typeof value === 'number' ? value.toFixed(digits) : value));
   env.addFilter('indent_lines', indentLines);
+  env.addGlobal('memo', memo);
+  env.addFilter('memo_each', memoEach);
   return env;
+}
+
+/** Rendered text kept on an item, under a symbol so templates and the journal never see it. */
+const MEMO = Symbol('memo');
+type Memoized = { [MEMO]?: { key: string; revision: number; text: string }; [REVISION]?: number };
+
+/**
+ * `memo(item, key, macro, ...args)`: the text of `macro(item, ...args)`, rendered once per item
+ * and reused by later renders until the item changes (a message gaining a tool call). This is
+ * what keeps re-rendering a grouped log cheap: only new items go through nunjucks. One key per
+ * item is kept (a second key re-renders); the text lives on the item itself rather than in a
+ * WeakMap, whose ephemeron tables slow every garbage collection down once they are large.
+ */
+function memo(item: unknown, key: string, macro: Macro, ...args: unknown[]): unknown {
+  if (typeof item !== 'object' || item === null || !Object.isExtensible(item)) return macro(item, ...args);
+  const memoized = item as Memoized;
+  const revision = memoized[REVISION] ?? 0;
+  const hit = memoized[MEMO];
+  if (hit && hit.key === key && hit.revision === revision) return hit.text;
+  const text = flatten(String(macro(item, ...args)));
+  memoized[MEMO] = { key, revision, text };
+  return text;
+}
+
+/**
+ * Flattens a string built by concatenation. nunjucks output is a rope of many small pieces;
+ * kept for the life of the log, those pieces would multiply the objects every garbage
+ * collection walks. A numeric conversion makes V8 flatten it in place (pino's flatstr trick).
+ */
+function flatten(text: string): string {
+  void Number(text);
+  return text;
+}
+
+/**
+ * `items | memo_each(key, macro, before)`: `memo` over a list, each text preceded by `before`,
+ * joined in one step. Cheaper than a `{% for %}` loop, whose frame and loop variables per
+ * item would otherwise dominate re-rendering a large grouped log.
+ */
+function memoEach(items: unknown, key: string, macro: Macro, before = ''): string {
+  if (!Array.isArray(items)) return '';
+  const parts: string[] = [];
+  for (const item of items) parts.push(before, String(memo(item, key, macro)));
+  return parts.join('');
 }
 
 /**
