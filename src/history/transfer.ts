@@ -8,7 +8,7 @@ import { codecFor } from '../providers/file/codecs.js';
 import { FILE_FORMATS, FORMAT_BY_EXTENSION, type FileFormat } from '../providers/file/formats.js';
 import { encodeLine } from '../providers/file/jsonl.js';
 import { loadFile } from '../providers/file/load.js';
-import { needsAsciiJson } from '../providers/file/text.js';
+import { checkEncodable, needsAsciiJson } from '../providers/file/text.js';
 import type { History } from './history.js';
 import { renderMarkdown } from './markdown.js';
 import { byLogOrder } from './store.js';
@@ -70,6 +70,11 @@ export async function exportHistory(history: History, path: string, options: Tra
   for await (const entry of history.entries()) entries.push(entry);
   options.onProgress?.(0, entries.length);
   const text = encodeEntries(entries, format, encoding, (done) => options.onProgress?.(done, entries.length));
+  try {
+    checkEncodable(text, encoding);
+  } catch (error) {
+    throw new HistorianError(`cannot export to ${path}: ${(error as Error).message}`);
+  }
   await writeAtomic(path, [Buffer.from(text, encoding)]);
   return { entries: entries.length, format, warnings: [] };
 }

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { validateEntry, type Entry } from '../../src/index.js';
+import { createHistorian, validateEntry, type Entry } from '../../src/index.js';
+import { exportHistory, readEntries } from '../../src/history/transfer.js';
 import { SESSION } from '../contract/session.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -85,5 +86,26 @@ describe('historian import / export', () => {
     const result = await historian(dir, 'import', 'bad.json', '-c', 'agents.yml');
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('bad.json:2:');
+  });
+});
+
+describe('exportHistory / readEntries (library)', () => {
+  it('exports what a provider holds and reads it back', async () => {
+    const memory = await createHistorian({ providers: [{ type: 'memory' }] });
+    for (const entry of STAMPED) memory.log(entry);
+    await memory.flush();
+    const path = join(dir, 'copy.toml');
+    expect(await exportHistory(memory.history(), path)).toMatchObject({ entries: STAMPED.length, format: 'toml' });
+    const { entries } = await readEntries(path);
+    expect(entries.map((e) => e.id)).toEqual((await readEntries(join(dir, 'source.jsonl'))).entries.map((e) => e.id));
+    await memory.close();
+  });
+
+  it('refuses to export characters the encoding cannot hold', async () => {
+    const memory = await createHistorian({ providers: [{ type: 'memory' }] });
+    memory.log(STAMPED[10]!);
+    await memory.flush();
+    await expect(exportHistory(memory.history(), join(dir, 'out.yaml'), { encoding: 'ascii' })).rejects.toThrow('cannot be written in ascii');
+    await memory.close();
   });
 });
