@@ -1,0 +1,115 @@
+import { and, asc, desc, eq, exists, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import type { MessageEntry } from '../../entries/schema.js';
+import type { Conversation, ConversationQuery, MessageQuery, Normalized, TokenTotals } from '../../history/types.js';
+import type { SqlBackend } from './connect.js';
+import { containsText, jsonArrayHasAny, total } from './fragments.js';
+import { messageEntry } from './rows.js';
+
+// Conversation ids per `IN (…)` list: well under the bind-parameter limits of both dialects.
+const IDS_PER_QUERY = 500;
+
+function chunked<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** The message filters of the conversation list (`query`, `model`), or undefined when none. */
+function messageFilter(backend: SqlBackend, query: Normalized<ConversationQuery>): SQL | undefined {
+  const m = backend.tables.messages;
+  return and(
+    query.query === undefined ? undefined : containsText(backend.dialect, m.content, query.query),
+    query.model === undefined ? undefined : eq(m.model, query.model),
+  );
+}
+
+/** Passing messages of some conversations, in one query per chunk of ids, grouped by conversation. */
+async function messagesOf(backend: SqlBackend, ids: string[], filter: SQL | undefined): Promise<Map<string, MessageEntry[]>> {
+  const m = backend.tables.messages;
+  const grouped = new Map<string, MessageEntry[]>();
+  for (const chunk of chunked(ids, IDS_PER_QUERY)) {
+    const rows = await backend.db
+      .select()
+      .from(m)
+      .where(and(inArray(m.conversation_id, chunk), filter))
+      .orderBy(asc(m.conversation_id), asc(m.timestamp), asc(m.seq), asc(m.id));
+    for (const row of rows) {
+      const list = grouped.get(row.conversation_id) ?? [];
+      list.push(messageEntry(row));
+      grouped.set(row.conversation_id, list);
+    }
+  }
+  return grouped;
+}
+
+/** Token totals of the passing messages of some conversations, summed by the database. */
+async function tokensOf(backend: SqlBackend, ids: string[], filter: SQL | undefined): Promise<Map<string, TokenTotals>> {
+  const m = backend.tables.messages;
+  const totals = new Map<string, TokenTotals>();
+  for (const chunk of chunked(ids, IDS_PER_QUERY)) {
+    const rows = await backend.db
+      .select({ id: m.conversation_id, total: total(m.total_tokens), prompt: total(m.prompt_tokens), completion: total(m.completion_tokens) })
+      .from(m)
+      .where(and(inArray(m.conversation_id, chunk), filter))
+      .groupBy(m.conversation_id);
+    for (const { id, ...sums } of rows) totals.set(id, sums);
+  }
+  return totals;
+}
+
+/**
+ * The conversation list (SPEC §5): one query picks the page of conversations (newest first,
+ * kept when a message passes the filters), one query per 500 of them fetches their messages.
+ */
+export async function readConversations(backend: SqlBackend, query: Normalized<ConversationQuery>): Promise<Conversation[]> {
+  const { conversations: c, messages: m } = backend.tables;
+  const filter = messageFilter(backend, query);
+  const passing = filter && exists(backend.db.select({ one: sql`1` }).from(m).where(and(eq(m.conversation_id, c.conversation_id), filter)));
+  const where = and(
+    query.agent === undefined ? undefined : eq(c.agent_name, query.agent),
+    query.since === undefined ? undefined : gte(c.start_time, query.since),
+    query.until === undefined ? undefined : lte(c.start_time, query.until),
+    passing,
+  );
+  const pageQuery = backend.db.select().from(c).where(where).orderBy(desc(c.start_time), desc(c.conversation_id));
+  const page = query.limit === undefined ? await pageQuery : await pageQuery.limit(query.limit);
+  const ids = page.map((row) => row.conversation_id);
+  const messages = await messagesOf(backend, ids, filter);
+  const tokens = query.tokens ? await tokensOf(backend, ids, filter) : undefined;
+  return page.map((row) => {
+    const listed = messages.get(row.conversation_id) ?? [];
+    const conversation: Conversation = {
+      conversation_id: row.conversation_id,
+      agent_name: row.agent_name,
+      start_time: row.start_time,
+      messages: query.compact && listed.length > 2 ? [listed[0]!, listed[listed.length - 1]!] : listed,
+    };
+    if (tokens) conversation.token_usage = tokens.get(row.conversation_id) ?? { total: 0, prompt: 0, completion: 0 };
+    return conversation;
+  });
+}
+
+/** The message list (SPEC §5): chronological, the newest `limit` when a limit is given. */
+export async function readMessages(backend: SqlBackend, query: Normalized<MessageQuery>): Promise<MessageEntry[]> {
+  const { conversations: c, messages: m } = backend.tables;
+  let agents: SQL | undefined;
+  if (query.agents !== undefined) {
+    const ofAgents = inArray(m.conversation_id, backend.db.select({ id: c.conversation_id }).from(c).where(inArray(c.agent_name, query.agents)));
+    const forwarded = query.include_forwarded && query.agents.length > 0 ? jsonArrayHasAny(backend.dialect, m.forwarded_from, query.agents) : undefined;
+    agents = forwarded ? sql`(${ofAgents} OR ${forwarded})` : ofAgents;
+  }
+  const where = and(
+    query.conversation_id === undefined ? undefined : eq(m.conversation_id, query.conversation_id),
+    agents,
+    query.roles === undefined ? undefined : inArray(m.role, query.roles),
+    query.since === undefined ? undefined : gte(m.timestamp, query.since),
+    query.until === undefined ? undefined : lte(m.timestamp, query.until),
+    query.contains === undefined ? undefined : containsText(backend.dialect, m.content, query.contains),
+  );
+  if (query.limit === undefined) {
+    const rows = await backend.db.select().from(m).where(where).orderBy(asc(m.timestamp), asc(m.seq), asc(m.id));
+    return rows.map(messageEntry);
+  }
+  const newest = await backend.db.select().from(m).where(where).orderBy(desc(m.timestamp), desc(m.seq), desc(m.id)).limit(query.limit);
+  return newest.reverse().map(messageEntry);
+}

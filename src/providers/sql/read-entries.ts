@@ -1,0 +1,96 @@
+import { and, asc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import type { Entry, EntryType } from '../../entries/schema.js';
+import { byLogOrder } from '../../history/store.js';
+import type { EntryQuery, Normalized } from '../../history/types.js';
+import type { SqlBackend } from './connect.js';
+import { commandEntry, contextEntry, conversationStartEntry, messageEntry, toolCallEntry } from './rows.js';
+
+// Rows fetched per page of one table while streaming: memory stays flat for any history size.
+const PAGE_SIZE = 1_000;
+
+/** Where a stream stopped: the (timestamp, seq, id) of the last entry it read. */
+type Cursor = readonly [string, number, string];
+
+interface Source {
+  /** The columns ordering the stream: timestamp, seq, id. */
+  order: readonly [SQLiteColumn, SQLiteColumn, SQLiteColumn];
+  /** Extra condition on the table's rows (e.g. only explicitly started conversations). */
+  where?: SQL;
+  page(where: SQL | undefined, order: SQL[]): Promise<Entry[]>;
+}
+
+function sources(backend: SqlBackend): Record<EntryType, Source> {
+  const { db, tables: t } = backend;
+  return {
+    conversation_start: {
+      order: [t.conversations.start_time, t.conversations.seq, t.conversations.conversation_id],
+      where: eq(t.conversations.started, true),
+      page: async (where, order) => (await db.select().from(t.conversations).where(where).orderBy(...order).limit(PAGE_SIZE)).map(conversationStartEntry),
+    },
+    message: {
+      order: [t.messages.timestamp, t.messages.seq, t.messages.id],
+      page: async (where, order) => (await db.select().from(t.messages).where(where).orderBy(...order).limit(PAGE_SIZE)).map(messageEntry),
+    },
+    tool_call: {
+      order: [t.toolCalls.timestamp, t.toolCalls.seq, t.toolCalls.id],
+      page: async (where, order) => (await db.select().from(t.toolCalls).where(where).orderBy(...order).limit(PAGE_SIZE)).map(toolCallEntry),
+    },
+    command: {
+      order: [t.commands.timestamp, t.commands.seq, t.commands.id],
+      page: async (where, order) => (await db.select().from(t.commands).where(where).orderBy(...order).limit(PAGE_SIZE)).map(commandEntry),
+    },
+    context: {
+      order: [t.context.timestamp, t.context.seq, t.context.id],
+      page: async (where, order) => (await db.select().from(t.context).where(where).orderBy(...order).limit(PAGE_SIZE)).map(contextEntry),
+    },
+  };
+}
+
+/** The cursor of an entry; a conversation_start's id column is its conversation id. */
+function cursorOf(entry: Entry): Cursor {
+  return [entry.timestamp, entry.seq, entry.type === 'conversation_start' ? entry.conversation_id : entry.id];
+}
+
+/** One table's entries in log order, read a page at a time with keyset pagination. */
+async function* stream(source: Source, window: Normalized<EntryQuery>): AsyncGenerator<Entry> {
+  const [timestamp, seq, id] = source.order;
+  const order = [asc(timestamp), asc(seq), asc(id)];
+  let after: Cursor | undefined;
+  for (;;) {
+    const where = and(
+      source.where,
+      window.since === undefined ? undefined : gte(timestamp, window.since),
+      window.until === undefined ? undefined : lte(timestamp, window.until),
+      after === undefined ? undefined : sql`(${timestamp}, ${seq}, ${id}) > (${after[0]}, ${after[1]}, ${after[2]})`,
+    );
+    const page = await source.page(where, order);
+    yield* page;
+    if (page.length < PAGE_SIZE) return;
+    after = cursorOf(page[page.length - 1]!);
+  }
+}
+
+/**
+ * Every stored entry in logging order (timestamp, then seq): one paged stream per table,
+ * merged. Holds at most one page per table in memory.
+ */
+export async function* readEntries(backend: SqlBackend, query: Normalized<EntryQuery>): AsyncGenerator<Entry> {
+  const all = sources(backend);
+  const types = query.types ?? (Object.keys(all) as EntryType[]);
+  const streams = [...new Set(types)].map((type) => stream(all[type], query));
+  const heads: { entry: Entry; from: AsyncGenerator<Entry> }[] = [];
+  for (const from of streams) {
+    const next = await from.next();
+    if (!next.done) heads.push({ entry: next.value, from });
+  }
+  while (heads.length > 0) {
+    let first = 0;
+    for (let i = 1; i < heads.length; i++) if (byLogOrder(heads[i]!.entry, heads[first]!.entry) < 0) first = i;
+    const head = heads[first]!;
+    yield head.entry;
+    const next = await head.from.next();
+    if (next.done) heads.splice(first, 1);
+    else head.entry = next.value;
+  }
+}

@@ -1,0 +1,215 @@
+import type { CommandEntry, ContextEntry, ConversationStartEntry, Entry, MessageEntry, ToolCallEntry } from '../../entries/schema.js';
+import type { LogRecord } from '../types.js';
+import type { CommandRow, ContextRow, ConversationRow, MessageRow, Tables, ToolCallRow } from './schema/index.js';
+
+type Insert<K extends keyof Tables> = Tables[K]['$inferInsert'];
+
+/** Splits `openai/gpt-4o` on the first `/` into provider and name; a bare name has no provider. */
+export function splitModel(model: string | undefined): { model_provider: string | null; model_name: string | null } {
+  if (model === undefined) return { model_provider: null, model_name: null };
+  const slash = model.indexOf('/');
+  return slash < 0 ? { model_provider: null, model_name: model } : { model_provider: model.slice(0, slash), model_name: model.slice(slash + 1) };
+}
+
+/** The row of a message entry. */
+export function messageRow(entry: MessageEntry): Insert<'messages'> {
+  const usage = entry.cost_info?.token_usage;
+  return {
+    id: entry.id,
+    conversation_id: entry.conversation_id,
+    message_id: entry.message_id ?? null,
+    timestamp: entry.timestamp,
+    seq: entry.seq,
+    role: entry.role,
+    content: entry.content,
+    name: entry.name ?? null,
+    model: entry.model ?? null,
+    ...splitModel(entry.model),
+    total_tokens: usage?.total ?? null,
+    prompt_tokens: usage?.prompt ?? null,
+    completion_tokens: usage?.completion ?? null,
+    cache_read_tokens: usage?.cache_read ?? null,
+    cache_write_tokens: usage?.cache_write ?? null,
+    reasoning_tokens: usage?.reasoning ?? null,
+    cost: entry.cost_info?.total_cost ?? null,
+    response_time: entry.response_time ?? null,
+    forwarded_from: entry.forwarded_from ?? null,
+  };
+}
+
+/** The row of a tool call entry. */
+export function toolCallRow(entry: ToolCallEntry): Insert<'toolCalls'> {
+  return {
+    id: entry.id,
+    conversation_id: entry.conversation_id,
+    message_id: entry.message_id,
+    tool_call_id: entry.tool_call_id ?? null,
+    timestamp: entry.timestamp,
+    seq: entry.seq,
+    tool_name: entry.tool_name,
+    args: entry.args,
+    // JSON null and an undefined result are both stored as SQL NULL and read back as null.
+    result: entry.result ?? null,
+  };
+}
+
+/** The row of a command entry. */
+export function commandRow(entry: CommandEntry): Insert<'commands'> {
+  return {
+    id: entry.id,
+    agent_name: entry.agent_name,
+    session_id: entry.session_id,
+    timestamp: entry.timestamp,
+    seq: entry.seq,
+    command: entry.command,
+    context_type: entry.context_type ?? null,
+    metadata: entry.metadata ?? null,
+  };
+}
+
+/** The row of a context entry. */
+export function contextRow(entry: ContextEntry): Insert<'context'> {
+  return {
+    id: entry.id,
+    conversation_id: entry.conversation_id,
+    timestamp: entry.timestamp,
+    seq: entry.seq,
+    role: entry.role,
+    content: entry.content,
+    name: entry.name ?? null,
+    model: entry.model ?? null,
+    metadata: entry.metadata ?? null,
+  };
+}
+
+/** Copies the non-null optional fields of a row onto an entry, so absent fields stay absent. */
+function withOptional<T extends object>(entry: T, optional: Record<string, unknown>): T {
+  for (const [key, value] of Object.entries(optional)) if (value !== null && value !== undefined) (entry as Record<string, unknown>)[key] = value;
+  return entry;
+}
+
+function costInfo(row: MessageRow): MessageEntry['cost_info'] {
+  if (row.total_tokens === null || row.prompt_tokens === null || row.completion_tokens === null) return undefined;
+  const token_usage = withOptional(
+    { total: row.total_tokens, prompt: row.prompt_tokens, completion: row.completion_tokens },
+    { cache_read: row.cache_read_tokens, cache_write: row.cache_write_tokens, reasoning: row.reasoning_tokens },
+  );
+  return withOptional({ token_usage }, { total_cost: row.cost });
+}
+
+/** The message entry of a stored row (SPEC §2). */
+export function messageEntry(row: MessageRow): MessageEntry {
+  const base = { type: 'message' as const, id: row.id, timestamp: row.timestamp, seq: row.seq, conversation_id: row.conversation_id };
+  return withOptional<MessageEntry>(
+    { ...base, role: row.role, content: row.content },
+    {
+      message_id: row.message_id,
+      name: row.name,
+      model: row.model,
+      cost_info: costInfo(row),
+      response_time: row.response_time,
+      forwarded_from: row.forwarded_from,
+    },
+  );
+}
+
+/** The tool call entry of a stored row. */
+export function toolCallEntry(row: ToolCallRow): ToolCallEntry {
+  const entry: ToolCallEntry = {
+    type: 'tool_call',
+    id: row.id,
+    timestamp: row.timestamp,
+    seq: row.seq,
+    conversation_id: row.conversation_id,
+    message_id: row.message_id,
+    tool_name: row.tool_name,
+    args: row.args,
+    result: row.result,
+  };
+  return withOptional(entry, { tool_call_id: row.tool_call_id });
+}
+
+/** The command entry of a stored row. */
+export function commandEntry(row: CommandRow): CommandEntry {
+  const base = { type: 'command' as const, id: row.id, timestamp: row.timestamp, seq: row.seq };
+  const entry: CommandEntry = { ...base, agent_name: row.agent_name, session_id: row.session_id, command: row.command };
+  return withOptional(entry, { context_type: row.context_type, metadata: row.metadata });
+}
+
+/** The context entry of a stored row. */
+export function contextEntry(row: ContextRow): ContextEntry {
+  const base = { type: 'context' as const, id: row.id, timestamp: row.timestamp, seq: row.seq, conversation_id: row.conversation_id };
+  return withOptional<ContextEntry>({ ...base, role: row.role, content: row.content }, { name: row.name, model: row.model, metadata: row.metadata });
+}
+
+/** The conversation_start entry of an explicitly started conversation row. */
+export function conversationStartEntry(row: ConversationRow): ConversationStartEntry {
+  return {
+    type: 'conversation_start',
+    id: row.start_id ?? row.conversation_id,
+    timestamp: row.start_time,
+    seq: row.seq ?? 0,
+    conversation_id: row.conversation_id,
+    agent_name: row.agent_name ?? '',
+  };
+}
+
+/** The rows one batch writes, grouped by table. */
+export interface BatchRows {
+  /** Conversation rows to upsert: explicit starts replace, implicit ones only fill gaps. */
+  starts: Insert<'conversations'>[];
+  implicit: Insert<'conversations'>[];
+  messages: Insert<'messages'>[];
+  toolCalls: Insert<'toolCalls'>[];
+  commands: Insert<'commands'>[];
+  context: Insert<'context'>[];
+}
+
+/**
+ * Groups a batch into rows, with one conversation change per conversation. This has the effect
+ * of applying the records one by one as `EntryStore.add` does: the last conversation_start of
+ * the batch decides a started conversation; otherwise the first record's agent creates the row
+ * and the earliest timestamp is its start time.
+ */
+export function batchRows(batch: readonly LogRecord[]): BatchRows {
+  const rows: BatchRows = { starts: [], implicit: [], messages: [], toolCalls: [], commands: [], context: [] };
+  const starts = new Map<string, Insert<'conversations'>>();
+  const implicit = new Map<string, Insert<'conversations'>>();
+  const touch = (entry: Entry & { conversation_id: string }, agent: string | null) => {
+    const known = implicit.get(entry.conversation_id);
+    if (!known) implicit.set(entry.conversation_id, { conversation_id: entry.conversation_id, agent_name: agent, start_time: entry.timestamp, started: false });
+    else if (entry.timestamp < known.start_time) known.start_time = entry.timestamp;
+  };
+  for (const { entry, agent } of batch) {
+    switch (entry.type) {
+      case 'conversation_start':
+        starts.set(entry.conversation_id, {
+          conversation_id: entry.conversation_id,
+          agent_name: entry.agent_name,
+          start_time: entry.timestamp,
+          started: true,
+          start_id: entry.id,
+          seq: entry.seq,
+        });
+        break;
+      case 'message':
+        touch(entry, agent);
+        rows.messages.push(messageRow(entry));
+        break;
+      case 'tool_call':
+        touch(entry, agent);
+        rows.toolCalls.push(toolCallRow(entry));
+        break;
+      case 'context':
+        touch(entry, agent);
+        rows.context.push(contextRow(entry));
+        break;
+      case 'command':
+        rows.commands.push(commandRow(entry));
+        break;
+    }
+  }
+  rows.starts = [...starts.values()];
+  rows.implicit = [...implicit.values()].filter((row) => !starts.has(row.conversation_id));
+  return rows;
+}

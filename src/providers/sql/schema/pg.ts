@@ -1,0 +1,115 @@
+import { boolean, doublePrecision, index, integer, json, pgTable, text } from 'drizzle-orm/pg-core';
+
+// The same tables as ./sqlite.ts for PostgreSQL and PGlite. Timestamps are ISO-8601 UTC text
+// there too, so both dialects compare, page and round-trip them identically. JSON values use
+// `json`, not `jsonb`: `json` keeps the text as logged (key order included).
+
+/** Conversations: one row per conversation_id, explicit (`started`) or implied by its first entry. */
+export const conversations = pgTable(
+  'conversations',
+  {
+    conversation_id: text('conversation_id').primaryKey(),
+    agent_name: text('agent_name'),
+    start_time: text('start_time').notNull(),
+    started: boolean('started').notNull().default(false),
+    /** The `id` of the conversation_start entry, when one was logged. */
+    start_id: text('start_id'),
+    seq: doublePrecision('seq'),
+  },
+  (t) => [index('conversations_agent_start_idx').on(t.agent_name, t.start_time), index('conversations_start_idx').on(t.start_time)],
+);
+
+/** Messages, with token usage split into columns so stats aggregate in SQL. */
+export const messages = pgTable(
+  'messages',
+  {
+    id: text('id').primaryKey(),
+    conversation_id: text('conversation_id').notNull(),
+    message_id: text('message_id'),
+    timestamp: text('timestamp').notNull(),
+    seq: doublePrecision('seq').notNull().default(0),
+    role: text('role').notNull(),
+    content: text('content').notNull(),
+    name: text('name'),
+    model: text('model'),
+    model_provider: text('model_provider'),
+    model_name: text('model_name'),
+    total_tokens: integer('total_tokens'),
+    prompt_tokens: integer('prompt_tokens'),
+    completion_tokens: integer('completion_tokens'),
+    cache_read_tokens: integer('cache_read_tokens'),
+    cache_write_tokens: integer('cache_write_tokens'),
+    reasoning_tokens: integer('reasoning_tokens'),
+    cost: doublePrecision('cost'),
+    response_time: doublePrecision('response_time'),
+    forwarded_from: json('forwarded_from').$type<string[]>(),
+  },
+  (t) => [
+    index('messages_conversation_idx').on(t.conversation_id, t.timestamp, t.seq),
+    index('messages_timestamp_idx').on(t.timestamp, t.seq),
+    index('messages_model_idx').on(t.model, t.timestamp),
+  ],
+);
+
+/** Tool calls, with their arguments and result as JSON. */
+export const toolCalls = pgTable(
+  'tool_calls',
+  {
+    id: text('id').primaryKey(),
+    conversation_id: text('conversation_id').notNull(),
+    message_id: text('message_id').notNull(),
+    tool_call_id: text('tool_call_id'),
+    timestamp: text('timestamp').notNull(),
+    seq: doublePrecision('seq').notNull().default(0),
+    tool_name: text('tool_name').notNull(),
+    args: json('args').$type<Record<string, unknown>>().notNull(),
+    result: json('result'),
+  },
+  (t) => [index('tool_calls_conversation_idx').on(t.conversation_id, t.timestamp, t.seq), index('tool_calls_timestamp_idx').on(t.timestamp, t.seq)],
+);
+
+/** Commands agents ran, by agent and by session. */
+export const commands = pgTable(
+  'commands',
+  {
+    id: text('id').primaryKey(),
+    agent_name: text('agent_name').notNull(),
+    session_id: text('session_id').notNull(),
+    timestamp: text('timestamp').notNull(),
+    seq: doublePrecision('seq').notNull().default(0),
+    command: text('command').notNull(),
+    context_type: text('context_type'),
+    metadata: json('metadata').$type<Record<string, unknown>>(),
+  },
+  (t) => [
+    index('commands_agent_idx').on(t.agent_name, t.timestamp),
+    index('commands_session_idx').on(t.session_id, t.timestamp),
+    index('commands_timestamp_idx').on(t.timestamp, t.seq),
+  ],
+);
+
+/** Context additions (system prompts, retrieved documents). */
+export const context = pgTable(
+  'context',
+  {
+    id: text('id').primaryKey(),
+    conversation_id: text('conversation_id').notNull(),
+    timestamp: text('timestamp').notNull(),
+    seq: doublePrecision('seq').notNull().default(0),
+    role: text('role').notNull(),
+    content: text('content').notNull(),
+    name: text('name'),
+    model: text('model'),
+    metadata: json('metadata').$type<Record<string, unknown>>(),
+  },
+  (t) => [index('context_conversation_idx').on(t.conversation_id, t.timestamp, t.seq), index('context_timestamp_idx').on(t.timestamp, t.seq)],
+);
+
+/** Key/value facts about the database itself, such as `schema_version`. */
+export const meta = pgTable('historian_meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+/** Every historian table of the PostgreSQL schema, in creation order. */
+export const pgTables = { conversations, messages, toolCalls, commands, context, meta };

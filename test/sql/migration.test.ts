@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHistorian, ProviderError } from '../../src/index.js';
+
+// The schema of an older historian: no model split, no cache / reasoning tokens, no seq,
+// no response_time, no context table and none of today's indexes.
+const OLD_SCHEMA = `
+CREATE TABLE conversations (conversation_id text PRIMARY KEY NOT NULL, agent_name text, start_time text NOT NULL, started integer NOT NULL DEFAULT 0, start_id text, seq real);
+CREATE TABLE messages (id text PRIMARY KEY NOT NULL, conversation_id text NOT NULL, message_id text, timestamp text NOT NULL, role text NOT NULL,
+  content text NOT NULL, name text, model text, total_tokens integer, prompt_tokens integer, completion_tokens integer, cost real, forwarded_from text);
+CREATE TABLE tool_calls (id text PRIMARY KEY NOT NULL, conversation_id text NOT NULL, message_id text NOT NULL, tool_call_id text, timestamp text NOT NULL,
+  seq real NOT NULL DEFAULT 0, tool_name text NOT NULL, args text NOT NULL, result text);
+CREATE TABLE commands (id text PRIMARY KEY NOT NULL, agent_name text NOT NULL, session_id text NOT NULL, timestamp text NOT NULL,
+  seq real NOT NULL DEFAULT 0, command text NOT NULL, context_type text, metadata text);
+`;
+
+const OLD_ROWS = 500;
+
+function seedOldDatabase(path: string): void {
+  const db = new Database(path);
+  db.exec(OLD_SCHEMA);
+  db.prepare("INSERT INTO conversations VALUES ('old-c', 'veteran', '2025-01-01T00:00:00.000Z', 1, 'old-start', 1)").run();
+  const insert = db.prepare(
+    "INSERT INTO messages (id, conversation_id, timestamp, role, content, model, total_tokens, prompt_tokens, completion_tokens, cost) VALUES (?, 'old-c', ?, 'user', ?, 'openai/gpt-4o', 3, 2, 1, 0.5)",
+  );
+  db.transaction(() => {
+    for (let i = 0; i < OLD_ROWS; i++) insert.run(`old-${i}`, new Date(Date.UTC(2025, 0, 1, 0, 0, i)).toISOString(), `old message ${i}`);
+  })();
+  db.close();
+}
+
+function columnsOf(path: string, table: string): string[] {
+  const db = new Database(path, { readonly: true });
+  const names = (db.prepare(`PRAGMA table_info("${table}")`).all() as { name: string }[]).map((c) => c.name);
+  db.close();
+  return names;
+}
+
+describe('auto_migration on a database made by an older, narrower schema', () => {
+  let dir: string;
+  let path: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'historian-migrate-'));
+    path = join(dir, 'old.db');
+    seedOldDatabase(path);
+  });
+
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('adds the missing tables, columns and indexes and keeps every row', async () => {
+    const historian = await createHistorian({ providers: [{ type: 'sql', url: `sqlite:///${path}` }] });
+    const history = historian.history();
+    const [old] = await history.conversations({ agent: 'veteran' });
+    expect(old!.messages).toHaveLength(OLD_ROWS);
+    expect(old!.messages[0]).toMatchObject({ id: 'old-0', content: 'old message 0', cost_info: { token_usage: { total: 3, prompt: 2, completion: 1 }, total_cost: 0.5 } });
+    historian.logContext({ conversation_id: 'old-c', role: 'system', content: 'new table works' });
+    historian.logMessage({ conversation_id: 'old-c', role: 'assistant', content: 'new columns work', model: 'anthropic/claude', response_time: 2 });
+    await historian.flush();
+    expect(await history.messages({ conversation_id: 'old-c' })).toHaveLength(OLD_ROWS + 1);
+    expect((await history.stats({ group_by: 'model' })).groups.map((g) => [g.key, g.messages])).toEqual([
+      ['anthropic/claude', 1],
+      ['openai/gpt-4o', OLD_ROWS],
+    ]);
+    await historian.close();
+    expect(columnsOf(path, 'messages')).toEqual(expect.arrayContaining(['model_provider', 'model_name', 'seq', 'cache_read_tokens', 'response_time']));
+    const db = new Database(path, { readonly: true });
+    expect(db.prepare("SELECT value FROM historian_meta WHERE key = 'schema_version'").get()).toEqual({ value: '1' });
+    expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND name = 'messages_model_idx'").get()).toEqual({ n: 1 });
+    db.close();
+  });
+
+  it('with auto_migration: false, fails at open naming what is missing and `historian migrate`', async () => {
+    const opening = createHistorian({ providers: [{ type: 'sql', url: `sqlite:///${path}`, auto_migration: false }] });
+    await expect(opening).rejects.toThrow(ProviderError);
+    const message = await opening.catch((error: Error) => error.message);
+    expect(message).toContain('tables context, historian_meta');
+    expect(message).toContain('messages.model_provider');
+    expect(message).toContain('messages.seq');
+    expect(message).toContain('historian migrate');
+    expect(columnsOf(path, 'messages')).not.toContain('model_provider');
+  });
+
+  it('never drops a column it does not know', async () => {
+    const db = new Database(path);
+    db.exec('ALTER TABLE messages ADD COLUMN legacy_flag integer');
+    db.close();
+    const historian = await createHistorian({ providers: [{ type: 'sql', url: `sqlite:///${path}` }] });
+    await historian.close();
+    expect(columnsOf(path, 'messages')).toContain('legacy_flag');
+  });
+});
