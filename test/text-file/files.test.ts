@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EntryInput } from '../../src/index.js';
@@ -84,6 +84,23 @@ describe('a batch retried after a failed write', () => {
     expect(errors.length).toBeGreaterThanOrEqual(3);
     expect(count(readFileSync(join(dir, 'c1.log'), 'utf8'), '| reached')).toBe(1);
     await historian.close().catch(() => {});
+  });
+});
+
+describe('a grouped log whose folder cannot be created yet', () => {
+  const tempDir = useTempDir();
+
+  it('keeps the batch queued and writes it once the folder can be made', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'blocker'), 'a file where the folder should be');
+    const path = join(dir, 'blocker', 'chat.log');
+    const { historian, errors } = await openLogger([{ type: 'text_file', path, format: 'conversations' }], { retryDelay: 1, flushAttempts: 2 });
+    historian.log(message('a', 'c1', 'waited for its folder'));
+    await expect(historian.flush()).rejects.toThrow(/ENOTDIR|EEXIST/);
+    expect(errors.length).toBeGreaterThan(0);
+    rmSync(join(dir, 'blocker'));
+    await historian.close();
+    expect(count(readFileSync(path, 'utf8'), '| waited for its folder')).toBe(1);
   });
 });
 

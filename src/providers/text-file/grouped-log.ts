@@ -55,7 +55,11 @@ export class GroupedLog {
 
   /** Journals the views, files them into the state, and re-renders unless one ran just now. */
   async write(views: readonly EntryView[]): Promise<void> {
-    this.opened ??= this.open();
+    // A failed open (say, a folder not yet writable) is tried again with the retried batch.
+    this.opened ??= this.open().catch((error: unknown) => {
+      this.opened = null;
+      throw error;
+    });
     await this.opened;
     const lines = views.map((view) => `${JSON.stringify(view)}\n`).join('');
     // After a failed append the journal may end in a torn line: start on a fresh line so the
