@@ -51,6 +51,11 @@ function compile(config: TextFileConfig): { template?: LogTemplate; path?: PathT
 class TextFileProvider {
   readonly type = 'text_file' as const;
   readonly label: string;
+  /**
+   * A grouped log is rewritten whole per write, so it takes a long queue in one write (one
+   * render) rather than in batches; appended logs keep the logger's batch size.
+   */
+  readonly batchLimit: number | undefined;
   private readonly config: TextFileConfig;
   private readonly targets = new Map<string, { target: Target; lastSeq: number }>();
   /** The header, rendered once per provider rather than once per file. */
@@ -64,6 +69,7 @@ class TextFileProvider {
   ) {
     this.label = provider.label;
     this.config = provider.config;
+    this.batchLimit = template.kind === 'grouped' ? Infinity : undefined;
   }
 
   async write(batch: readonly LogRecord[]): Promise<void> {
