@@ -26,13 +26,16 @@ export interface FileTarget {
   entries: () => readonly Entry[];
 }
 
+/** How many encoded entries of a group are joined into one cached piece. */
+const FOLD_EVERY = 500;
+
 /**
  * A whole document (JSON, YAML, TOML, INI), rewritten atomically per save. Each entry is
- * encoded once; the entries a save adds to a group become one cached piece of bytes, so a
- * rewrite hands the kernel a short list of cached pieces and builds nothing per entry.
+ * encoded once; runs of up to FOLD_EVERY entries of a group become one cached piece of bytes,
+ * so a rewrite hands the kernel a short list of cached pieces and builds nothing per entry.
  */
 export class DocumentWriter implements FileWriter {
-  /** Per group: encoded runs of entries, one per save. Null until first used. */
+  /** Per group: encoded runs of entries. Null until first used. */
   private pieces: Record<GroupName, Buffer[]> | null = null;
   /** Per group: entries encoded since the last save, and how many a group holds in all. */
   private fresh = emptyGroups<string>();
@@ -60,17 +63,14 @@ export class DocumentWriter implements FileWriter {
     this.fresh[group].push(text);
     this.counts![group] += 1;
     this.dirty = true;
+    // Folding often lets the encoded strings die young instead of piling up for the whole batch.
+    if (this.fresh[group].length >= FOLD_EVERY) this.fold(group);
   }
 
   async save(): Promise<void> {
     if (!this.dirty) return;
-    const pieces = this.load();
-    for (const group of GROUP_NAMES) {
-      if (this.fresh[group].length === 0) continue;
-      pieces[group].push(Buffer.from(this.fresh[group].join(this.codec.separator), this.target.encoding));
-      this.fresh[group] = [];
-    }
-    await writeAtomic(this.target.path, this.codec.assemble(pieces, (framing) => this.frame(framing)));
+    for (const group of GROUP_NAMES) this.fold(group);
+    await writeAtomic(this.target.path, this.codec.assemble(this.load(), (framing) => this.frame(framing)));
     this.dirty = false;
   }
 
@@ -83,6 +83,13 @@ export class DocumentWriter implements FileWriter {
   }
 
   async close(): Promise<void> {}
+
+  /** Turns a group's freshly encoded entries into one cached piece of bytes. */
+  private fold(group: GroupName): void {
+    if (this.fresh[group].length === 0) return;
+    this.load()[group].push(Buffer.from(this.fresh[group].join(this.codec.separator), this.target.encoding));
+    this.fresh[group] = [];
+  }
 
   private frame(framing: string): Buffer {
     let bytes = this.framing.get(framing);
