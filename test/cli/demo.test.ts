@@ -43,7 +43,7 @@ describe('historian demo', () => {
     expect(conversations).toContain('demo-plan');
     expect(conversations).toContain('You are the release planner');
     expect(conversations).not.toContain('demo-analyze');
-    expect(conversations).not.toContain('npm run build');
+    expect(conversations).not.toContain('handoff executor');
     const json = JSON.parse(read('history.json')) as Record<string, { conversation_id?: string }[]>;
     expect(new Set(json.messages!.map((m) => m.conversation_id))).toEqual(new Set(['demo-analyze']));
     expect(json.tool_calls ?? []).toEqual([]);
