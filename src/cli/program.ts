@@ -4,6 +4,7 @@ import { EntryError, HistorianError, ManifestError, QueryError } from '../errors
 import { demoCommand } from './commands/demo.js';
 import { historyCommand } from './commands/history.js';
 import { ingestCommand } from './commands/ingest.js';
+import { migrateCommand } from './commands/migrate.js';
 import { renderCommand } from './commands/render.js';
 import { schemaCommand } from './commands/schema.js';
 import { tailCommand } from './commands/tail.js';
@@ -21,6 +22,7 @@ const COMMANDS = [
   renderCommand,
   schemaCommand,
   exportCommand, importCommand,
+  migrateCommand,
 ];
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

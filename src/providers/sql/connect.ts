@@ -44,6 +44,9 @@ export interface SqlBackend {
   close(): Promise<void>;
 }
 
+/** How long a SQLite connection waits for another's write lock: two processes logging into one file take turns. */
+const SQLITE_BUSY_TIMEOUT_MS = 15_000;
+
 /** Serializes async work on one connection (transactions must not interleave). */
 function serializer(): <T>(work: () => Promise<T>) => Promise<T> {
   let tail: Promise<unknown> = Promise.resolve();
@@ -56,11 +59,14 @@ function serializer(): <T>(work: () => Promise<T>) => Promise<T> {
 
 function openSqlite(path: string, where: string): SqlBackend {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  // Two processes logging into one file wait for each other's write lock up to 15 s.
-  const client = new Database(path, { timeout: 15_000 });
+  const client = new Database(path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
   if (path !== ':memory:') client.pragma('journal_mode = WAL');
   client.pragma('synchronous = NORMAL');
   // Unicode case folding for content filters (see fragments.ts `containsText`).
+  // Refresh the planner's statistics when stale (bounded work): without them SQLite may
+  // probe messages by model instead of by conversation and turn a 1 ms query into seconds.
+  client.pragma('analysis_limit = 1000');
+  client.pragma('optimize = 0x10002');
   client.function('historian_lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
   const db = drizzleSqlite({ client });
   const serialize = serializer();
@@ -89,6 +95,7 @@ function openSqlite(path: string, where: string): SqlBackend {
         }
       }),
     async close() {
+      client.pragma('optimize');
       client.close();
     },
   };

@@ -11,7 +11,8 @@ import { pgWriter } from './write-pg.js';
 import { sqliteWriter } from './write-sqlite.js';
 
 export { openBackend, type SqlBackend } from './connect.js';
-export { applyMigration, migrationPlan, describeMissing, type MigrationPlan } from './migrate.js';
+export { applyMigration, migrationPlan, planMigration, describeMissing, type MigrationPlan } from './migrate.js';
+export { declaredTables } from './ddl.js';
 
 /** Wraps a driver error as a `ProviderError` with the provider's label and no password. */
 function failure(what: string, backend: SqlBackend, url: string, label: string) {
@@ -21,18 +22,14 @@ function failure(what: string, backend: SqlBackend, url: string, label: string) 
   };
 }
 
-function reader(backend: SqlBackend, url: string, label: string, afterHardReset: () => void): HistoryReader {
+function reader(backend: SqlBackend, url: string, label: string): HistoryReader {
   const read = <T>(what: string, work: Promise<T>) => work.catch(failure(what, backend, url, label));
   return {
     conversations: (query) => read('conversations query', readConversations(backend, query)),
     messages: (query) => read('messages query', readMessages(backend, query)),
     stats: (query) => read('stats query', readStats(backend, query)),
     commands: (query) => read('commands query', readCommands(backend, query)),
-    async reset(query) {
-      const result = await read('reset', resetHistory(backend, query));
-      if (query.hard) afterHardReset();
-      return result;
-    },
+    reset: (query) => read('reset', resetHistory(backend, query)),
     async *entries(query) {
       try {
         yield* readEntries(backend, query);
@@ -41,6 +38,11 @@ function reader(backend: SqlBackend, url: string, label: string, afterHardReset:
       }
     },
   };
+}
+
+/** The batch writer of a backend: prepared statements on SQLite, multi-row inserts on PostgreSQL. */
+function openWriter(backend: SqlBackend) {
+  return backend.dialect === 'postgres' ? pgWriter(backend) : sqliteWriter(backend);
 }
 
 /**
@@ -59,13 +61,19 @@ export const sqlProvider: ProviderDefinition<'sql'> = {
       await backend.close().catch(() => undefined);
       return failure('migration', backend, url, label)(error);
     }
-    const writer = backend.dialect === 'sqlite' ? sqliteWriter(backend) : pgWriter(backend);
+    const writer = openWriter(backend);
     const provider: Provider = {
       label,
       type: 'sql',
       write: (batch: readonly LogRecord[]) => writer.write(batch).catch(failure(`writing ${batch.length} entries`, backend, url, label)),
-      close: () => backend.close(),
-      reader: reader(backend, url, label, () => writer.reset()),
+      async close() {
+        try {
+          await writer.close();
+        } finally {
+          await backend.close();
+        }
+      },
+      reader: reader(backend, url, label),
     };
     return provider;
   },

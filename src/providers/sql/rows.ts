@@ -11,9 +11,11 @@ export function splitModel(model: string | undefined): { model_provider: string 
   return slash < 0 ? { model_provider: null, model_name: model } : { model_provider: model.slice(0, slash), model_name: model.slice(slash + 1) };
 }
 
-/** The row of a message entry. */
+/** The row of a message entry. One flat literal (no spreads): this runs for every message logged. */
 export function messageRow(entry: MessageEntry): Insert<'messages'> {
   const usage = entry.cost_info?.token_usage;
+  const model = entry.model;
+  const slash = model === undefined ? -1 : model.indexOf('/');
   return {
     id: entry.id,
     conversation_id: entry.conversation_id,
@@ -23,8 +25,9 @@ export function messageRow(entry: MessageEntry): Insert<'messages'> {
     role: entry.role,
     content: entry.content,
     name: entry.name ?? null,
-    model: entry.model ?? null,
-    ...splitModel(entry.model),
+    model: model ?? null,
+    model_provider: slash < 0 ? null : model!.slice(0, slash),
+    model_name: model === undefined ? null : model.slice(slash + 1),
     total_tokens: usage?.total ?? null,
     prompt_tokens: usage?.prompt ?? null,
     completion_tokens: usage?.completion ?? null,

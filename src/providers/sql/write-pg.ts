@@ -42,7 +42,7 @@ async function upsertConversations(db: Db, t: Tables, rows: BatchRows): Promise<
 }
 
 /** The PostgreSQL / PGlite batch writer: multi-row inserts, one transaction per batch. */
-export function pgWriter(backend: SqlBackend): { write(batch: readonly LogRecord[]): Promise<void>; reset(): void } {
+export function pgWriter(backend: SqlBackend): { write(batch: readonly LogRecord[]): Promise<void>; close(): Promise<void> } {
   const t = backend.tables;
   return {
     write: (batch) =>
@@ -54,6 +54,6 @@ export function pgWriter(backend: SqlBackend): { write(batch: readonly LogRecord
         for (const chunk of chunks(rows.commands)) await db.insert(t.commands).values(chunk).onConflictDoNothing();
         for (const chunk of chunks(rows.context)) await db.insert(t.context).values(chunk).onConflictDoNothing();
       }),
-    reset() {},
+    async close() {},
   };
 }

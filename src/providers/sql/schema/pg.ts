@@ -16,7 +16,11 @@ export const conversations = pgTable(
     start_id: text('start_id'),
     seq: doublePrecision('seq'),
   },
-  (t) => [index('conversations_agent_start_idx').on(t.agent_name, t.start_time), index('conversations_start_idx').on(t.start_time)],
+  // Both end in conversation_id: the list is ordered by (start_time, conversation_id) newest first.
+  (t) => [
+    index('conversations_agent_start_idx').on(t.agent_name, t.start_time, t.conversation_id),
+    index('conversations_start_idx').on(t.start_time, t.conversation_id),
+  ],
 );
 
 /** Messages, with token usage split into columns so stats aggregate in SQL. */
@@ -47,7 +51,8 @@ export const messages = pgTable(
   (t) => [
     index('messages_conversation_idx').on(t.conversation_id, t.timestamp, t.seq),
     index('messages_timestamp_idx').on(t.timestamp, t.seq),
-    index('messages_model_idx').on(t.model, t.timestamp),
+    // Covering for stats by model: the sums are read from the index, never from the table.
+    index('messages_model_idx').on(t.model, t.timestamp, t.total_tokens, t.prompt_tokens, t.completion_tokens, t.cost),
   ],
 );
 

@@ -1,0 +1,61 @@
+import { existsSync } from 'node:fs';
+import { Command } from 'commander';
+import { parseDatabaseUrl } from '../../config/database-url.js';
+import type { ProviderConfigOf } from '../../config/schema.js';
+import type { ResolvedProvider } from '../../config/load.js';
+import { applyMigration, declaredTables, describeMissing, migrationPlan, openBackend, planMigration, type MigrationPlan } from '../../providers/sql/index.js';
+import { manifestFor, optionsOf, UsageError } from '../shared.js';
+
+interface MigrateOptions {
+  printSql?: boolean;
+  provider?: string;
+}
+
+type SqlProvider = ResolvedProvider<ProviderConfigOf<'sql'>>;
+
+/** The plan of a SQLite file that does not exist yet: everything, without creating the file. */
+function planOfMissingFile(provider: SqlProvider): MigrationPlan | undefined {
+  const parsed = parseDatabaseUrl(provider.config.url ?? '');
+  if (parsed.dialect !== 'sqlite' || parsed.path === ':memory:' || existsSync(parsed.path)) return undefined;
+  return planMigration(declaredTables('sqlite'), { tables: new Map(), indexes: new Set() });
+}
+
+/** Prints (with `--print-sql`) or applies the schema changes of one sql provider. */
+async function migrateProvider(provider: SqlProvider, printSql: boolean): Promise<void> {
+  const { label, config } = provider;
+  const planned = printSql ? planOfMissingFile(provider) : undefined;
+  const backend = planned ? undefined : await openBackend(config.url ?? '', config.pool_size, label);
+  try {
+    const plan = planned ?? (printSql ? await migrationPlan(backend!) : await applyMigration(backend!));
+    const where = backend?.where ?? config.url;
+    if (plan.statements.length === 0) {
+      process.stdout.write(`-- ${label} (${where}): schema is up to date\n`);
+    } else if (printSql) {
+      process.stdout.write(`-- ${label} (${where}): adds ${describeMissing(plan)}\n${plan.statements.join('\n')}\n`);
+    } else {
+      process.stdout.write(`${label} (${where}): added ${describeMissing(plan)}\n`);
+    }
+  } finally {
+    await backend?.close();
+  }
+}
+
+/** `historian migrate [--print-sql]`: adds the missing tables, columns and indexes of every sql provider. */
+export function migrateCommand(): Command {
+  return new Command('migrate')
+    .description('create or update the tables of the sql providers (adds what is missing; never drops anything)')
+    .option('--print-sql', 'print the SQL that would run, without changing the database')
+    .option('--provider <name>', 'only this sql provider (name or type)')
+    .addHelpText('after', '\nExamples:\n  historian migrate --print-sql -c agents.yml\n  historian migrate -c agents.yml')
+    .action(async (_options, command: Command) => {
+      const options = optionsOf<MigrateOptions>(command);
+      const manifest = manifestFor(options);
+      const providers = manifest.providers.filter(
+        (p): p is SqlProvider => p.config.type === 'sql' && (options.provider === undefined || p.label === options.provider || p.config.name === options.provider),
+      );
+      if (providers.length === 0) {
+        throw new UsageError(options.provider ? `no sql provider named "${options.provider}" in ${manifest.file}` : `no sql provider in ${manifest.file}`);
+      }
+      for (const provider of providers) await migrateProvider(provider, options.printSql === true);
+    });
+}
