@@ -17,8 +17,8 @@ const read = (path: string) => readFileSync(join(out, path), 'utf8');
 
 describe('historian demo', () => {
   it('succeeds and explains what each provider received and why', () => {
-    expect(demo.stderr).toBe('');
-    expect(demo.code).toBe(0);
+    expect(demo.stderr, demo.stderr).toBe('');
+    expect(demo.code, demo.stderr).toBe(0);
     expect(demo.stdout).toContain('logged 22 entries into 4 providers');
     expect(demo.stdout).toMatch(/sql \(sql → demo\/history\.db\)\n {2}agents: {3}analyzer, executor, planner\n {2}flags: {4}logs everything\n {2}received: 3 conversation starts, 7 messages, 4 tool calls, 4 commands, 2 context additions/);
     expect(demo.stdout).toMatch(/chronological \(text_file → demo\/logs\/chronological\.log\)\n.*\n {2}flags: {4}logs messages, conversations, tool_calls, commands; skips context\n {2}received: 3 conversation starts, 7 messages, 4 tool calls, 4 commands\n/);
@@ -52,7 +52,7 @@ describe('historian demo', () => {
 
   it('starts afresh on a second run, and refuses a folder it did not make', async () => {
     const again = await runCli(['demo', '--out', out], { cwd: dir });
-    expect(again.code).toBe(0);
+    expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain('received: 3 conversation starts, 7 messages');
     writeFileSync(join(dir, 'keep.txt'), 'mine');
     const refused = await runCli(['demo', '--out', dir], { cwd: dir });
