@@ -111,7 +111,8 @@ function resetCommand(): Command {
 /** `historian history show|stats|commands|reset`. */
 export function historyCommand(): Command {
   return new Command('history')
-    .description('read history back from the reading provider (see SPEC §3.5)')
+    .description('read history back from the reading provider (--provider, else default_provider, else the first readable one)')
+    .addHelpText('after', '\nExamples:\n  historian history show --since 1d --tokens\n  historian history stats --group-by model --format json\n  historian history commands --agent executor')
     .addCommand(showCommand())
     .addCommand(statsCommand())
     .addCommand(commandsCommand())

@@ -5,6 +5,7 @@ import { manifestJsonSchema } from '../../config/json-schema.js';
 export function schemaCommand(): Command {
   return new Command('schema')
     .description("print the JSON Schema of the manifest's storage block (for editors and CI checks)")
+    .addHelpText('after', '\nExamples:\n  historian schema > storage.schema.json\n  # then, first line of agents.yml: # yaml-language-server: $schema=./storage.schema.json')
     .action(() => {
       process.stdout.write(`${JSON.stringify(manifestJsonSchema(), null, 2)}\n`);
     });
