@@ -5,6 +5,9 @@ import type { SqlBackend } from './connect.js';
 import { containsText, jsonArrayHasAny, total } from './fragments.js';
 import { messageEntry } from './rows.js';
 
+// Ordering stops at (timestamp, seq), the columns of the indexes, so no sort step is needed;
+// rows tied on both come in index order, which on SQLite is insertion order, as in memory.
+
 // Conversation ids per `IN (…)` list: well under the bind-parameter limits of both dialects.
 const IDS_PER_QUERY = 500;
 
@@ -32,7 +35,7 @@ async function messagesOf(backend: SqlBackend, ids: string[], filter: SQL | unde
       .select()
       .from(m)
       .where(and(inArray(m.conversation_id, chunk), filter))
-      .orderBy(asc(m.conversation_id), asc(m.timestamp), asc(m.seq), asc(m.id));
+      .orderBy(asc(m.conversation_id), asc(m.timestamp), asc(m.seq));
     for (const row of rows) {
       const list = grouped.get(row.conversation_id) ?? [];
       list.push(messageEntry(row));
@@ -107,9 +110,9 @@ export async function readMessages(backend: SqlBackend, query: Normalized<Messag
     query.contains === undefined ? undefined : containsText(backend.dialect, m.content, query.contains),
   );
   if (query.limit === undefined) {
-    const rows = await backend.db.select().from(m).where(where).orderBy(asc(m.timestamp), asc(m.seq), asc(m.id));
+    const rows = await backend.db.select().from(m).where(where).orderBy(asc(m.timestamp), asc(m.seq));
     return rows.map(messageEntry);
   }
-  const newest = await backend.db.select().from(m).where(where).orderBy(desc(m.timestamp), desc(m.seq), desc(m.id)).limit(query.limit);
+  const newest = await backend.db.select().from(m).where(where).orderBy(desc(m.timestamp), desc(m.seq)).limit(query.limit);
   return newest.reverse().map(messageEntry);
 }

@@ -56,7 +56,7 @@ export async function readCommands(backend: SqlBackend, query: CommandQuery): Pr
     query.agent === undefined ? undefined : eq(t.agent_name, query.agent),
     query.session === undefined ? undefined : eq(t.session_id, query.session),
   );
-  const ordered = backend.db.select().from(t).where(where).orderBy(desc(t.timestamp), desc(t.seq), desc(t.id));
+  const ordered = backend.db.select().from(t).where(where).orderBy(desc(t.timestamp), desc(t.seq));
   const rows = query.limit === undefined ? await ordered : await ordered.limit(query.limit);
   return rows.map(commandEntry);
 }
