@@ -6,7 +6,7 @@ const TRICKY = [
   '', ' ', 'true', 'false', 'null', '~', 'yes', '0', '-1', '1e3', '0x1F', '.inf', 'NaN', '"quoted"', "'", "'single'", '"',
   '\\', '\\\\', '\\;', '\\#', 'a;b', '# not a comment', '[section]', '[x', 'k=v', ' lead', 'trail ', '\t', '\n', '\r\n',
   'line one\nline two\n', '\u2028', '\u2029', '\u0000', '\u007f', 'Résumé ✓ 数据 — "quoted"', '🦜 emoji', '- item', ': colon',
-  '2026-11-20T10:00:00Z', '{}', '[]', 'multi\n\n  indented\n', '"""', "'''",
+  '2026-11-20T10:00:00Z', '{}', '[]', 'multi\n\n  indented\n', '"""', "'''", ' \n', '\t\n', 'a\n  \nb', '\n \n',
 ];
 
 /** Any text: arbitrary code points, tricky fragments, or lines glued from both. */

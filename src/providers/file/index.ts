@@ -88,8 +88,9 @@ export const fileProvider: ProviderDefinition<'file'> = {
     return {
       label,
       type: 'file',
-      // A document is rewritten whole, so it costs the same for one entry or all that are queued.
-      batchLimit: format === 'jsonl' ? undefined : Number.POSITIVE_INFINITY,
+      // A write costs a whole rewrite (documents) or an fsync (JSON Lines) whatever its size,
+      // so a backlog is best written at once.
+      batchLimit: Number.POSITIVE_INFINITY,
       write: (batch) => queue(() => writeBatch(batch, store, file, warn).catch(fail)),
       close: () => queue(() => file.close()),
       reader: {

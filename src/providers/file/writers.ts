@@ -120,7 +120,9 @@ function emptyGroups<T>(): Record<GroupName, T[]> {
  * file atomically instead, so new lines never continue a broken one.
  */
 export class LinesWriter implements FileWriter {
-  private pending: string[] = [];
+  /** Lines pushed since the last save: encoded runs of bytes, then lines not folded yet. */
+  private pending: Buffer[] = [];
+  private lines: string[] = [];
   private handle: FileHandle | null = null;
   private readonly asciiOnly: boolean;
 
@@ -139,15 +141,17 @@ export class LinesWriter implements FileWriter {
   }
 
   push(_entry: Entry, line: string): void {
-    this.pending.push(line);
+    this.lines.push(line);
+    if (this.lines.length >= FOLD_EVERY) this.fold();
   }
 
   async save(): Promise<void> {
     if (this.needsRewrite) return this.rewrite();
+    this.fold();
     if (this.pending.length === 0) return;
     try {
       this.handle ??= await open(this.target.path, 'a');
-      await this.handle.write(Buffer.from(this.pending.join(''), this.target.encoding));
+      await this.handle.write(Buffer.concat(this.pending));
       await this.handle.datasync();
       if (!this.exists) await syncFolder(dirname(this.target.path));
     } catch (error) {
@@ -167,10 +171,17 @@ export class LinesWriter implements FileWriter {
     this.exists = true;
     this.needsRewrite = false;
     this.pending = [];
+    this.lines = [];
   }
 
   async close(): Promise<void> {
     await this.closeHandle();
+  }
+
+  private fold(): void {
+    if (this.lines.length === 0) return;
+    this.pending.push(Buffer.from(this.lines.join(''), this.target.encoding));
+    this.lines = [];
   }
 
   private async closeHandle(): Promise<void> {

@@ -1,8 +1,28 @@
-import { LineCounter, parseDocument, stringify, YAMLParseError, type Document } from 'yaml';
+import { Document, LineCounter, parseDocument, visit, YAMLParseError } from 'yaml';
 import { DocumentError, GROUP_NAMES, groupsOf, listOf, pushJoined, type Codec, type GroupParts, type RawEntry } from './codec.js';
 
-/** No folding (long lines stay whole) and no anchors, so every entry reads back exactly. */
-const STRINGIFY = { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false } as const;
+/** No folding, no anchors, double quotes on one line: so every entry reads back exactly. */
+const STRINGIFY = { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false, doubleQuotedAsJSON: true } as const;
+
+/**
+ * Multi-line text with a line of only spaces or tabs: the `yaml` library writes it as a block
+ * scalar that reads back without those spaces (e.g. " \n" becomes "\n"), so it is written
+ * double-quoted instead. Found by the round-trip property test.
+ */
+function blockScalarLoses(text: string): boolean {
+  return text.includes('\n') && text.split('\n').some((line) => line.length > 0 && line.trim() === '');
+}
+
+/** One entry as a one-item block sequence, which is how it sits in its group. */
+function stringifyEntry(entry: object): string {
+  const doc = new Document([entry], STRINGIFY);
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && blockScalarLoses(node.value)) node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  return doc.toString(STRINGIFY);
+}
 
 /** Lets each entry find its line from the parsed nodes (only worth it when something is wrong). */
 function locate(doc: Document, lines: LineCounter, entries: RawEntry[]): RawEntry[] {
@@ -26,7 +46,7 @@ export function yamlCodec(): Codec {
   return {
     separator: '',
     encodeEntry(entry) {
-      return stringify([entry], STRINGIFY);
+      return stringifyEntry(entry);
     },
     assemble<T>(parts: GroupParts<T>, text: (framing: string) => T) {
       const out: T[] = [];
