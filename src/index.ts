@@ -13,7 +13,16 @@
  */
 export { createHistorian, Historian, type HistorianOptions, type ManifestSource } from './dispatch/historian.js';
 export { loadManifest, parseManifest, resolveStorage, type Manifest, type ResolvedProvider, type LoadOptions } from './config/load.js';
-export { storageSchema, providerConfigSchema, type StorageInput, type StorageConfig, type ProviderConfig } from './config/schema.js';
+export {
+  storageSchema,
+  providerConfigSchema,
+  pricingSchema,
+  type StorageInput,
+  type StorageConfig,
+  type ProviderConfig,
+  type Pricing,
+  type ModelPrice,
+} from './config/schema.js';
 export { effectiveAgents, effectiveFlags } from './config/filters.js';
 export { entrySchema } from './entries/schema.js';
 export { validateEntry } from './entries/validate.js';
@@ -29,7 +38,14 @@ export type {
   ContextEntry,
   CostInfo,
   TokenUsage,
+  RunFact,
+  RunFactType,
+  RunFactOf,
 } from './entries/schema.js';
+export { isRunFact, RUN_FACT_TYPES } from './entries/schema.js';
+export type * from './runs/types.js';
+export { runViews, runView, listRuns, steps, traces } from './runs/views.js';
+export { costOfUsage, callCost, priceOf } from './runs/pricing.js';
 export { History } from './history/history.js';
 export { parseDuration, toTimestamp } from './history/time.js';
 export type * from './history/types.js';

@@ -6,6 +6,7 @@ import { historyCommand } from './commands/history.js';
 import { ingestCommand } from './commands/ingest.js';
 import { migrateCommand } from './commands/migrate.js';
 import { renderCommand } from './commands/render.js';
+import { runsCommand, tracesCommand } from './commands/runs.js';
 import { schemaCommand } from './commands/schema.js';
 import { tailCommand } from './commands/tail.js';
 import { exportCommand, importCommand } from './commands/transfer.js';
@@ -18,6 +19,8 @@ const COMMANDS = [
   validateCommand,
   ingestCommand,
   historyCommand,
+  runsCommand,
+  tracesCommand,
   tailCommand,
   renderCommand,
   schemaCommand,

@@ -90,9 +90,13 @@ export function renderStats(stats: Stats): string {
     money(g.cost),
     g.models.join(', ') || '-',
   ]);
+  if (stats.groups.some((g) => (g.llm_calls ?? 0) > 0)) {
+    header.push('llm calls', 'llm tokens', 'llm cost');
+    stats.groups.forEach((g, i) => rows[i]!.push(String(g.llm_calls ?? 0), String(g.llm_tokens?.total ?? 0), money(g.llm_cost ?? 0)));
+  }
   const total = stats.groups.reduce((sum, g) => sum + g.cost, 0);
   const footer = `${stats.groups.reduce((sum, g) => sum + g.messages, 0)} messages, ${money(total)} · ${window}`;
-  return `${table([header, ...rows], new Set([1, 2, 3, 4, 5]))}\n${paint('dim', footer)}`;
+  return `${table([header, ...rows], new Set([1, 2, 3, 4, 5, 7, 8, 9]))}\n${paint('dim', footer)}`;
 }
 
 /** Commands, one aligned line each. */

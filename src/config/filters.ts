@@ -20,7 +20,7 @@ export function effectiveAgents(mode: 'and' | 'override', global: AgentList, own
   return new Set(g.filter((agent) => mine.has(agent)));
 }
 
-/** The five flags of one provider: the global flag AND its own, each defaulting to true. */
+/** The six flags of one provider: the global flag AND its own, each defaulting to true. */
 export function effectiveFlags(
   storage: Partial<Record<FlagName, boolean | undefined>>,
   own: Partial<Record<FlagName, boolean | undefined>>,
@@ -38,6 +38,15 @@ export const FLAG_OF_TYPE: Record<EntryType, FlagName> = {
   tool_call: 'log_tool_calls',
   command: 'log_commands',
   context: 'log_context',
+  run_started: 'log_runs',
+  run_finished: 'log_runs',
+  run_failed: 'log_runs',
+  llm_call_started: 'log_runs',
+  llm_call_completed: 'log_runs',
+  termination_decided: 'log_runs',
+  tool_call_started: 'log_runs',
+  tool_call_completed: 'log_runs',
+  run_rolled_back: 'log_runs',
 };
 
 /** The entry types a provider with these flags logs. */

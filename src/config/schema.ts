@@ -3,8 +3,8 @@ import { BINARY_ENCODINGS, FILE_FORMATS, formatOfPath, unknownExtensionMessage }
 import { parseDatabaseUrl } from './database-url.js';
 import { unknownKeyMessage } from './suggest.js';
 
-/** The logging flags, each ANDed between the storage block and a provider (SPEC §1.3). */
-export const FLAG_NAMES = ['log_messages', 'log_conversations', 'log_tool_calls', 'log_commands', 'log_context'] as const;
+/** The logging flags, each ANDed between the storage block and a provider (SPEC §1.3; `log_runs` §3.6). */
+export const FLAG_NAMES = ['log_messages', 'log_conversations', 'log_tool_calls', 'log_commands', 'log_context', 'log_runs'] as const;
 /** One of the logging flags. */
 export type FlagName = (typeof FLAG_NAMES)[number];
 
@@ -102,12 +102,28 @@ export const providerConfigSchema = z.discriminatedUnion('type', [
   memoryProviderSchema,
 ]);
 
+const pricePerMillion = z.number().nonnegative();
+
+/** Prices of one model in USD per million tokens; cache prices default to the input price. */
+export const modelPriceSchema = strict({
+  input: pricePerMillion.describe('USD per million input (prompt) tokens not read from or written to the cache'),
+  output: pricePerMillion.describe('USD per million output (completion) tokens'),
+  cache_read: pricePerMillion.optional().describe('USD per million tokens read from the prompt cache; default: the input price'),
+  cache_write: pricePerMillion.optional().describe('USD per million tokens written to the prompt cache; default: the input price'),
+});
+
+/** `storage.pricing`: per model, what tokens cost, for LLM calls whose runtime gave no cost (SPEC §3.6). */
+export const pricingSchema = z
+  .record(z.string().min(1), modelPriceSchema)
+  .describe('Per model name (e.g. openai/gpt-4o): USD per million tokens, used where an LLM call carries no total_cost');
+
 /** The `storage:` block of an agent manifest (SPEC §1.1). */
 export const storageSchema = strict({
   providers: z.array(providerConfigSchema).optional().describe('Absent = the default SQLite provider; [] = logging off'),
   agents: agentList,
   filter_mode: z.enum(['and', 'override']).default('and'),
   default_provider: z.string().min(1).nullable().optional().describe('Provider name or type used to read history'),
+  pricing: pricingSchema.optional(),
   ...flagFields,
 });
 
@@ -122,5 +138,9 @@ export type ProviderConfigOf<T extends ProviderConfig['type']> = Extract<Provide
 export type StorageConfig = z.output<typeof storageSchema>;
 /** What a library user may write: the storage block before defaults. */
 export type StorageInput = z.input<typeof storageSchema>;
+/** Validated `storage.pricing`: model name → prices. */
+export type Pricing = z.output<typeof pricingSchema>;
+/** The prices of one model. */
+export type ModelPrice = z.output<typeof modelPriceSchema>;
 /** The known provider types. */
 export type ProviderType = ProviderConfig['type'];

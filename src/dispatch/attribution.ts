@@ -1,4 +1,4 @@
-import type { Entry } from '../entries/schema.js';
+import { isRunFact, type Entry } from '../entries/schema.js';
 
 /**
  * Remembers which agent started each conversation, so later entries of that conversation are
@@ -12,6 +12,7 @@ export class AgentAttribution {
 
   /** The agent of an entry, remembering conversation starts; null when unknown. */
   agentOf(entry: Entry): string | null {
+    if (isRunFact(entry)) return entry.agent_name;
     switch (entry.type) {
       case 'conversation_start':
         this.remember(entry.conversation_id, entry.agent_name);

@@ -152,7 +152,7 @@ export class Historian extends EventEmitter<{ error: [ProviderError] }> {
   /** Reads history through `preferred` (name or type), else `default_provider`, else the first readable one. */
   history(preferred?: string): History {
     const provider = selectReader(this.providers, (p) => p.reader !== undefined, this.manifest.defaultProvider, preferred);
-    return new History(provider.label, provider.reader!);
+    return new History(provider.label, provider.reader!, provider.runs, this.manifest.storage.pricing);
   }
 
   private drainSoon(): void {

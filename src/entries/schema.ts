@@ -86,6 +86,125 @@ export const contextSchema = z.strictObject({
   metadata: jsonObject.optional(),
 });
 
+const milliseconds = z.number().nonnegative();
+
+/**
+ * Fields of every run-log fact (SPEC §3.6). `sequence` numbers a session's facts 1, 2, 3…; it is
+ * allocated by each readable provider when it stores the fact (in the database for sql), and a
+ * given one is kept, so facts copied between providers keep their numbers.
+ */
+const factFields = {
+  ...stampFields,
+  session_id: text,
+  run_id: text,
+  agent_name: text,
+  sequence: z.number().int().positive().optional(),
+};
+
+/** A run began with the user's input; `parent_run_id` links a sub-agent's run to its caller's. */
+export const runStartedSchema = z.strictObject({
+  type: z.literal('run_started'),
+  ...factFields,
+  user_input: z.string(),
+  parent_run_id: text.optional(),
+});
+
+/** A run ended with a response. */
+export const runFinishedSchema = z.strictObject({
+  type: z.literal('run_finished'),
+  ...factFields,
+  response: z.string(),
+  termination_reason: text.optional(),
+  metrics: jsonObject.optional(),
+});
+
+/** A run ended with an error. */
+export const runFailedSchema = z.strictObject({
+  type: z.literal('run_failed'),
+  ...factFields,
+  error: z.string(),
+});
+
+/** An LLM call was sent; `call_id` pairs it with its `llm_call_completed`. */
+export const llmCallStartedSchema = z.strictObject({
+  type: z.literal('llm_call_started'),
+  ...factFields,
+  call_id: text,
+  model: text,
+  message_count: count.optional(),
+  messages_preview: z.string().optional(),
+});
+
+/** An LLM call returned (or failed, with `error`); usage in the `cost_info` shape of SPEC §2. */
+export const llmCallCompletedSchema = z.strictObject({
+  type: z.literal('llm_call_completed'),
+  ...factFields,
+  call_id: text,
+  model: text,
+  content_preview: z.string().optional(),
+  tool_calls: z.array(jsonObject).optional(),
+  finish_reason: text.optional(),
+  cost_info: costInfoSchema.optional(),
+  first_token_ms: milliseconds.optional(),
+  duration_ms: milliseconds.optional(),
+  error: z.string().optional(),
+});
+
+/** The runtime decided to stop the run, and who decided (`source`: model, max_steps, user…). */
+export const terminationDecidedSchema = z.strictObject({
+  type: z.literal('termination_decided'),
+  ...factFields,
+  reason: text,
+  source: text,
+});
+
+/** A tool call of a run began: the start of a tool span in the run's trace. */
+export const toolCallStartedSchema = z.strictObject({
+  type: z.literal('tool_call_started'),
+  ...factFields,
+  call_id: text,
+  tool_name: text,
+  args: jsonObject.optional(),
+});
+
+/** A tool call of a run ended, with its result or error. */
+export const toolCallCompletedSchema = z.strictObject({
+  type: z.literal('tool_call_completed'),
+  ...factFields,
+  call_id: text,
+  tool_name: text,
+  result: z.unknown().optional(),
+  error: z.string().optional(),
+  duration_ms: milliseconds.optional(),
+});
+
+/**
+ * A correction: the session's facts numbered `from_sequence`…`to_sequence` (inclusive) no longer
+ * count as steps. Facts are never updated or deleted; a rollback is itself a new fact.
+ */
+export const runRolledBackSchema = z
+  .strictObject({
+    type: z.literal('run_rolled_back'),
+    ...factFields,
+    from_sequence: z.number().int().positive(),
+    to_sequence: z.number().int().positive(),
+    reason: z.string().optional(),
+  })
+  .refine((fact) => fact.to_sequence >= fact.from_sequence, { path: ['to_sequence'], message: 'must be ≥ from_sequence' });
+
+/** Every run-log fact kind. */
+export const runFactSchemas = [
+  runStartedSchema,
+  runFinishedSchema,
+  runFailedSchema,
+  llmCallStartedSchema,
+  llmCallCompletedSchema,
+  terminationDecidedSchema,
+  toolCallStartedSchema,
+  toolCallCompletedSchema,
+  runRolledBackSchema,
+] as const;
+
 /** Every entry kind, discriminated on `type`. */
 export const entrySchema = z.discriminatedUnion('type', [
   messageSchema,
@@ -93,6 +212,7 @@ export const entrySchema = z.discriminatedUnion('type', [
   toolCallSchema,
   commandSchema,
   contextSchema,
+  ...runFactSchemas,
 ]);
 
 /** The fields stamped on every logged entry. */
@@ -103,6 +223,8 @@ interface Stamped {
 }
 
 type Output<S extends z.ZodType> = Omit<z.output<S>, keyof Stamped> & Stamped;
+/** `Output` of each schema of a union of schemas (a plain `Omit` would merge the union). */
+type EachOutput<S> = S extends z.ZodType ? Output<S> : never;
 
 /** A logged message (SPEC §2). */
 export type MessageEntry = Output<typeof messageSchema>;
@@ -114,8 +236,14 @@ export type ToolCallEntry = Output<typeof toolCallSchema>;
 export type CommandEntry = Output<typeof commandSchema>;
 /** A logged context addition. */
 export type ContextEntry = Output<typeof contextSchema>;
+/** A run-log fact as logged; `sequence` is set once a readable provider has stored it. */
+export type RunFact = EachOutput<(typeof runFactSchemas)[number]>;
+/** The kind of a run-log fact. */
+export type RunFactType = RunFact['type'];
+/** One kind of run-log fact. */
+export type RunFactOf<T extends RunFactType> = Extract<RunFact, { type: T }>;
 /** Any logged entry, stamped with `id`, `timestamp` and `seq`. */
-export type Entry = MessageEntry | ConversationStartEntry | ToolCallEntry | CommandEntry | ContextEntry;
+export type Entry = MessageEntry | ConversationStartEntry | ToolCallEntry | CommandEntry | ContextEntry | RunFact;
 /** The `type` of an entry. */
 export type EntryType = Entry['type'];
 /** What callers pass to `log()`: an entry whose `id`, `timestamp` and `seq` may be left out. */
@@ -127,3 +255,13 @@ export type CostInfo = z.output<typeof costInfoSchema>;
 
 /** Every entry type, in a fixed order used by stores and documents. */
 export const ENTRY_TYPES = entrySchema.options.map((option) => option.shape.type.value) as EntryType[];
+
+/** Every run-log fact type. */
+export const RUN_FACT_TYPES = runFactSchemas.map((option) => option.shape.type.value) as RunFactType[];
+
+const runFactTypes: ReadonlySet<string> = new Set(RUN_FACT_TYPES);
+
+/** Whether an entry is a run-log fact (SPEC §3.6) rather than a conversation entry. */
+export function isRunFact(entry: Entry): entry is RunFact {
+  return runFactTypes.has(entry.type);
+}

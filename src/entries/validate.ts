@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { EntryError } from '../errors.js';
-import { entrySchema, type Entry, type EntryInput } from './schema.js';
+import { ENTRY_TYPES, entrySchema, type Entry, type EntryInput } from './schema.js';
 
 /** Renders a zod path as `cost_info.token_usage.prompt` or `forwarded_from[0]`. */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -16,7 +16,7 @@ function fieldsOf(issue: z.core.$ZodIssue): string[] {
   return [formatPath(issue.path) || 'type'];
 }
 
-const TYPES = 'message, conversation_start, tool_call, command, context';
+const TYPES = ENTRY_TYPES.join(', ');
 
 function describe(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return 'unknown field';

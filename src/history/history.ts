@@ -1,5 +1,9 @@
-import type { CommandEntry, Entry, MessageEntry } from '../entries/schema.js';
-import { QueryError } from '../errors.js';
+import type { Pricing } from '../config/schema.js';
+import type { CommandEntry, Entry, MessageEntry, RunFact, RunFactOf } from '../entries/schema.js';
+import { HistorianError, QueryError } from '../errors.js';
+import { withLlmCalls } from '../runs/stats.js';
+import type { RunQuery, RunReader, RunStatus, RunView, StepQuery, Trace, TraceQuery } from '../runs/types.js';
+import { listRuns, runView, steps, traces } from '../runs/views.js';
 import { normalizeTimes } from './time.js';
 import type {
   CommandQuery,
@@ -16,10 +20,16 @@ import type {
 
 const GROUPS = ['agent', 'model', 'hour', 'day'] as const;
 
-function checkLimit(limit: number | undefined): void {
+function checkLimit(limit: number | undefined, option = 'limit'): void {
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
-    throw new QueryError(`invalid limit ${limit}: expected a whole number ≥ 0`);
+    throw new QueryError(`invalid ${option} ${limit}: expected a whole number ≥ 0`);
   }
+}
+
+const STATUSES: readonly RunStatus[] = ['running', 'completed', 'failed'];
+
+function checkStatus(status: RunStatus | undefined): void {
+  if (status !== undefined && !STATUSES.includes(status)) throw new QueryError(`invalid status "${status}": expected ${STATUSES.join(', ')}`);
 }
 
 /**
@@ -31,6 +41,10 @@ export class History {
     /** The label of the provider being read. */
     readonly provider: string,
     private readonly reader: HistoryReader,
+    /** The provider's run log; run queries fail without one. */
+    private readonly runLog?: RunReader,
+    /** `storage.pricing`, for LLM calls whose runtime gave no cost. */
+    private readonly pricing?: Pricing,
   ) {}
 
   /** Conversations, newest first, each with its passing messages in order. */
@@ -45,11 +59,52 @@ export class History {
     return this.reader.messages(normalizeTimes(query));
   }
 
-  /** Message count, tokens, cost and models per agent, model, hour or day. */
-  stats(query: StatsQuery = {}): Promise<Stats> {
+  /** Message count, tokens, cost and models per agent, model, hour or day, plus the run log's LLM calls. */
+  async stats(query: StatsQuery = {}): Promise<Stats> {
     const group_by = query.group_by ?? 'agent';
     if (!GROUPS.includes(group_by)) throw new QueryError(`invalid group_by "${group_by}": expected ${GROUPS.join(', ')}`);
-    return this.reader.stats({ ...normalizeTimes(query), group_by });
+    const normalized = normalizeTimes(query);
+    const stats = await this.reader.stats({ ...normalized, group_by });
+    if (!this.runLog) return stats;
+    const { since, until, agent } = normalized;
+    const calls = await this.runLog.facts({ types: ['llm_call_completed'], since, until, agent });
+    return withLlmCalls(stats, calls as RunFactOf<'llm_call_completed'>[], this.pricing);
+  }
+
+  /** One run rebuilt from its facts (SPEC §3.6), or null when none is stored. */
+  async run(runId: string): Promise<RunView | null> {
+    return runView(await this.facts().facts({ run_id: runId }), runId, this.pricing);
+  }
+
+  /** Runs, newest first by start, filtered by session, agent, status and start time. */
+  async runs(query: RunQuery = {}): Promise<RunView[]> {
+    checkLimit(query.limit);
+    checkLimit(query.offset, 'offset');
+    checkStatus(query.status);
+    const { since, until } = normalizeTimes(query);
+    const facts = await this.facts().facts({ session_id: query.session, agent: query.agent, started_since: since, started_until: until });
+    return listRuns(facts, query, this.pricing);
+  }
+
+  /** The steps of a session or run in sequence order, without rolled-back facts. */
+  async steps(query: StepQuery): Promise<RunFact[]> {
+    if (query.session === undefined && query.run === undefined) throw new QueryError('steps need a session or a run');
+    return steps(await this.facts().facts({ session_id: query.session, run_id: query.run }), query);
+  }
+
+  /** A trace per run (LLM and tool call spans), newest first, by agent, session, start time, status and duration. */
+  async traces(query: TraceQuery = {}): Promise<Trace[]> {
+    checkLimit(query.limit);
+    checkStatus(query.status);
+    if (query.min_duration_ms !== undefined && !(query.min_duration_ms >= 0)) throw new QueryError(`invalid min_duration_ms ${query.min_duration_ms}`);
+    const { since, until } = normalizeTimes(query);
+    const facts = await this.facts().facts({ session_id: query.session, agent: query.agent, started_since: since, started_until: until });
+    return traces(facts, query, this.pricing);
+  }
+
+  private facts(): RunReader {
+    if (!this.runLog) throw new HistorianError(`provider "${this.provider}" does not store run logs`);
+    return this.runLog;
   }
 
   /** Commands, newest first. */

@@ -1,4 +1,4 @@
-import type { CommandEntry, ContextEntry, Entry, MessageEntry, ToolCallEntry } from '../entries/schema.js';
+import { isRunFact, type CommandEntry, type ContextEntry, type Entry, type MessageEntry, type RunFact, type ToolCallEntry } from '../entries/schema.js';
 import { AgentAttribution } from '../dispatch/attribution.js';
 
 /** One conversation's entries, in logging order, as the Markdown export lists them. */
@@ -39,13 +39,18 @@ function renderCommand(command: CommandEntry): string {
   return `- ${command.timestamp} — **${command.agent_name}** in session \`${command.session_id}\`${context}: \`${command.command.replace(/`/g, "'")}\``;
 }
 
+function renderFact(fact: RunFact): string {
+  const sequence = fact.sequence === undefined ? '' : ` #${fact.sequence}`;
+  return `- ${fact.timestamp} — **${fact.agent_name}** session \`${fact.session_id}\`${sequence}, run \`${fact.run_id}\`: ${fact.type.replace(/_/g, ' ')}`;
+}
+
 /** Groups entries (in logging order) by conversation, attributing agents as the logger does. */
 function sectionsOf(entries: readonly Entry[]): Section[] {
   const sections = new Map<string, Section>();
   const attribution = new AgentAttribution(Number.POSITIVE_INFINITY);
   for (const entry of entries) {
     const agent = attribution.agentOf(entry);
-    if (entry.type === 'command') continue;
+    if (entry.type === 'command' || isRunFact(entry)) continue;
     let section = sections.get(entry.conversation_id);
     if (!section) {
       section = { conversation_id: entry.conversation_id, agent_name: agent, start_time: entry.timestamp, entries: [] };
@@ -72,5 +77,7 @@ export function renderMarkdown(entries: readonly Entry[]): string {
   }
   const commands = entries.filter((e): e is CommandEntry => e.type === 'command');
   if (commands.length > 0) parts.push(`## Commands\n\n${commands.map(renderCommand).join('\n')}\n`);
+  const facts = entries.filter(isRunFact);
+  if (facts.length > 0) parts.push(`## Run log\n\n${facts.map(renderFact).join('\n')}\n`);
   return parts.join('\n');
 }

@@ -1,4 +1,5 @@
 import type { CommandEntry, Entry, EntryType, MessageEntry } from '../entries/schema.js';
+import type { RunTokenUsage } from '../runs/types.js';
 
 /**
  * A point in time as callers may give it: a `Date`, an ISO date-time, or a duration back from
@@ -78,6 +79,12 @@ export interface StatsGroupRow {
   completion_tokens: number;
   cost: number;
   models: string[];
+  /** LLM calls of the run log (SPEC §3.6) in this group; present when the provider stores run logs. */
+  llm_calls?: number;
+  /** Their token totals. */
+  llm_tokens?: RunTokenUsage;
+  /** Their cost in USD (runtime-given, else priced from `storage.pricing`). */
+  llm_cost?: number;
 }
 
 /** Stats over a time window (SPEC §5). Hour keys look like `2026-11-23T14:00Z`, day keys `2026-11-23`. */
@@ -95,7 +102,7 @@ export interface CommandQuery {
   limit?: number;
 }
 
-/** What to delete: everything, or one agent's history. */
+/** What to delete: everything, or one agent's history (its run-log facts included). */
 export interface ResetQuery {
   agent?: string;
   /** sql: drop the tables instead of deleting rows. */
@@ -103,7 +110,7 @@ export interface ResetQuery {
 }
 
 /** How many entries of each kind a reset deleted. */
-export type ResetResult = Record<'conversations' | 'messages' | 'tool_calls' | 'commands' | 'context', number>;
+export type ResetResult = Record<'conversations' | 'messages' | 'tool_calls' | 'commands' | 'context' | 'run_events', number>;
 
 /** Filters of the raw entry stream, in logging order (timestamp, then seq). */
 export interface EntryQuery {

@@ -1,5 +1,6 @@
 import { EntryStore } from '../history/store.js';
 import { storeReader } from '../history/store-reader.js';
+import { storeRunReader } from '../runs/store-facts.js';
 import type { ProviderDefinition } from './types.js';
 
 /** `type: memory` — keeps entries in process and answers every query; for tests and demos. */
@@ -15,6 +16,7 @@ export const memoryProvider: ProviderDefinition<'memory'> = {
       },
       async close() {},
       reader: storeReader(store),
+      runs: storeRunReader(store),
     };
   },
 };

@@ -3,6 +3,7 @@ import type { ProviderConfigOf, ProviderType } from '../config/schema.js';
 import type { Entry } from '../entries/schema.js';
 import type { ProviderError } from '../errors.js';
 import type { HistoryReader } from '../history/types.js';
+import type { RunReader } from '../runs/types.js';
 
 /**
  * One logged entry as providers receive it: the stamped entry and the agent the logger
@@ -34,6 +35,8 @@ export interface Provider {
   close(): Promise<void>;
   /** Present on providers that can read history back (sql, file, memory). */
   readonly reader?: HistoryReader;
+  /** Present on providers that store the run log (SPEC §3.6) and can select its facts. */
+  readonly runs?: RunReader;
 }
 
 /** What a provider factory gets besides its own config. */

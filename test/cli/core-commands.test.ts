@@ -33,8 +33,8 @@ describe('historian validate', () => {
     const { code, stdout } = await runCli(['validate', '-c', MANIFEST]);
     expect(code).toBe(0);
     expect(stdout).toContain(`${MANIFEST}: valid — 2 providers, filter_mode and, history read from "mem"`);
-    expect(stdout).toContain('  mem (memory)\n    agents: executor, planner\n    logs:   messages, conversations, tool_calls, commands\n    skips:  context');
-    expect(stdout).toContain('  audit (memory)\n    agents: nobody ([])\n    logs:   conversations, tool_calls, commands\n    skips:  messages, context');
+    expect(stdout).toContain('  mem (memory)\n    agents: executor, planner\n    logs:   messages, conversations, tool_calls, commands, runs\n    skips:  context');
+    expect(stdout).toContain('  audit (memory)\n    agents: nobody ([])\n    logs:   conversations, tool_calls, commands, runs\n    skips:  messages, context');
   });
 
   it('prints the JSON shape of SPEC §6, with -c after the command', async () => {
@@ -47,7 +47,7 @@ describe('historian validate', () => {
       type: 'memory',
       target: null,
       agents: ['executor', 'planner'],
-      flags: { log_messages: true, log_conversations: true, log_tool_calls: true, log_commands: true, log_context: false },
+      flags: { log_messages: true, log_conversations: true, log_tool_calls: true, log_commands: true, log_context: false, log_runs: true },
       can_read: true,
     });
     expect(report.providers[1].agents).toEqual([]);

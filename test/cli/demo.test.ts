@@ -21,7 +21,7 @@ describe('historian demo', () => {
     expect(demo.code, demo.stderr).toBe(0);
     expect(demo.stdout).toContain('logged 22 entries into 4 providers');
     expect(demo.stdout).toMatch(/sql \(sql → demo\/history\.db\)\n {2}agents: {3}analyzer, executor, planner\n {2}flags: {4}logs everything\n {2}received: 3 conversation starts, 7 messages, 4 tool calls, 4 commands, 2 context additions/);
-    expect(demo.stdout).toMatch(/chronological \(text_file → demo\/logs\/chronological\.log\)\n.*\n {2}flags: {4}logs messages, conversations, tool_calls, commands; skips context\n {2}received: 3 conversation starts, 7 messages, 4 tool calls, 4 commands\n/);
+    expect(demo.stdout).toMatch(/chronological \(text_file → demo\/logs\/chronological\.log\)\n.*\n {2}flags: {4}logs messages, conversations, tool_calls, commands, runs; skips context\n {2}received: 3 conversation starts, 7 messages, 4 tool calls, 4 commands\n/);
     expect(demo.stdout).toMatch(/conversations \(text_file → .*\)\n {2}agents: {3}executor, planner\n.*skips commands\n {2}received: 2 conversation starts, 5 messages, 3 tool calls, 1 context addition\n/);
     expect(demo.stdout).toMatch(/json \(file → demo\/history\.json\)\n {2}agents: {3}analyzer\n.*skips tool_calls\n {2}received: 1 conversation start, 2 messages, 1 command, 1 context addition\n/);
     expect(demo.stdout).toContain("With filter_mode: override, a provider's own list would replace the global one:\n  conversations: executor, planner\n  json: analyzer, reviewer");

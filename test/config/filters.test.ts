@@ -61,6 +61,7 @@ describe('logging flags (SPEC §1.3)', () => {
       log_tool_calls: false,
       log_commands: false,
       log_context: true,
+      log_runs: true,
     });
     expect(manifest.providers[1]!.flags.log_tool_calls).toBe(false);
   });

@@ -219,14 +219,14 @@ export function historyContract(name: string, fixture: () => Promise<ContractFix
     describe('reset', () => {
       it("deletes one agent's conversations with their messages, tool calls, context and commands", async () => {
         const deleted = await historian.history().reset({ agent: 'planner' });
-        expect(deleted).toEqual({ conversations: 1, messages: 2, tool_calls: 1, commands: 2, context: 1 });
+        expect(deleted).toEqual({ conversations: 1, messages: 2, tool_calls: 1, commands: 2, context: 1, run_events: 0 });
         expect(ids(await historian.history().conversations())).toEqual(['c3', 'c2', 'c4']);
         expect((await historian.history().commands()).map((c) => c.agent_name)).toEqual(['executor']);
       });
 
       it('deletes everything', async () => {
         const deleted = await historian.history().reset({});
-        expect(deleted).toEqual({ conversations: 4, messages: 9, tool_calls: 1, commands: 3, context: 1 });
+        expect(deleted).toEqual({ conversations: 4, messages: 9, tool_calls: 1, commands: 3, context: 1, run_events: 0 });
         expect(await historian.history().conversations()).toEqual([]);
         historian.logMessage({ conversation_id: 'c9', role: 'user', content: 'after reset' });
         await historian.flush();

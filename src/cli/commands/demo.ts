@@ -19,6 +19,15 @@ const NOUNS: Record<EntryType, [string, string]> = {
   tool_call: ['tool call', 'tool calls'],
   command: ['command', 'commands'],
   context: ['context addition', 'context additions'],
+  run_started: ['run start', 'run starts'],
+  run_finished: ['run finish', 'run finishes'],
+  run_failed: ['run failure', 'run failures'],
+  llm_call_started: ['LLM call start', 'LLM call starts'],
+  llm_call_completed: ['LLM call', 'LLM calls'],
+  termination_decided: ['termination decision', 'termination decisions'],
+  tool_call_started: ['tool call start', 'tool call starts'],
+  tool_call_completed: ['tool call end', 'tool call ends'],
+  run_rolled_back: ['rollback', 'rollbacks'],
 };
 
 /** Empties a folder the demo made before; refuses a non-empty folder it did not make. */

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command } from 'commander';
 import { parseDuration, toTimestamp } from '../../history/time.js';
-import type { Entry } from '../../entries/schema.js';
+import { isRunFact, type Entry } from '../../entries/schema.js';
 import type { History } from '../../history/history.js';
 import { paint, shortTime } from '../render.js';
 import { formatOption, optionsOf, withHistory, type Format } from '../shared.js';
@@ -18,6 +18,7 @@ interface TailOptions {
 export function entryLine(entry: Entry): string {
   const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ⏎ ');
   const time = paint('dim', shortTime(entry.timestamp));
+  if (isRunFact(entry)) return `${time}  ${paint('magenta', entry.session_id)}  ${entry.agent_name} ${entry.type.replace(/_/g, ' ')} (run ${entry.run_id})`;
   switch (entry.type) {
     case 'message':
       return `${time}  ${paint('cyan', entry.conversation_id)}  ${entry.role}${entry.name ? ` ${entry.name}` : ''}${entry.model ? ` (${entry.model})` : ''}: ${oneLine(entry.content)}`;

@@ -7,13 +7,22 @@ export const GROUP_OF = {
   tool_call: 'tool_calls',
   command: 'commands',
   context: 'context',
+  run_started: 'runs',
+  run_finished: 'runs',
+  run_failed: 'runs',
+  llm_call_started: 'runs',
+  llm_call_completed: 'runs',
+  termination_decided: 'runs',
+  tool_call_started: 'runs',
+  tool_call_completed: 'runs',
+  run_rolled_back: 'runs',
 } as const satisfies Record<EntryType, string>;
 
-/** A group of a document: `messages`, `conversations`, `tool_calls`, `commands` or `context`. */
+/** A group of a document: `messages`, `conversations`, `tool_calls`, `commands`, `context` or `runs` (every run-log fact). */
 export type GroupName = (typeof GROUP_OF)[EntryType];
 
 /** Every group, in document order. */
-export const GROUP_NAMES = Object.values(GROUP_OF) as GroupName[];
+export const GROUP_NAMES = [...new Set(Object.values(GROUP_OF))] as GroupName[];
 
 /** The encoded entries of each group, in order: text, or bytes when the writer caches them encoded. */
 export type GroupParts<T = string> = Readonly<Record<GroupName, readonly T[]>>;

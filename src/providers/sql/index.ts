@@ -1,14 +1,16 @@
 import { ProviderError } from '../../errors.js';
 import type { HistoryReader } from '../../history/types.js';
 import type { LogRecord, Provider, ProviderDefinition } from '../types.js';
-import { maskInMessage, openBackend, type SqlBackend } from './connect.js';
+import { maskInMessage, openBackend, SQLITE_BUSY_TIMEOUT_MS, type SqlBackend } from './connect.js';
 import { ensureSchema } from './migrate.js';
 import { readConversations, readMessages } from './read-conversations.js';
 import { readEntries } from './read-entries.js';
 import { readCommands, readStats } from './read-stats.js';
 import { resetHistory } from './reset.js';
+import { readRunFacts } from './run-events.js';
 import { pgWriter } from './write-pg.js';
 import { sqliteWriter } from './write-sqlite.js';
+import { workerWriter } from './write-worker.js';
 
 export { openBackend, type SqlBackend } from './connect.js';
 export { applyMigration, migrationPlan, planMigration, describeMissing, type MigrationPlan } from './migrate.js';
@@ -42,7 +44,9 @@ function reader(backend: SqlBackend, url: string, label: string): HistoryReader 
 
 /** The batch writer of a backend: prepared statements on SQLite, multi-row inserts on PostgreSQL. */
 function openWriter(backend: SqlBackend) {
-  return backend.dialect === 'postgres' ? pgWriter(backend) : sqliteWriter(backend);
+  if (backend.dialect === 'postgres') return pgWriter(backend);
+  if (backend.file !== undefined && process.env.HX_WORKER) return workerWriter(backend, backend.file, SQLITE_BUSY_TIMEOUT_MS);
+  return sqliteWriter(backend);
 }
 
 /**
@@ -74,6 +78,7 @@ export const sqlProvider: ProviderDefinition<'sql'> = {
         }
       },
       reader: reader(backend, url, label),
+      runs: { facts: (query) => readRunFacts(backend, query).catch(failure('run log query', backend, url, label)) },
     };
     return provider;
   },

@@ -1,10 +1,11 @@
 import { and, asc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import type { Entry, EntryType } from '../../entries/schema.js';
+import { RUN_FACT_TYPES, type Entry, type EntryType, type RunFactType } from '../../entries/schema.js';
 import { byLogOrder } from '../../history/store.js';
 import type { EntryQuery, Normalized } from '../../history/types.js';
 import type { SqlBackend } from './connect.js';
 import { commandEntry, contextEntry, conversationStartEntry, messageEntry, toolCallEntry } from './rows.js';
+import { runFactOf } from './run-events.js';
 
 // Rows fetched per page of one table while streaming: memory stays flat for any history size.
 const PAGE_SIZE = 1_000;
@@ -20,9 +21,20 @@ interface Source {
   page(where: SQL | undefined, order: SQL[]): Promise<Entry[]>;
 }
 
+/** One stream per fact kind over the run_events table, so the merge below needs no special case. */
+function runSources({ db, tables: t }: SqlBackend): Record<RunFactType, Source> {
+  const source = (kind: RunFactType): Source => ({
+    order: [t.runEvents.timestamp, t.runEvents.seq, t.runEvents.id],
+    where: eq(t.runEvents.kind, kind),
+    page: async (where, order) => (await db.select().from(t.runEvents).where(where).orderBy(...order).limit(PAGE_SIZE)).map(runFactOf),
+  });
+  return Object.fromEntries(RUN_FACT_TYPES.map((kind) => [kind, source(kind)])) as Record<RunFactType, Source>;
+}
+
 function sources(backend: SqlBackend): Record<EntryType, Source> {
   const { db, tables: t } = backend;
   return {
+    ...runSources(backend),
     conversation_start: {
       order: [t.conversations.start_time, t.conversations.seq, t.conversations.conversation_id],
       where: eq(t.conversations.started, true),

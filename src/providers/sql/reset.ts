@@ -4,6 +4,7 @@ import type { ResetQuery, ResetResult } from '../../history/types.js';
 import type { Db, SqlBackend } from './connect.js';
 import { declaredTables, dropTableSql } from './ddl.js';
 import { planMigration, schemaVersionSql } from './migrate.js';
+import { deleteRunEvents } from './run-events.js';
 import { TABLE_NAMES } from './schema/index.js';
 
 async function countRows(db: Db, table: SQLiteTable, where: SQL | undefined): Promise<number> {
@@ -24,6 +25,7 @@ async function deleteRows(backend: SqlBackend, db: Db, agent: string | undefined
     tool_calls: await countRows(db, t.toolCalls, inDoomed(t.toolCalls)),
     commands: await countRows(db, t.commands, doomedCommands),
     context: await countRows(db, t.context, inDoomed(t.context)),
+    run_events: await deleteRunEvents(db, t, agent),
   };
   // Entries before their conversations: the subquery still finds the doomed ids.
   await db.delete(t.messages).where(inDoomed(t.messages));
@@ -57,6 +59,7 @@ export function resetHistory(backend: SqlBackend, query: ResetQuery): Promise<Re
       tool_calls: await countRows(db, t.toolCalls, undefined),
       commands: await countRows(db, t.commands, undefined),
       context: await countRows(db, t.context, undefined),
+      run_events: await countRows(db, t.runEvents, undefined),
     };
     await recreateTables(backend, db);
     return result;

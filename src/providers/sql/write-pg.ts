@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { LogRecord } from '../types.js';
 import type { Db, SqlBackend } from './connect.js';
 import { batchRows, type BatchRows } from './rows.js';
+import { writeRunEvents } from './run-events.js';
 import type { Tables } from './schema/index.js';
 
 // PostgreSQL accepts at most 65,535 bind parameters per statement; 20 columns × 1,000 rows fits.
@@ -53,6 +54,7 @@ export function pgWriter(backend: SqlBackend): { write(batch: readonly LogRecord
         for (const chunk of chunks(rows.toolCalls)) await db.insert(t.toolCalls).values(chunk).onConflictDoNothing();
         for (const chunk of chunks(rows.commands)) await db.insert(t.commands).values(chunk).onConflictDoNothing();
         for (const chunk of chunks(rows.context)) await db.insert(t.context).values(chunk).onConflictDoNothing();
+        await writeRunEvents(backend, db, batch);
       }),
     async close() {},
   };

@@ -1,4 +1,4 @@
-import type { Entry } from '../../entries/schema.js';
+import { isRunFact, type Entry } from '../../entries/schema.js';
 
 /** An entry as templates see it: its fields (SPEC §2) plus `agent`, the agent the logger attributed it to. */
 export type EntryView = Entry & { agent: string | null };
@@ -23,11 +23,20 @@ export interface ConversationView {
   readonly unattached_tool_calls: ViewOf<'tool_call'>[];
 }
 
+/** One run of the `runs` template variable: its facts (SPEC §3.6) in logging order. */
+export interface RunGroupView {
+  run_id: string;
+  session_id: string;
+  agent_name: string;
+  facts: EntryView[];
+}
+
 /** The variables a grouped template is rendered with. */
 export interface GroupedContext {
   entries: EntryView[];
   conversations: ConversationView[];
   commands: ViewOf<'command'>[];
+  runs: RunGroupView[];
 }
 
 class Conversation implements ConversationView {
@@ -64,6 +73,7 @@ export class GroupedState {
   private readonly entries: EntryView[] = [];
   private readonly conversations = new Map<string, Conversation>();
   private readonly commands: ViewOf<'command'>[] = [];
+  private readonly runs = new Map<string, RunGroupView>();
 
   /** How many entries the state holds. */
   get size(): number {
@@ -73,6 +83,12 @@ export class GroupedState {
   /** Files one entry under its conversation (or the commands). */
   add(view: EntryView): void {
     this.entries.push(view);
+    if (isRunFact(view)) {
+      const run = this.runs.get(view.run_id);
+      if (run) run.facts.push(view);
+      else this.runs.set(view.run_id, { run_id: view.run_id, session_id: view.session_id, agent_name: view.agent_name, facts: [view] });
+      return;
+    }
     switch (view.type) {
       case 'command':
         this.commands.push(view);
@@ -96,6 +112,7 @@ export class GroupedState {
   remove(view: EntryView): void {
     drop(this.entries, view);
     if (view.type === 'command') return drop(this.commands, view);
+    if (isRunFact(view)) return drop(this.runs.get(view.run_id)?.facts ?? [], view);
     const conversation = this.conversations.get(view.conversation_id);
     if (!conversation) return;
     if (view.type === 'message') {
@@ -121,7 +138,7 @@ export class GroupedState {
 
   /** The template variables. Arrays are shared with the state: render before the next `add`. */
   context(): GroupedContext {
-    return { entries: this.entries, conversations: [...this.conversations.values()], commands: this.commands };
+    return { entries: this.entries, conversations: [...this.conversations.values()], commands: this.commands, runs: [...this.runs.values()] };
   }
 
   private conversationOf(view: EntryView & { conversation_id: string }): Conversation {

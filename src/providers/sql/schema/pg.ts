@@ -110,6 +110,29 @@ export const context = pgTable(
   (t) => [index('context_conversation_idx').on(t.conversation_id, t.timestamp, t.seq), index('context_timestamp_idx').on(t.timestamp, t.seq)],
 );
 
+/** Run-log facts (SPEC §3.6): the columns queries select on, and the rest of the fact as JSON. */
+export const runEvents = pgTable(
+  'run_events',
+  {
+    id: text('id').primaryKey(),
+    session_id: text('session_id').notNull(),
+    run_id: text('run_id').notNull(),
+    agent_name: text('agent_name').notNull(),
+    kind: text('kind').notNull(),
+    sequence: integer('sequence').notNull(),
+    timestamp: text('timestamp').notNull(),
+    seq: doublePrecision('seq').notNull().default(0),
+    payload: json('payload').$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [
+    index('run_events_session_idx').on(t.session_id, t.sequence),
+    index('run_events_run_idx').on(t.run_id, t.sequence),
+    index('run_events_agent_idx').on(t.agent_name, t.timestamp),
+    index('run_events_kind_idx').on(t.kind, t.timestamp),
+    index('run_events_timestamp_idx').on(t.timestamp, t.seq),
+  ],
+);
+
 /** Key/value facts about the database itself, such as `schema_version`. */
 export const meta = pgTable('historian_meta', {
   key: text('key').primaryKey(),
@@ -117,4 +140,4 @@ export const meta = pgTable('historian_meta', {
 });
 
 /** Every historian table of the PostgreSQL schema, in creation order. */
-export const pgTables = { conversations, messages, toolCalls, commands, context, meta };
+export const pgTables = { conversations, messages, toolCalls, commands, context, runEvents, meta };

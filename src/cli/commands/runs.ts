@@ -1,0 +1,104 @@
+import { Command } from 'commander';
+import { HistorianError } from '../../errors.js';
+import { parseDuration } from '../../history/time.js';
+import type { RunStatus } from '../../runs/types.js';
+import { renderRun, renderRuns, renderTraces } from '../render-runs.js';
+import { countOption, formatOption, optionsOf, print, UsageError, withHistorian, type Format } from '../shared.js';
+
+interface ReadOptions {
+  provider?: string;
+  format: Format;
+}
+
+function readingOptions(command: Command): Command {
+  return command
+    .option('--provider <name>', 'read from this provider (name or type) instead of the default')
+    .option('--format <format>', 'text, json or yaml', formatOption, 'text' as Format);
+}
+
+/** Parses `--status`. */
+export function statusOption(value: string): RunStatus {
+  if (value === 'running' || value === 'completed' || value === 'failed') return value;
+  throw new UsageError(`invalid --status "${value}": expected running, completed or failed`);
+}
+
+/** Parses `--min-duration`: milliseconds (`500`, `500ms`) or a duration (`2s`, `1m`, `1m30s`). */
+export function minDurationOption(value: string): number {
+  const trimmed = value.trim();
+  const ms = /^(\d+)(?:ms)?$/.exec(trimmed);
+  if (ms) return Number(ms[1]);
+  try {
+    return parseDuration(trimmed);
+  } catch {
+    throw new UsageError(`invalid --min-duration "${value}": expected milliseconds (500, 500ms) or a duration (2s, 1m30s)`);
+  }
+}
+
+function listCommand(): Command {
+  return readingOptions(
+    new Command('list')
+      .description('list runs, newest first, rebuilt from the run log')
+      .option('--session <id>', "only this session's runs")
+      .option('--agent <name>', "only this agent's runs")
+      .option('--status <status>', 'running, completed or failed', statusOption)
+      .option('--since <when>', 'runs started since a duration ago (30m, 2d) or an ISO date-time')
+      .option('--until <when>', 'runs started until then')
+      .option('--limit <n>', 'at most this many', countOption, 20)
+      .option('--offset <n>', 'skip this many first', countOption, 0),
+  )
+    .addHelpText('after', '\nExamples:\n  historian runs list --agent planner --status failed\n  historian runs list --session s1 --format json')
+    .action(async (_options, command: Command) => {
+      const o = optionsOf<ReadOptions & { session?: string; agent?: string; status?: RunStatus; since?: string; until?: string; limit: number; offset: number }>(command);
+      const query = { session: o.session, agent: o.agent, status: o.status, since: o.since, until: o.until, limit: o.limit, offset: o.offset };
+      const runs = await withHistorian(o, (h) => h.history(o.provider).runs(query));
+      print(o.format, runs, renderRuns);
+    });
+}
+
+function showCommand(): Command {
+  return readingOptions(
+    new Command('show')
+      .description('show one run (status, response, error, duration, tokens, cost); text output adds its steps')
+      .argument('<run_id>', 'the run to show'),
+  )
+    .addHelpText('after', '\nExamples:\n  historian runs show r-42\n  historian runs show r-42 --format json')
+    .action(async (runId: string, _options, command: Command) => {
+      const o = optionsOf<ReadOptions>(command);
+      const found = await withHistorian(o, async (h) => {
+        const history = h.history(o.provider);
+        const run = await history.run(runId);
+        return run && { run, steps: o.format === 'text' ? await history.steps({ run: runId }) : [] };
+      });
+      if (!found) throw new HistorianError(`no run "${runId}" found`);
+      print(o.format, found.run, () => renderRun(found));
+    });
+}
+
+/** `historian runs list|show`. */
+export function runsCommand(): Command {
+  return new Command('runs').description('read the run log (SPEC §3.6): runs rebuilt from their facts').addCommand(listCommand()).addCommand(showCommand());
+}
+
+/** `historian traces`: a trace per run with its LLM and tool call spans. */
+export function tracesCommand(): Command {
+  return readingOptions(
+    new Command('traces')
+      .description('list traces, newest first: a trace per run with its LLM and tool call spans')
+      .option('--agent <name>', "only this agent's runs")
+      .option('--session <id>', "only this session's runs")
+      .option('--since <when>', 'runs started since a duration ago (30m, 2d) or an ISO date-time')
+      .option('--until <when>', 'runs started until then')
+      .option('--status <status>', 'running, completed or failed', statusOption)
+      .option('--min-duration <duration>', 'only runs that took at least this long (500ms, 2s, 1m)', minDurationOption)
+      .option('--limit <n>', 'at most this many', countOption, 20),
+  )
+    .addHelpText('after', '\nExamples:\n  historian traces --agent planner --since 1d\n  historian traces --status completed --min-duration 30s --format json')
+    .action(async (_options, command: Command) => {
+      const o = optionsOf<ReadOptions & { agent?: string; session?: string; since?: string; until?: string; status?: RunStatus; minDuration?: number; limit: number }>(
+        command,
+      );
+      const query = { agent: o.agent, session: o.session, since: o.since, until: o.until, status: o.status, min_duration_ms: o.minDuration, limit: o.limit };
+      const traces = await withHistorian(o, (h) => h.history(o.provider).traces(query));
+      print(o.format, traces, renderTraces);
+    });
+}

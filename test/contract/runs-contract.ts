@@ -1,0 +1,216 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHistorian, type Historian, type RunFact } from '../../src/index.js';
+import type { ContractFixture, ContractOptions } from './history-contract.js';
+import { RUN_PRICING, RUN_SESSION } from './run-session.js';
+
+const runIds = (items: { run_id: string }[]) => items.map((r) => r.run_id);
+const sequences = (facts: RunFact[]) => facts.map((f) => f.sequence);
+
+/**
+ * The run-log contract (SPEC §3.6): every readable provider, given the same facts, rebuilds the
+ * same run views, steps, traces and LLM-call stats. Call once per provider (and dialect or format).
+ */
+export function runsContract(name: string, fixture: () => Promise<ContractFixture> | ContractFixture, options: ContractOptions): void {
+  describe(`runs contract: ${name}`, () => {
+    let current: ContractFixture;
+    let historian: Historian;
+
+    const open = async () => createHistorian({ ...current.storage, pricing: RUN_PRICING }, { flushInterval: 5 });
+
+    beforeEach(async () => {
+      current = await fixture();
+      historian = await open();
+      for (const fact of RUN_SESSION) historian.log(fact);
+      await historian.flush();
+    });
+
+    afterEach(async () => {
+      await historian.close();
+      await current.cleanup?.();
+    });
+
+    describe('run view', () => {
+      it('rebuilds a completed run with token totals and cost (priced where the runtime gave none)', async () => {
+        expect(await historian.history().run('r1')).toEqual({
+          run_id: 'r1',
+          session_id: 's1',
+          agent_name: 'planner',
+          status: 'completed',
+          started_at: '2026-11-20T10:00:00.000Z',
+          ended_at: '2026-11-20T10:00:06.000Z',
+          duration_ms: 6000,
+          response: 'Release plan ready',
+          error: null,
+          llm_calls: 2,
+          token_usage: { total: 1800, prompt: 1500, completion: 300, cache_read: 400, cache_write: 100 },
+          // l1 priced by hand: (400 × 1.25 + 100 × 2.5 + 500 × 2.5 + 200 × 10) / 1e6 = 0.004; l2 gave 0.01.
+          cost: expect.closeTo(0.014, 12),
+          user_input: 'Plan the release',
+          parent_run_id: null,
+          termination_reason: 'final_answer',
+          tool_calls: 1,
+        });
+      });
+
+      it('rebuilds a failed run and a running one', async () => {
+        const history = historian.history();
+        expect(await history.run('r2')).toMatchObject({ status: 'failed', error: 'rate limited', response: null, duration_ms: 2000, parent_run_id: 'r1', llm_calls: 1, cost: 0 });
+        const running = await history.run('r3');
+        expect(running).toMatchObject({ status: 'running', ended_at: null, duration_ms: null, llm_calls: 2, tool_calls: 1 });
+        // A rolled-back call still counts: its tokens were paid for.
+        expect(running!.token_usage).toEqual({ total: 350, prompt: 300, completion: 50, cache_read: 0, cache_write: 0 });
+        expect(running!.cost).toBeCloseTo(0.00125, 12);
+        expect(await history.run('nope')).toBeNull();
+      });
+    });
+
+    describe('run list', () => {
+      it('lists runs newest first, filtered by session, agent, status and start time, paged', async () => {
+        const history = historian.history();
+        expect(runIds(await history.runs())).toEqual(['r3', 'r2', 'r1']);
+        expect(runIds(await history.runs({ session: 's1' }))).toEqual(['r2', 'r1']);
+        expect(runIds(await history.runs({ agent: 'planner' }))).toEqual(['r1']);
+        expect(runIds(await history.runs({ status: 'failed' }))).toEqual(['r2']);
+        expect(runIds(await history.runs({ status: 'running' }))).toEqual(['r3']);
+        expect(runIds(await history.runs({ since: '2026-11-20T10:05:00Z' }))).toEqual(['r3', 'r2']);
+        expect(runIds(await history.runs({ until: '2026-11-20T10:04:59Z' }))).toEqual(['r1']);
+        expect(runIds(await history.runs({ limit: 1, offset: 1 }))).toEqual(['r2']);
+      });
+    });
+
+    describe('steps', () => {
+      it('numbers each session 1, 2, 3… without gaps', async () => {
+        const history = historian.history();
+        expect(sequences(await history.steps({ session: 's1' }))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+        expect(sequences(await history.steps({ run: 'r2' }))).toEqual([10, 11, 12, 13]);
+      });
+
+      it('leaves out the facts a rollback covers, and the rollback itself', async () => {
+        const found = await historian.history().steps({ session: 's2' });
+        expect(found.map((f) => [f.sequence, f.type])).toEqual([
+          [1, 'run_started'],
+          [4, 'tool_call_started'],
+          [6, 'llm_call_started'],
+        ]);
+      });
+
+      it('keeps every field of a fact as logged', async () => {
+        const [, completed] = await historian.history().steps({ run: 'r2' }).then((s) => s.slice(1));
+        expect(completed).toEqual({ ...RUN_SESSION[11], seq: expect.any(Number), sequence: 12 });
+      });
+    });
+
+    describe('traces', () => {
+      it('gives each run its LLM and tool call spans in order', async () => {
+        const [r1] = await historian.history().traces({ agent: 'planner' });
+        expect(r1!.spans.map((s) => [s.kind, s.span_id, s.name, s.status, s.duration_ms])).toEqual([
+          ['llm', 'l1', 'openai/gpt-4o', 'ok', 1500],
+          ['tool', 't1', 'search', 'ok', 500],
+          ['llm', 'l2', 'anthropic/claude-sonnet-4', 'ok', 1000],
+        ]);
+        expect(r1!.spans[0]).toEqual({
+          span_id: 'l1',
+          kind: 'llm',
+          name: 'openai/gpt-4o',
+          started_at: '2026-11-20T10:00:01.000Z',
+          ended_at: '2026-11-20T10:00:02.500Z',
+          duration_ms: 1500,
+          status: 'ok',
+          error: null,
+          token_usage: { total: 1200, prompt: 1000, completion: 200, cache_read: 400, cache_write: 100 },
+          cost: expect.closeTo(0.004, 12),
+          first_token_ms: 300,
+          finish_reason: 'tool_calls',
+          sequence: 2,
+          rolled_back: false,
+        });
+        expect(r1!.spans[2]!.cost).toBe(0.01);
+      });
+
+      it('marks failed, running and rolled-back spans', async () => {
+        const history = historian.history();
+        const [r2] = await history.traces({ status: 'failed' });
+        expect(r2!.spans).toMatchObject([{ span_id: 'l3', status: 'error', error: 'rate limited', token_usage: null, cost: 0 }]);
+        const [r3] = await history.traces({ session: 's2' });
+        expect(r3!.spans.map((s) => [s.span_id, s.status, s.rolled_back, s.ended_at])).toEqual([
+          ['l4', 'ok', true, '2026-11-21T09:00:02.000Z'],
+          ['t2', 'running', false, null],
+          ['l5', 'running', false, null],
+        ]);
+      });
+
+      it('filters by agent, session, start time, status and minimum duration', async () => {
+        const history = historian.history();
+        expect(runIds(await history.traces())).toEqual(['r3', 'r2', 'r1']);
+        expect(runIds(await history.traces({ session: 's1', agent: 'executor' }))).toEqual(['r2']);
+        expect(runIds(await history.traces({ since: '2026-11-21T00:00:00Z' }))).toEqual(['r3']);
+        expect(runIds(await history.traces({ until: '2026-11-21T00:00:00Z' }))).toEqual(['r2', 'r1']);
+        expect(runIds(await history.traces({ status: 'completed' }))).toEqual(['r1']);
+        expect(runIds(await history.traces({ min_duration_ms: 2000 }))).toEqual(['r2', 'r1']);
+        expect(runIds(await history.traces({ min_duration_ms: 2001 }))).toEqual(['r1']);
+        expect(runIds(await history.traces({ limit: 1 }))).toEqual(['r3']);
+      });
+    });
+
+    describe('stats', () => {
+      it('adds LLM calls, tokens and cost per model to the stats', async () => {
+        const stats = await historian.history().stats({ group_by: 'model' });
+        expect(stats.groups.map((g) => [g.key, g.messages, g.llm_calls])).toEqual([
+          ['anthropic/claude-sonnet-4', 0, 1],
+          ['openai/gpt-4o', 0, 3],
+        ]);
+        const gpt = stats.groups[1]!;
+        expect(gpt.llm_tokens).toEqual({ total: 1550, prompt: 1300, completion: 250, cache_read: 400, cache_write: 100 });
+        expect(gpt.llm_cost).toBeCloseTo(0.004 + 0.00125, 12);
+      });
+
+      it('counts calls by their own time and agent', async () => {
+        const stats = await historian.history().stats({ group_by: 'agent', since: '2026-11-20T00:00:00Z', until: '2026-11-20T23:59:59Z' });
+        expect(stats.groups.map((g) => [g.key, g.llm_calls])).toEqual([
+          ['executor', 1],
+          ['planner', 2],
+        ]);
+      });
+    });
+
+    describe('writes', () => {
+      it('ignores a fact logged twice with the same id, leaving no gap', async () => {
+        historian.log(RUN_SESSION[4]!);
+        historian.log({ type: 'termination_decided', session_id: 's1', run_id: 'r2', agent_name: 'executor', reason: 'error', source: 'runtime' });
+        await historian.flush();
+        expect(sequences(await historian.history().steps({ session: 's1' }))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+      });
+
+      it('streams facts with the other entries, each with its sequence', async () => {
+        const started = [];
+        for await (const entry of historian.history().entries({ types: ['run_started'] })) started.push(entry);
+        expect(started.map((e) => [e.id, (e as RunFact).sequence])).toEqual([
+          ['f1', 1],
+          ['f10', 10],
+          ['g1', 1],
+        ]);
+      });
+    });
+
+    describe('reset', () => {
+      it("deletes one agent's facts, then everything", async () => {
+        const history = historian.history();
+        expect(await history.reset({ agent: 'executor' })).toMatchObject({ run_events: 4 });
+        expect(runIds(await history.runs())).toEqual(['r3', 'r1']);
+        expect(await history.reset({})).toMatchObject({ run_events: 15 });
+        expect(await history.runs()).toEqual([]);
+      });
+    });
+
+    if (options.persistent) {
+      it('keeps facts and numbering across close and reopen', async () => {
+        await historian.close();
+        historian = await open();
+        expect(runIds(await historian.history().runs())).toEqual(['r3', 'r2', 'r1']);
+        historian.log({ type: 'run_finished', session_id: 's2', run_id: 'r3', agent_name: 'analyzer', response: 'done' });
+        await historian.flush();
+        expect(sequences(await historian.history().steps({ session: 's2' }))).toEqual([1, 4, 6, 7]);
+      });
+    }
+  });
+}
