@@ -28,9 +28,17 @@ function lockKey(session: string): string {
   return (createHash('sha256').update(`historian.run_events:${session}`).digest().readBigInt64BE(0) >> 1n).toString();
 }
 
-/** The batch's facts not stored yet (a caller-given id may repeat one already stored). */
+/** Whether a batch holds run-log facts (writers skip the run-log transaction otherwise). */
+export function hasRunFacts(batch: readonly LogRecord[]): boolean {
+  return batch.some((record) => isRunFact(record.entry));
+}
+
+/**
+ * The batch's facts not stored yet. Every id is checked, generated ones too: a batch retried
+ * after a partial failure must not number a fact that is already stored, or it would leave a gap.
+ */
 async function newFacts(db: Db, t: Tables, records: readonly LogRecord[]): Promise<RunFact[]> {
-  const given = records.filter((r) => !r.fresh).map((r) => r.entry.id);
+  const given = records.map((r) => r.entry.id);
   const stored = new Set<string>();
   for (let i = 0; i < given.length; i += ROWS_PER_STATEMENT) {
     const ids = given.slice(i, i + ROWS_PER_STATEMENT);
