@@ -1,7 +1,7 @@
 import { ProviderError } from '../../errors.js';
 import type { HistoryReader } from '../../history/types.js';
 import type { LogRecord, Provider, ProviderDefinition } from '../types.js';
-import { maskInMessage, openBackend, SQLITE_BUSY_TIMEOUT_MS, type SqlBackend } from './connect.js';
+import { maskInMessage, openBackend, type SqlBackend } from './connect.js';
 import { ensureSchema } from './migrate.js';
 import { readConversations, readMessages } from './read-conversations.js';
 import { readEntries } from './read-entries.js';
@@ -10,7 +10,6 @@ import { resetHistory } from './reset.js';
 import { readRunFacts } from './run-events.js';
 import { pgWriter } from './write-pg.js';
 import { sqliteWriter } from './write-sqlite.js';
-import { workerWriter } from './write-worker.js';
 
 export { openBackend, type SqlBackend } from './connect.js';
 export { applyMigration, migrationPlan, planMigration, describeMissing, type MigrationPlan } from './migrate.js';
@@ -44,9 +43,7 @@ function reader(backend: SqlBackend, url: string, label: string): HistoryReader 
 
 /** The batch writer of a backend: prepared statements on SQLite, multi-row inserts on PostgreSQL. */
 function openWriter(backend: SqlBackend) {
-  if (backend.dialect === 'postgres') return pgWriter(backend);
-  if (backend.file !== undefined && process.env.HX_WORKER) return workerWriter(backend, backend.file, SQLITE_BUSY_TIMEOUT_MS);
-  return sqliteWriter(backend);
+  return backend.dialect === 'postgres' ? pgWriter(backend) : sqliteWriter(backend);
 }
 
 /**
