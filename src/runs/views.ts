@@ -8,7 +8,8 @@ import type { RunQuery, RunTokenUsage, RunView, Span, StepQuery, Trace, TraceQue
  * the same answers: providers only select the facts (RunReader.facts), never shape them.
  */
 
-type Normalized<Q> = Omit<Q, 'since' | 'until'>;
+/** A query whose time bounds the provider has already applied. */
+type WithoutTimes<Q> = Omit<Q, 'since' | 'until'>;
 
 /** A total order: by session, then sequence (facts lacking one last), then time and `seq`. */
 export function factOrder(a: RunFact, b: RunFact): number {
@@ -143,7 +144,7 @@ export function runView(facts: readonly RunFact[], runId: string, pricing?: Pric
 }
 
 /** The run list: status filter, newest first, then offset and limit (time and owner are selected by the provider). */
-export function listRuns(facts: readonly RunFact[], query: Normalized<RunQuery>, pricing?: Pricing): RunView[] {
+export function listRuns(facts: readonly RunFact[], query: WithoutTimes<RunQuery>, pricing?: Pricing): RunView[] {
   const runs = runViews(facts, pricing).filter((run) => query.status === undefined || run.status === query.status);
   return page(runs, query.offset, query.limit);
 }
@@ -215,17 +216,22 @@ function closeSpan(span: Span | undefined, fact: RunFactOf<'llm_call_completed' 
   return closed;
 }
 
+/** LLM and tool calls have separate id spaces: `llm:l1`, `tool:t1`. */
+function spanKey(fact: CallFact): string {
+  return `${fact.type.startsWith('llm_') ? 'llm' : 'tool'}:${fact.call_id}`;
+}
+
 /** The spans of one run (its facts in fact order): LLM and tool calls, paired by `call_id`. */
 function spansOf(facts: readonly RunFact[], hidden: (fact: RunFact) => boolean, pricing: Pricing | undefined): Span[] {
   const spans = new Map<string, Span>();
   for (const fact of facts) {
     if (fact.type === 'llm_call_started' || fact.type === 'tool_call_started') {
-      const key = `${fact.type}:${fact.call_id}`.replace('_started', '');
+      const key = spanKey(fact);
       const span = spans.get(key);
       if (span) span.rolled_back ||= hidden(fact);
       else spans.set(key, openSpan(fact, fact.timestamp, hidden(fact)));
     } else if (fact.type === 'llm_call_completed' || fact.type === 'tool_call_completed') {
-      const key = `${fact.type}:${fact.call_id}`.replace('_completed', '');
+      const key = spanKey(fact);
       spans.set(key, closeSpan(spans.get(key), fact, hidden(fact), pricing));
     }
   }
@@ -233,7 +239,7 @@ function spansOf(facts: readonly RunFact[], hidden: (fact: RunFact) => boolean, 
 }
 
 /** Traces of the runs in `facts`: status and minimum-duration filters, newest first, limited. */
-export function traces(facts: readonly RunFact[], query: Normalized<TraceQuery>, pricing?: Pricing): Trace[] {
+export function traces(facts: readonly RunFact[], query: WithoutTimes<TraceQuery>, pricing?: Pricing): Trace[] {
   const found: Trace[] = [];
   for (const run of byRun(facts).values()) {
     const view = buildRun(run, pricing);
