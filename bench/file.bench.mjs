@@ -32,7 +32,8 @@ function entry(i) {
 
 async function run(format, n) {
   const path = join(dir, `${format}-${n}-${Date.now()}.${format}`);
-  const historian = await createHistorian({ providers: [{ type: 'file', path }] }, { batchSize: 1_000 });
+  const provider = format === 'memory' ? { type: 'memory' } : { type: 'file', path };
+  const historian = await createHistorian({ providers: [provider] }, { batchSize: 1_000 });
   const ms = await time(async () => {
     for (let i = 0; i < n; i++) {
       historian.log(entry(i));
@@ -74,4 +75,14 @@ for (const format of FORMATS) {
     ok: ratio <= 12,
   });
 }
+// Reference: the same logging into the memory provider, i.e. what the logger itself costs as its
+// heap grows; the file provider cannot be more linear than this.
+await run('memory', 2_000);
+const reference = await bestPair('memory');
+rows.push({
+  bench: `reference, memory provider: ${fmt(LARGE)} vs ${fmt(SMALL)}`,
+  ours: `${fmt(reference.large)} ms`,
+  baseline: `${fmt(reference.small)} ms`,
+  ratio: `${fmt(reference.large / reference.small, 1)}×`,
+});
 printRows('file provider: log + flush time, 100k vs 10k entries (batchSize 1000)', rows);
