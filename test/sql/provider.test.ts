@@ -84,7 +84,7 @@ describe('sql provider on SQLite', () => {
     const db = new Database(path);
     db.exec('ALTER TABLE messages ADD COLUMN legacy integer');
     db.close();
-    expect(await historian.history().reset({ hard: true })).toEqual({ conversations: 1, messages: 1, tool_calls: 0, commands: 0, context: 0 });
+    expect(await historian.history().reset({ hard: true })).toEqual({ conversations: 1, messages: 1, tool_calls: 0, commands: 0, context: 0, run_events: 0 });
     expect(raw<{ name: string }>('PRAGMA table_info(messages)').map((c) => c.name)).not.toContain('legacy');
     historian.logMessage({ conversation_id: 'd', role: 'user', content: 'after' });
     await historian.flush();
