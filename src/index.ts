@@ -47,6 +47,7 @@ export type * from './runs/types.js';
 export { runViews, runView, listRuns, steps, traces } from './runs/views.js';
 export { costOfUsage, callCost, priceOf } from './runs/pricing.js';
 export { History } from './history/history.js';
+export { exportHistory, importEntries, readEntries, type ExportFormat, type TransferOptions, type TransferSummary } from './history/transfer.js';
 export { parseDuration, toTimestamp } from './history/time.js';
 export type * from './history/types.js';
 export { providerRegistry } from './providers/registry.js';
