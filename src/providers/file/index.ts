@@ -5,6 +5,7 @@ import type { Entry } from '../../entries/schema.js';
 import { ProviderError } from '../../errors.js';
 import { EntryStore, byLogOrder } from '../../history/store.js';
 import { storeReader } from '../../history/store-reader.js';
+import { storeRunReader } from '../../runs/store-facts.js';
 import type { LogRecord, ProviderContext, ProviderDefinition } from '../types.js';
 import { DocumentError } from './codec.js';
 import { removeStaleTemps } from './atomic.js';
@@ -51,7 +52,9 @@ async function writeBatch(batch: readonly LogRecord[], store: EntryStore, file: 
       warn(`entry ${record.entry.id} not written: ${(error as Error).message}`);
       continue;
     }
-    if (store.add(record)) file.push(record.entry, text);
+    const stored = store.add(record);
+    // A run fact is stored as a copy numbered with its session's sequence: write that copy.
+    if (stored) file.push(stored, stored === record.entry ? text : file.encode(stored));
   }
   await file.save();
 }
@@ -102,6 +105,7 @@ export const fileProvider: ProviderDefinition<'file'> = {
             return deleted;
           }),
       },
+      runs: storeRunReader(store),
     };
   },
 };

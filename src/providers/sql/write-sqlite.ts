@@ -2,6 +2,7 @@ import { getTableColumns, is, Param, Placeholder, sql } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { LogRecord } from '../types.js';
 import type { Db, SqlBackend } from './connect.js';
+import { writeRunEvents } from './run-events.js';
 import { batchRows, type BatchRows } from './rows.js';
 import type { Tables } from './schema/index.js';
 
@@ -113,9 +114,11 @@ export function sqliteWriter(backend: SqlBackend): SqliteWriter {
   const prepared = STATEMENT_ORDER.map((name) => ({ name, insert: inserts[name], statement: client.prepare(inserts[name].sql) }));
   return {
     write: (batch) =>
-      backend.transaction(() => {
+      backend.transaction((db) => {
         const rows = rowsByStatement(batchRows(batch));
         for (const { name, insert, statement } of prepared) for (const row of rows[name]) statement.run(insert.params(row));
+        // Run-log facts take their session sequence inside this BEGIN IMMEDIATE transaction.
+        return writeRunEvents(backend, db, batch);
       }),
     async close() {},
   };
