@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { exportHistory, importEntries, transferFormat, type ExportFormat, type TransferSummary } from '../../history/transfer.js';
 import { progress } from '../progress.js';
-import { optionsOf, UsageError, withHistorian } from '../shared.js';
+import { optionsOf, UsageError, withHistorian, withHistory } from '../shared.js';
 
 const FORMATS = ['auto', 'json', 'yaml', 'toml', 'ini', 'jsonl', 'markdown'] as const;
 
@@ -57,8 +57,7 @@ export function exportCommand(): Command {
       const o = optionsOf<TransferFlags & { to: string; provider?: string }>(command);
       const format = formatOf(o.to, o.format);
       const bar = progress('export');
-      const result = await withHistorian(o, async (historian) => {
-        const history = historian.history(o.provider);
+      const result = await withHistory(o, o.provider, async (history) => {
         const done = await exportHistory(history, resolve(o.to), { format, encoding: o.encoding, onProgress: bar.update }).finally(bar.stop);
         return { done, from: history.provider };
       });
