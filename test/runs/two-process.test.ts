@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHistorian, type RunFact } from '../../src/index.js';
+import { freshPgSchema } from '../contract/pg-schema.js';
 
 const run = promisify(execFile);
 const WRITER = fileURLToPath(new URL('./log-runs.mjs', import.meta.url));
@@ -14,11 +15,13 @@ const RUNS = 20;
 const folders: string[] = [];
 afterAll(() => folders.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-/** Runs the two writer processes on a fresh SQLite file and returns the session's steps. */
-async function logTogether(mode: 'race' | 'turns'): Promise<RunFact[]> {
+const PG_URL = process.env.HISTORIAN_TEST_PG_URL;
+
+/** Runs the two writer processes on one database (a fresh SQLite file by default) and returns the session's steps. */
+async function logTogether(mode: 'race' | 'turns', database?: string): Promise<RunFact[]> {
   const dir = mkdtempSync(join(tmpdir(), `historian-two-process-${mode}-`));
   folders.push(dir);
-  const url = `sqlite:///${join(dir, 'shared.db')}`;
+  const url = database ?? `sqlite:///${join(dir, 'shared.db')}`;
   writeFileSync(join(dir, 'turn'), 'alpha');
   const writers = [
     ['alpha', 'beta'],
@@ -55,4 +58,17 @@ describe('two processes logging one session into one SQLite file', () => {
     const expected = Array.from({ length: RUNS }, (_, i) => [`alpha-${i}`, `beta-${i}`]).flatMap((runs) => runs.flatMap((r) => KINDS.map(() => r)));
     expect(steps.map((s) => s.run_id)).toEqual(expected);
   });
+});
+
+describe.runIf(PG_URL)('two processes logging one session into one PostgreSQL database (HISTORIAN_TEST_PG_URL)', () => {
+  for (const mode of ['race', 'turns'] as const) {
+    it(`${mode}: number the session with no gap and no repeat (per-session advisory locks)`, async () => {
+      const { url, drop } = await freshPgSchema(PG_URL!);
+      try {
+        expectGapFreeAndOrdered(await logTogether(mode, url));
+      } finally {
+        await drop();
+      }
+    });
+  }
 });
