@@ -28,11 +28,6 @@ function lockKey(session: string): string {
   return (createHash('sha256').update(`historian.run_events:${session}`).digest().readBigInt64BE(0) >> 1n).toString();
 }
 
-/** Whether a batch holds run-log facts (writers skip the run-log transaction otherwise). */
-export function hasRunFacts(batch: readonly LogRecord[]): boolean {
-  return batch.some((record) => isRunFact(record.entry));
-}
-
 /**
  * The batch's facts not stored yet. Every id is checked, generated ones too: a batch retried
  * after a partial failure must not number a fact that is already stored, or it would leave a gap.
