@@ -86,13 +86,19 @@ export function schemaVersionSql(dialect: SqlBackend['dialect']): string {
   return `INSERT INTO "historian_meta" ("key", "value") VALUES ('schema_version', '${SCHEMA_VERSION}') ${upsert};`;
 }
 
+/** The advisory lock key migrations take on PostgreSQL (any fixed 64-bit number). */
+const MIGRATION_LOCK = 4_817_254_019_113n;
+
 /**
  * Adds whatever is missing in one transaction and records the schema version; returns the plan
- * applied. The plan is computed inside the transaction, so on SQLite a second process opening
- * the same file at the same moment waits and then finds nothing left to add.
+ * applied. The plan is computed inside the transaction (under a lock on PostgreSQL), so a second
+ * process opening the same database at the same moment waits and then finds nothing to add.
  */
 export async function applyMigration(backend: SqlBackend): Promise<MigrationPlan> {
   return backend.transaction(async (db) => {
+    // PostgreSQL runs concurrent CREATE TABLE IF NOT EXISTS side by side and one fails on the
+    // catalog; one lock per database makes a second process wait, then find nothing to add.
+    if (backend.dialect === 'postgres') await backend.execute(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`, db);
     const plan = await migrationPlan(backend, db);
     if (plan.statements.length === 0) return plan;
     for (const statement of plan.statements) await backend.execute(statement, db);
