@@ -67,6 +67,19 @@ export async function withHistory<T>(options: GlobalOptions, preferred: string |
 /** Output formats of the reading commands. */
 export type Format = 'text' | 'json' | 'yaml';
 
+/** The options of every reading command. */
+export interface ReadOptions {
+  provider?: string;
+  format: Format;
+}
+
+/** Adds `--provider` and `--format` to a reading command. */
+export function readingOptions(command: Command): Command {
+  return command
+    .option('--provider <name>', 'read from this provider (name or type) instead of the default')
+    .option('--format <format>', 'text, json or yaml', formatOption, 'text' as Format);
+}
+
 /** Parses `--format`, rejecting anything else as bad usage. */
 export function formatOption(value: string): Format {
   if (value === 'text' || value === 'json' || value === 'yaml') return value;

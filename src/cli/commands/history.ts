@@ -2,18 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import { Command } from 'commander';
 import type { StatsGroup } from '../../history/types.js';
 import { renderCommands, renderConversations, renderReset, renderStats } from '../render.js';
-import { countOption, formatOption, optionsOf, print, UsageError, withHistory, type Format } from '../shared.js';
-
-interface ReadOptions {
-  provider?: string;
-  format: Format;
-}
-
-function readingOptions(command: Command): Command {
-  return command
-    .option('--provider <name>', 'read from this provider (name or type) instead of the default')
-    .option('--format <format>', 'text, json or yaml', formatOption, 'text' as Format);
-}
+import { countOption, optionsOf, print, readingOptions, UsageError, withHistory, type ReadOptions } from '../shared.js';
 
 function groupOption(value: string): StatsGroup {
   if (value === 'agent' || value === 'model' || value === 'hour' || value === 'day') return value;

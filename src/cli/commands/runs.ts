@@ -3,18 +3,7 @@ import { HistorianError } from '../../errors.js';
 import { parseDuration } from '../../history/time.js';
 import type { RunStatus } from '../../runs/types.js';
 import { renderRun, renderRuns, renderTraces } from '../render-runs.js';
-import { countOption, formatOption, optionsOf, print, UsageError, withHistorian, type Format } from '../shared.js';
-
-interface ReadOptions {
-  provider?: string;
-  format: Format;
-}
-
-function readingOptions(command: Command): Command {
-  return command
-    .option('--provider <name>', 'read from this provider (name or type) instead of the default')
-    .option('--format <format>', 'text, json or yaml', formatOption, 'text' as Format);
-}
+import { countOption, optionsOf, print, readingOptions, UsageError, withHistory, type ReadOptions } from '../shared.js';
 
 /** Parses `--status`. */
 export function statusOption(value: string): RunStatus {
@@ -50,7 +39,7 @@ function listCommand(): Command {
     .action(async (_options, command: Command) => {
       const o = optionsOf<ReadOptions & { session?: string; agent?: string; status?: RunStatus; since?: string; until?: string; limit: number; offset: number }>(command);
       const query = { session: o.session, agent: o.agent, status: o.status, since: o.since, until: o.until, limit: o.limit, offset: o.offset };
-      const runs = await withHistorian(o, (h) => h.history(o.provider).runs(query));
+      const runs = await withHistory(o, o.provider, (h) => h.runs(query));
       print(o.format, runs, renderRuns);
     });
 }
@@ -64,8 +53,7 @@ function showCommand(): Command {
     .addHelpText('after', '\nExamples:\n  historian runs show r-42\n  historian runs show r-42 --format json')
     .action(async (runId: string, _options, command: Command) => {
       const o = optionsOf<ReadOptions>(command);
-      const found = await withHistorian(o, async (h) => {
-        const history = h.history(o.provider);
+      const found = await withHistory(o, o.provider, async (history) => {
         const run = await history.run(runId);
         return run && { run, steps: o.format === 'text' ? await history.steps({ run: runId }) : [] };
       });
@@ -102,7 +90,7 @@ export function tracesCommand(): Command {
         command,
       );
       const query = { agent: o.agent, session: o.session, since: o.since, until: o.until, status: o.status, min_duration_ms: o.minDuration, limit: o.limit };
-      const traces = await withHistorian(o, (h) => h.history(o.provider).traces(query));
+      const traces = await withHistory(o, o.provider, (h) => h.traces(query));
       print(o.format, traces, renderTraces);
     });
 }

@@ -101,8 +101,6 @@ function openSqlite(path: string, where: string): SqlBackend {
   };
 }
 
-type PgLike = { transaction<T>(work: (tx: never) => Promise<T>): Promise<T> };
-
 type PgDb = {
   execute(query: SQL): Promise<{ rows: unknown[] }>;
   transaction<T>(work: (tx: never) => Promise<T>): Promise<T>;

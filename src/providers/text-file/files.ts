@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { open, readdir, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readdir, rename, stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 
 /** Size of a file in bytes, or null when it does not exist. */
 export async function sizeOf(path: string): Promise<number | null> {
@@ -45,26 +44,5 @@ export class AsideNumbers {
       if (/^\d+$/.test(suffix)) highest = Math.max(highest, Number(suffix));
     }
     return highest;
-  }
-}
-
-/**
- * Replaces `path` with `data` atomically: write a temporary file beside it, fsync, rename. A
- * crash leaves either the old file or the new one, never a torn one.
- */
-export async function writeAtomically(path: string, data: Buffer): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    const handle = await open(temp, 'w');
-    try {
-      await handle.writeFile(data);
-      await handle.datasync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
   }
 }

@@ -1,6 +1,7 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { AsideNumbers, sizeOf, writeAtomically } from './files.js';
+import { writeAtomic } from '../file/atomic.js';
+import { AsideNumbers, sizeOf } from './files.js';
 import { GroupedState, type EntryView } from './grouped-state.js';
 
 /** What a grouped log needs from its provider. */
@@ -154,7 +155,7 @@ export class GroupedLog {
     const text = this.renderText(added);
     if (text === null) return;
     try {
-      await writeAtomically(this.path, Buffer.from(text, this.options.encoding));
+      await writeAtomic(this.path, [Buffer.from(text, this.options.encoding)]);
     } catch (error) {
       this.unrendered = added.concat(this.unrendered);
       throw error;
