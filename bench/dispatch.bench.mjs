@@ -2,6 +2,8 @@
 // memory provider. Beside it: the logger's hot path alone (a provider that keeps nothing), and
 // the floor of any in-process store on this machine: creating and keeping 1M objects of the
 // same shape without validation. The caller yields every 10k entries, as an agent loop does.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { createHistorian, Historian, resolveStorage } from '../dist/index.js';
 import { fmt, printRows, time } from './lib.mjs';
 
@@ -58,7 +60,7 @@ async function keepOnly() {
 
 /** Runs the three measurements in turns, so each sees the machine in the same states; keeps each one's best. */
 async function interleaved() {
-  const top = { floor: 0, hot: 0, memory: { rate: 0, rss: 0 } };
+  const top = { floor: 0, hot: 0, memory: { rate: 0 } };
   for (let round = 0; round < ROUNDS; round++) {
     globalThis.gc?.();
     top.floor = Math.max(top.floor, await keepOnly());
@@ -71,6 +73,19 @@ async function interleaved() {
   return top;
 }
 
+/** Resident memory of a fresh process that logged 1M entries into the memory provider. */
+function residentMemory() {
+  const out = execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--rss'], { encoding: 'utf8' });
+  return JSON.parse(out).rss;
+}
+
+if (process.argv.includes('--rss')) {
+  const { rss } = await intoMemory();
+  process.stdout.write(JSON.stringify({ rss }));
+  process.exit(0);
+}
+
+const rss = residentMemory();
 const { floor, hot, memory } = await interleaved();
 printRows(`dispatch: ${fmt(N)} entries through the full logger (best of ${ROUNDS})`, [
   {
@@ -82,5 +97,5 @@ printRows(`dispatch: ${fmt(N)} entries through the full logger (best of ${ROUNDS
     ok: memory.rate >= 1_000_000,
   },
   { bench: 'entries/s, logger hot path (provider keeps nothing)', ours: fmt(hot), target: '≥ 1,000,000/s', ok: hot >= 1_000_000 },
-  { bench: 'resident memory after 1M entries in memory', ours: `${fmt(memory.rss / 2 ** 20)} MB`, target: '< 300 MB', ok: memory.rss < 300 * 2 ** 20 },
+  { bench: 'resident memory after 1M entries in memory (fresh process)', ours: `${fmt(rss / 2 ** 20)} MB`, target: '< 300 MB', ok: rss < 300 * 2 ** 20 },
 ]);
