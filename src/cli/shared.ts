@@ -6,7 +6,7 @@ import type { History } from '../history/history.js';
 import { selectReader } from '../history/select.js';
 import { providerRegistry } from '../providers/registry.js';
 import { createHistorian, type Historian } from '../dispatch/historian.js';
-import { HistorianError } from '../errors.js';
+import { HistorianError, type ProviderError } from '../errors.js';
 
 /** An error the CLI reports as bad usage (exit 2) rather than a runtime failure (exit 1). */
 export class UsageError extends HistorianError {
@@ -33,12 +33,15 @@ export function manifestFor(options: GlobalOptions): Manifest {
   return existsSync('agents.yml') ? loadManifest('agents.yml') : resolveStorage(undefined, { file: '<defaults>' });
 }
 
+/** Prints a provider's error as a warning; the command goes on. */
+function warn(error: ProviderError): void {
+  process.stderr.write(`historian: warning: ${error.message}\n`);
+}
+
 /** Opens a logger for a command, runs `work`, and always closes it. */
 export async function withHistorian<T>(options: GlobalOptions, work: (historian: Historian) => Promise<T>): Promise<T> {
   const manifest = manifestFor(options);
-  const historian = await createHistorian(manifest, {
-    onError: (error) => process.stderr.write(`historian: warning: ${error.message}\n`),
-  });
+  const historian = await createHistorian(manifest, { onError: warn });
   try {
     return await work(historian);
   } finally {
@@ -56,9 +59,9 @@ export async function withHistory<T>(options: GlobalOptions, preferred: string |
   const readable = (p: ResolvedProvider) => providerRegistry[p.config.type].readable;
   const items = manifest.providers.map((p) => ({ label: p.label, type: p.config.type, provider: p }));
   const { provider } = selectReader(items, (item) => readable(item.provider), manifest.defaultProvider, preferred);
-  const historian = await createHistorian({ ...manifest, providers: [provider] });
+  const historian = await createHistorian({ ...manifest, providers: [provider] }, { onError: warn });
   try {
-    return await work(historian.history());
+    return await work(historian.history(provider.label));
   } finally {
     await historian.close();
   }

@@ -19,7 +19,8 @@ export const SUPPORTED_URLS = [
 
 /** Replaces the password of a URL with `***`, so it can appear in messages. */
 export function maskUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@/\s]*@/i, '$1***@');
+  // Up to the last `@`: a password may itself hold a raw `@` or `/`.
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)\S*@/i, '$1***@');
 }
 
 /**

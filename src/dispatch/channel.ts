@@ -38,12 +38,15 @@ class Queue {
     return batch;
   }
 
-  /** A queue of this one's items from `from` on, followed by `rest`'s. */
+  /**
+   * A queue of this one's items from `from` on, followed by `rest`'s. The items put back are
+   * no longer fresh: a failed write may have stored some of them, so the retry must check ids.
+   */
   tail(from: number, rest: Queue): Queue {
     const queue = new Queue();
     queue.entries = this.entries.slice(from).concat(rest.entries);
     queue.agents = this.agents.slice(from).concat(rest.agents);
-    queue.fresh = this.fresh.slice(from).concat(rest.fresh);
+    queue.fresh = this.fresh.slice(from).fill(false).concat(rest.fresh);
     return queue;
   }
 }
@@ -85,6 +88,8 @@ export class Channel {
     if (this.queue.length === 0 || this.retryTimer) return Promise.resolve();
     this.writing = this.writeAll().finally(() => {
       this.writing = null;
+      // Entries logged while this write ran would otherwise wait for the next log() or flush().
+      if (this.queue.length > 0 && !this.retryTimer) void this.drain();
     });
     return this.writing;
   }

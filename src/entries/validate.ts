@@ -76,8 +76,3 @@ export class EntryStamper {
     return this.lastIso;
   }
 }
-
-/** The agent an entry names itself, if any (SPEC §1.2). */
-export function ownAgent(entry: Entry): string | undefined {
-  return 'agent_name' in entry ? entry.agent_name : undefined;
-}

@@ -29,7 +29,9 @@ export function toTimestamp(input: TimeInput, now: number = Date.now(), option =
   }
   const text = input.trim();
   if (DURATION.test(text)) return new Date(now - parseDuration(text)).toISOString();
-  const parsed = ISO_DATE_TIME.test(text) ? Date.parse(text) : Number.NaN;
+  // A date-time without an offset is UTC, like a bare date and like every stored timestamp.
+  const utc = /[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text) ? `${text}Z` : text;
+  const parsed = ISO_DATE_TIME.test(text) ? Date.parse(utc.replace(' ', 'T')) : Number.NaN;
   if (Number.isNaN(parsed)) {
     throw new QueryError(
       `invalid ${option} "${input}": expected a duration (30m, 1h, 2d, 1w, 1d12h) or an ISO date-time (2026-11-23T14:00:00Z)`,

@@ -90,3 +90,19 @@ describe('reading commands', () => {
     expect(readFileSync(join(dir, 'chat.log'), 'utf8')).toContain('LGTM');
   });
 });
+
+describe('--provider', () => {
+  it('reads the named provider even when default_provider names another', async () => {
+    const two = join(dir, 'two.yml');
+    writeFileSync(
+      two,
+      'storage:\n  default_provider: main\n  providers:\n    - {type: file, name: main, path: main.jsonl}\n    - {type: file, name: mirror, path: mirror.json, agents: [planner]}\n',
+    );
+    await runCli(['ingest', join(process.cwd(), 'examples/demo-session.jsonl'), '-c', two]);
+    const main = JSON.parse((await runCli(['history', 'show', '--format', 'json', '-c', two])).stdout);
+    const mirror = await runCli(['history', 'show', '--provider', 'mirror', '--format', 'json', '-c', two]);
+    expect(mirror.code, mirror.stderr).toBe(0);
+    expect(main.length).toBe(4);
+    expect(JSON.parse(mirror.stdout).map((c: { agent_name: string }) => c.agent_name)).toEqual(['planner']);
+  });
+});

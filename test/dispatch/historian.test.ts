@@ -227,3 +227,49 @@ describe('selectReader', () => {
     expect(() => selectReader(items, canRead, 'text_file')).toThrow('cannot read history');
   });
 });
+
+describe('background writes and retries', () => {
+  const manifest = resolveStorage({ providers: [{ type: 'memory', name: 'slow' }] });
+
+  it('writes entries logged during a slow write without waiting for another log() or flush()', async () => {
+    const written: string[] = [];
+    const slow: Provider = {
+      label: 'slow',
+      type: 'memory',
+      async write(batch) {
+        await new Promise((done) => setTimeout(done, 80));
+        for (const { entry } of batch) written.push(entry.id);
+      },
+      close: async () => {},
+    };
+    const historian = new Historian(manifest, [slow], { flushInterval: 5 });
+    historian.logMessage({ id: 'first', conversation_id: 'c', role: 'user', content: 'a' });
+    await new Promise((done) => setTimeout(done, 30));
+    historian.logMessage({ id: 'second', conversation_id: 'c', role: 'user', content: 'b' });
+    await new Promise((done) => setTimeout(done, 400));
+    expect(written).toEqual(['first', 'second']);
+    expect(historian.pending()).toEqual({ slow: 0 });
+    await historian.close();
+  });
+
+  it('does not store an entry twice when a write that stored part of a batch is retried', async () => {
+    const { mkdtempSync, mkdirSync, rmSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'historian-retry-'));
+    const path = join(dir, 'history.json');
+    try {
+      const historian = await createHistorian({ providers: [{ type: 'file', path }] }, { retryDelay: 1, flushAttempts: 3, onError: () => {} });
+      mkdirSync(path); // the file's place is taken: every save fails until it is freed
+      historian.logMessage({ conversation_id: 'c', role: 'user', content: 'once' });
+      await expect(historian.flush()).rejects.toThrow(ProviderError);
+      rmSync(path, { recursive: true });
+      await historian.flush();
+      expect((await historian.history().messages()).map((m) => m.content)).toEqual(['once']);
+      await historian.close();
+      expect(JSON.parse(readFileSync(path, 'utf8')).messages).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -32,3 +32,10 @@ describe('durations and times', () => {
     expect(() => parseDuration('5 minutes')).toThrow('invalid duration "5 minutes": expected e.g. 30m, 1h, 2d, 1w or 1d12h');
   });
 });
+
+describe('time zones', () => {
+  it('reads a date-time without an offset as UTC, like a bare date', () => {
+    expect(toTimestamp('2026-11-20T10:00', NOW)).toBe('2026-11-20T10:00:00.000Z');
+    expect(toTimestamp('2026-11-20 10:00:30', NOW)).toBe('2026-11-20T10:00:30.000Z');
+  });
+});

@@ -13,16 +13,7 @@ import { codecFor } from './codecs.js';
 import { resolveFormat, unknownExtensionMessage, type FileFormat } from './formats.js';
 import { loadFile, type LoadedFile } from './load.js';
 import { DocumentWriter, LinesWriter, type FileTarget, type FileWriter } from './writers.js';
-
-/** Runs tasks one at a time, in call order (writes, resets and close never overlap). */
-function serial(): <T>(task: () => Promise<T>) => Promise<T> {
-  let tail: Promise<unknown> = Promise.resolve();
-  return (task) => {
-    const run = tail.then(task, task);
-    tail = run.catch(() => undefined);
-    return run;
-  };
-}
+import { serial } from '../serial.js';
 
 async function load(path: string, format: FileFormat, encoding: BufferEncoding, label: string): Promise<LoadedFile> {
   try {

@@ -11,6 +11,7 @@ import { maskUrl, parseDatabaseUrl } from '../../config/database-url.js';
 import { ProviderError } from '../../errors.js';
 import type { Dialect } from './ddl.js';
 import { pgTables, sqliteTables, type Tables } from './schema/index.js';
+import { serial } from '../serial.js';
 
 /**
  * The drizzle database the shared query code is written against. PostgreSQL and PGlite
@@ -47,16 +48,6 @@ export interface SqlBackend {
 /** How long a SQLite connection waits for another's write lock: two processes logging into one file take turns. */
 const SQLITE_BUSY_TIMEOUT_MS = 15_000;
 
-/** Serializes async work on one connection (transactions must not interleave). */
-function serializer(): <T>(work: () => Promise<T>) => Promise<T> {
-  let tail: Promise<unknown> = Promise.resolve();
-  return (work) => {
-    const run = tail.then(work, work);
-    tail = run.catch(() => undefined);
-    return run;
-  };
-}
-
 function openSqlite(path: string, where: string): SqlBackend {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const client = new Database(path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
@@ -69,7 +60,7 @@ function openSqlite(path: string, where: string): SqlBackend {
   client.pragma('optimize = 0x10002');
   client.function('historian_lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
   const db = drizzleSqlite({ client });
-  const serialize = serializer();
+  const serialize = serial();
   return {
     dialect: 'sqlite',
     db,
@@ -107,7 +98,7 @@ type PgDb = {
 };
 
 function pgBackend(db: PgDb, where: string, close: () => Promise<void>): SqlBackend {
-  const serialize = serializer();
+  const serialize = serial();
   const run = async (statement: string, on?: Db) => (await ((on ?? db) as unknown as PgDb).execute(sql.raw(statement))).rows;
   return {
     dialect: 'postgres',

@@ -4,17 +4,11 @@ import type { CommandRow, ContextRow, ConversationRow, MessageRow, Tables, ToolC
 
 type Insert<K extends keyof Tables> = Tables[K]['$inferInsert'];
 
-/** Splits `openai/gpt-4o` on the first `/` into provider and name; a bare name has no provider. */
-export function splitModel(model: string | undefined): { model_provider: string | null; model_name: string | null } {
-  if (model === undefined) return { model_provider: null, model_name: null };
-  const slash = model.indexOf('/');
-  return slash < 0 ? { model_provider: null, model_name: model } : { model_provider: model.slice(0, slash), model_name: model.slice(slash + 1) };
-}
-
 /** The row of a message entry. One flat literal (no spreads): this runs for every message logged. */
 export function messageRow(entry: MessageEntry): Insert<'messages'> {
   const usage = entry.cost_info?.token_usage;
   const model = entry.model;
+  // `openai/gpt-4o` splits on the first `/` into provider and name; a bare name has no provider.
   const slash = model === undefined ? -1 : model.indexOf('/');
   return {
     id: entry.id,
