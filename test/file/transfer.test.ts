@@ -2,14 +2,13 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHistorian, validateEntry, type Entry } from '../../src/index.js';
 import { exportHistory, readEntries } from '../../src/history/transfer.js';
 import { SESSION } from '../contract/session.js';
+import { CLI } from '../cli/run.js';
 
-const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const run = promisify(execFile);
 
 /** Runs the built CLI; resolves with its exit code and output instead of throwing. */
