@@ -46,12 +46,37 @@ export class EntryError extends HistorianError {
 /** A provider failed to open, write, read or close. Carries the provider's label. */
 export class ProviderError extends HistorianError {
   override name = 'ProviderError';
+  /**
+   * Whether retrying the same write can succeed: true when the store is unavailable (connection,
+   * lock, full disk), false when the data itself was refused, undefined when not known.
+   */
+  readonly transient: boolean | undefined;
   constructor(
     message: string,
     readonly provider: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; transient?: boolean },
   ) {
     super(`${provider}: ${message}`, options);
+    this.transient = options?.transient;
+  }
+}
+
+/**
+ * A provider can never store an entry (retrying cannot help): the entry was moved to the
+ * provider's dead-letter file, `file`, with this error, and the rest of its batch was stored.
+ */
+export class RejectedEntryError extends ProviderError {
+  override name = 'RejectedEntryError';
+  constructor(
+    message: string,
+    provider: string,
+    /** The rejected entry's id. */
+    readonly entryId: string,
+    /** The dead-letter file that now holds it, or null when the provider has none. */
+    readonly file: string | null,
+    options?: { cause?: unknown },
+  ) {
+    super(message, provider, { ...options, transient: false });
   }
 }
 

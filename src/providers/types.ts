@@ -19,6 +19,15 @@ export interface LogRecord {
   readonly fresh: boolean;
 }
 
+/** An entry a provider can never store, with why: retrying cannot help. */
+export interface Rejection {
+  readonly record: LogRecord;
+  readonly error: Error;
+}
+
+/** What a provider's `write` returns: nothing, or the entries of the batch it rejected. */
+export type WriteResult = void | readonly Rejection[];
+
 /** An open provider: a plain object of methods, as in unstorage's drivers. */
 export interface Provider {
   /** The provider's label (its `name`, else its `type`). */
@@ -29,8 +38,19 @@ export interface Provider {
    * document per write sets Infinity, so a long queue costs one rewrite, not one per batch.
    */
   readonly batchLimit?: number;
-  /** Stores a batch; resolves when it is durable. A throw leaves the batch queued for a retry. */
-  write(batch: readonly LogRecord[]): void | Promise<void>;
+  /**
+   * Stores a batch; resolves when it is durable. A throw means nothing of the batch may be
+   * counted as stored: the logger retries it (a transient failure, see `isTransient`) or splits it
+   * to find the entries that fail alone. Entries the provider knows it can never store (an entry
+   * its format cannot encode, a path that escapes the log folder) are returned instead, and the
+   * logger moves them to the dead-letter file; the rest of the batch must then be durable.
+   */
+  write(batch: readonly LogRecord[]): WriteResult | Promise<WriteResult>;
+  /**
+   * Where entries this provider can never store are kept, one JSON object per line with the
+   * error (`<store>.rejected.jsonl` beside the store). Absent: they are only reported.
+   */
+  readonly deadLetterPath?: string;
   /** Releases files and connections. Called once, after the last write. */
   close(): Promise<void>;
   /** Present on providers that can read history back (sql, file, memory). */
