@@ -84,3 +84,34 @@ export class RejectedEntryError extends ProviderError {
 export class QueryError extends HistorianError {
   override name = 'QueryError';
 }
+
+/** Every error of a cause chain (and of an AggregateError's errors), outermost first. */
+export function causeChain(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  const visit = (item: unknown) => {
+    if (item === undefined || item === null || chain.includes(item) || chain.length > 16) return;
+    chain.push(item);
+    if (item instanceof AggregateError) item.errors.forEach(visit);
+    if (item instanceof Error) visit(item.cause);
+  };
+  visit(error);
+  return chain;
+}
+
+/**
+ * The root cause of an error in one line: the innermost error that carries a code (a driver's
+ * SQLSTATE, an errno), else the innermost with a message, as `message (code)`. Wrappers that
+ * quote the statement and its parameters (drizzle's "Failed query: …") are skipped, so logged
+ * content never reaches an error message through them.
+ */
+export function rootCause(error: unknown): string {
+  const chain = causeChain(error).filter(
+    (item): item is Error => item instanceof Error && item.message !== '' && !item.message.startsWith('Failed query: '),
+  );
+  const coded = chain.filter((item) => typeof (item as { code?: unknown }).code === 'string');
+  const root = coded.at(-1) ?? chain.at(-1);
+  if (!root) return error instanceof Error ? 'query failed' : String(error);
+  const code = (root as { code?: string }).code;
+  const message = root.message.split('\n')[0]!;
+  return code === undefined || message.includes(code) ? message : `${message} (${code})`;
+}

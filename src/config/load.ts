@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { formatPath } from '../entries/validate.js';
+import { formatPath } from '../entries/path.js';
 import { ManifestError, type ManifestIssue } from '../errors.js';
 import { parseDatabaseUrl } from './database-url.js';
 import { effectiveAgents, effectiveFlags, type AgentSet } from './filters.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BINARY_ENCODINGS, FILE_FORMATS, formatOfPath, unknownExtensionMessage } from '../providers/file/formats.js';
+import { fieldPathProblem, REDACT_PRESETS, type RedactPreset } from '../entries/redact.js';
 import { parseDatabaseUrl } from './database-url.js';
 import { unknownKeyMessage } from './suggest.js';
 
@@ -58,6 +59,18 @@ export const sqlProviderSchema = strict({
   url: databaseUrl.optional().describe('Database URL; default: HISTORIAN_DB_URL or the SQLite file under XDG_DATA_HOME'),
   pool_size: z.number().int().min(1).default(5).describe('PostgreSQL connection pool size'),
   auto_migration: z.boolean().default(true).describe('Create missing tables, columns and indexes on open'),
+  connect_timeout_ms: z
+    .number()
+    .int()
+    .nonnegative()
+    .default(10_000)
+    .describe('PostgreSQL: give up connecting after this many ms (0 = wait forever)'),
+  query_timeout_ms: z
+    .number()
+    .int()
+    .nonnegative()
+    .default(60_000)
+    .describe('PostgreSQL: cancel a statement that runs longer than this many ms (0 = no limit)'),
 });
 
 /** `type: text_file` — human-readable logs rendered with nunjucks templates. */
@@ -117,6 +130,42 @@ export const pricingSchema = z
   .record(z.string().min(1), modelPriceSchema)
   .describe('Per model name (e.g. openai/gpt-4o): USD per million tokens, used where an LLM call carries no total_cost');
 
+function compiles(source: string): string | null {
+  try {
+    new RegExp(source, 'g');
+    return null;
+  } catch (error) {
+    return `invalid regular expression: ${(error as Error).message}`;
+  }
+}
+
+/** `storage.redact`: what to mask in every entry once, before any provider sees it. */
+export const redactSchema = strict({
+  presets: z
+    .array(z.enum(Object.keys(REDACT_PRESETS) as [RedactPreset, ...RedactPreset[]]))
+    .default([])
+    .describe(`Built-in patterns: ${Object.keys(REDACT_PRESETS).join(', ')}`),
+  patterns: z
+    .array(
+      z.string().min(1).superRefine((source, ctx) => {
+        const problem = compiles(source);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+    )
+    .default([])
+    .describe('Regular expressions (JavaScript syntax); every match in text is replaced'),
+  fields: z
+    .array(
+      z.string().min(1).superRefine((path, ctx) => {
+        const problem = fieldPathProblem(path);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+    )
+    .default([])
+    .describe('Field paths whose whole value is replaced, e.g. args.password, metadata.*.token, **.api_key'),
+  replacement: z.string().default('[REDACTED]').describe('What a redacted value or match becomes'),
+});
+
 /** The `storage:` block of an agent manifest (SPEC §1.1). */
 export const storageSchema = strict({
   providers: z.array(providerConfigSchema).optional().describe('Absent = the default SQLite provider; [] = logging off'),
@@ -124,6 +173,7 @@ export const storageSchema = strict({
   filter_mode: z.enum(['and', 'override']).default('and'),
   default_provider: z.string().min(1).nullable().optional().describe('Provider name or type used to read history'),
   pricing: pricingSchema.optional(),
+  redact: redactSchema.optional().describe('Mask secrets and personal data in every entry before any provider stores it'),
   ...flagFields,
 });
 

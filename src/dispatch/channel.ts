@@ -1,7 +1,9 @@
 import type { AgentSet } from '../config/filters.js';
 import type { Entry, EntryType } from '../entries/schema.js';
-import { ProviderError } from '../errors.js';
-import type { LogRecord, Provider } from '../providers/types.js';
+import { ProviderError, RejectedEntryError } from '../errors.js';
+import type { LogRecord, Provider, Rejection } from '../providers/types.js';
+import { writeDeadLetters } from './dead-letter.js';
+import { failureKind } from './failures.js';
 
 /** Batching and retry settings of a channel. */
 export interface ChannelOptions {
@@ -49,7 +51,19 @@ class Queue {
     queue.fresh = this.fresh.slice(from).fill(false).concat(rest.fresh);
     return queue;
   }
+
+  /** This queue with `records` put back in front (no longer fresh, as in `tail`). */
+  prepend(records: readonly LogRecord[]): Queue {
+    const queue = new Queue();
+    queue.entries = records.map((r) => r.entry).concat(this.entries);
+    queue.agents = records.map((r) => r.agent).concat(this.agents);
+    queue.fresh = records.map(() => false).concat(this.fresh);
+    return queue;
+  }
 }
+
+/** Consecutive failures of unknown cause after which a batch is split to find a bad entry. */
+const SPLIT_AFTER_FAILURES = 2;
 
 /**
  * The queue in front of one provider. Entries wait here until a drain writes them in batches;
@@ -64,6 +78,8 @@ export class Channel {
   lastError: ProviderError | null = null;
   /** How many entries of each type the provider has stored. */
   readonly written: Partial<Record<EntryType, number>> = {};
+  /** How many entries the provider refused and the logger set aside (dead-letter file). */
+  rejected = 0;
 
   constructor(
     readonly provider: Provider,
@@ -120,18 +136,89 @@ export class Channel {
     this.queue = new Queue();
     const batchSize = this.provider.batchLimit ?? this.options.batchSize;
     for (let offset = 0; offset < queued.length; offset += batchSize) {
-      const batch = queued.records(offset, Math.min(queued.length, offset + batchSize));
-      try {
-        await this.provider.write(batch);
-      } catch (cause) {
-        this.queue = queued.tail(offset, this.queue);
-        this.fail(cause, this.queue.length);
-        return;
-      }
-      this.failures = 0;
-      this.lastError = null;
-      for (const { entry } of batch) this.written[entry.type] = (this.written[entry.type] ?? 0) + 1;
+      const end = Math.min(queued.length, offset + batchSize);
+      const unwritten = await this.writeBatch(queued.records(offset, end));
+      if (unwritten === null) continue;
+      // What is left of this batch goes back to the front, ahead of the later batches.
+      this.queue = queued.tail(end, this.queue).prepend(unwritten.records);
+      this.fail(unwritten.cause, this.queue.length);
+      return;
     }
+  }
+
+  /**
+   * Writes one batch. A batch that fails for a reason retrying cannot fix (the data: a
+   * PostgreSQL data exception, a value too big; or an unexplained failure that persists) is
+   * split in halves until the entries that fail alone are found; they are set aside
+   * (dead-letter file) and the rest is stored. Returns null when done, or the records still to
+   * write after a transient failure (connection, lock, full disk), in order. Never throws.
+   */
+  private async writeBatch(batch: LogRecord[]): Promise<{ records: LogRecord[]; cause: unknown } | null> {
+    const segments = [batch];
+    const suspects: Rejection[] = [];
+    let storedAny = false;
+    // An unexplained failure is first retried as it is; only one that persists is split.
+    const splitUnknown = this.failures >= SPLIT_AFTER_FAILURES;
+    // Suspects came before the segment that failed, and the segments still to write after it.
+    const later = (failed: readonly LogRecord[], cause: unknown) => ({
+      records: suspects.map((s) => s.record).concat(failed, ...segments),
+      cause,
+    });
+    while (segments.length > 0) {
+      const segment = segments.shift()!;
+      let refused: readonly Rejection[];
+      try {
+        refused = (await this.provider.write(segment)) ?? [];
+        storedAny ||= refused.length < segment.length;
+        this.stored(segment, refused);
+      } catch (error) {
+        const kind = failureKind(error);
+        if (kind === 'transient' || (kind === 'unknown' && !splitUnknown)) return later(segment, error);
+        if (segment.length > 1) segments.unshift(...halves(segment));
+        else if (kind === 'unknown') suspects.push({ record: segment[0]!, error: asError(error) });
+        refused = segment.length === 1 && kind === 'entry' ? [{ record: segment[0]!, error: asError(error) }] : [];
+      }
+      const failed = await this.setAside(refused);
+      if (failed) return later(refused.map((r) => r.record), failed);
+    }
+    if (suspects.length === 0) return null;
+    // An unexplained failure of every entry says more about the store than about the entries.
+    if (!storedAny) return { records: suspects.map((s) => s.record), cause: suspects[0]!.error };
+    const failed = await this.setAside(suspects);
+    return failed ? { records: suspects.map((s) => s.record), cause: failed } : null;
+  }
+
+  private stored(segment: readonly LogRecord[], rejected: readonly Rejection[]): void {
+    this.failures = 0;
+    this.lastError = null;
+    const refused = new Set(rejected.map((r) => r.record));
+    for (const record of segment) {
+      if (!refused.has(record)) this.written[record.entry.type] = (this.written[record.entry.type] ?? 0) + 1;
+    }
+  }
+
+  /**
+   * Moves entries the provider can never store to its dead-letter file, then reports each.
+   * Returns the error when the dead-letter file cannot be written: the entries then stay
+   * queued, as after a transient failure, and are never dropped.
+   */
+  private async setAside(rejections: readonly Rejection[]): Promise<unknown> {
+    if (rejections.length === 0) return null;
+    const file = this.provider.deadLetterPath ?? null;
+    if (file !== null) {
+      try {
+        await writeDeadLetters(file, this.provider.label, rejections);
+      } catch (error) {
+        return new ProviderError(`cannot write the dead-letter file ${file}: ${asError(error).message}`, this.provider.label, { cause: error, transient: true });
+      }
+    }
+    this.rejected += rejections.length;
+    for (const { record, error } of rejections) {
+      const where = file === null ? 'not stored' : `kept in ${file}`;
+      const message = `entry ${record.entry.id} (${record.entry.type}) rejected, ${where}: ${error.message}`;
+      this.options.report(new RejectedEntryError(message, this.provider.label, record.entry.id, file, { cause: error }));
+    }
+    return null;
   }
 
   private fail(cause: unknown, waiting: number): void {
@@ -151,4 +238,13 @@ export class Channel {
   private delay(): number {
     return Math.min(this.options.maxRetryDelay, this.options.retryDelay * 2 ** Math.max(0, this.failures - 1));
   }
+}
+
+function halves<T>(items: T[]): [T[], T[]] {
+  const middle = Math.ceil(items.length / 2);
+  return [items.slice(0, middle), items.slice(middle)];
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }

@@ -1,3 +1,5 @@
+import { causeChain } from '../errors.js';
+
 /**
  * What a failed write says about the entries in it:
  * - `transient`: the store is unavailable (connection, lock, full disk); the same write can
@@ -22,26 +24,14 @@ const SQLITE_ENTRY = ['SQLITE_TOOBIG', 'SQLITE_CONSTRAINT', 'SQLITE_MISMATCH', '
 /**
  * PostgreSQL SQLSTATE classes: 08 connection, 40 rollback (deadlock, serialization), 53
  * resources, 55 lock not available, 57 operator intervention (shutdown, statement timeout),
- * 58 system error; 22 data exception (NUL, bad encoding) and 54 limits (too deep) are the data's.
+ * 58 system error; 22 data exception (NUL, bad encoding), 23 a refused row (check, not-null)
+ * and 54 limits (too deep) are the data's.
  */
 const PG_TRANSIENT_CLASSES = new Set(['08', '40', '53', '55', '57', '58']);
-const PG_ENTRY_CLASSES = new Set(['22', '54']);
+const PG_ENTRY_CLASSES = new Set(['22', '23', '54']);
 
 /** Messages of `pg` for a lost or timed-out connection, which carry no code. */
 const PG_CONNECTION_LOST = /connection terminated|not queryable|timeout exceeded when trying to connect|query read timeout|connection timeout/i;
-
-/** Every error of a cause chain (and of an AggregateError's errors), outermost first. */
-export function causeChain(error: unknown): unknown[] {
-  const chain: unknown[] = [];
-  const visit = (item: unknown) => {
-    if (item === undefined || item === null || chain.includes(item) || chain.length > 16) return;
-    chain.push(item);
-    if (item instanceof AggregateError) item.errors.forEach(visit);
-    if (item instanceof Error) visit(item.cause);
-  };
-  visit(error);
-  return chain;
-}
 
 function kindOf(error: unknown): FailureKind {
   if (typeof error !== 'object' || error === null) return 'unknown';

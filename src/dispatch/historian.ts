@@ -3,6 +3,7 @@ import { admitsAgent, admittedTypes } from '../config/filters.js';
 import { loadManifest, resolveStorage, type Manifest } from '../config/load.js';
 import type { StorageInput } from '../config/schema.js';
 import type { Entry, EntryInput } from '../entries/schema.js';
+import { compileRedactor, type Redactor } from '../entries/redact.js';
 import { EntryStamper } from '../entries/validate.js';
 import { HistorianError, ProviderError } from '../errors.js';
 import { History } from '../history/history.js';
@@ -38,6 +39,7 @@ type Helper<T extends EntryInput['type']> = Omit<Extract<EntryInput, { type: T }
  */
 export class Historian extends EventEmitter<{ error: [ProviderError] }> {
   private readonly stamper = new EntryStamper();
+  private readonly redact: Redactor | null;
   private readonly attribution: AgentAttribution;
   private readonly channels: Channel[];
   private readonly batchSize: number;
@@ -60,6 +62,7 @@ export class Historian extends EventEmitter<{ error: [ProviderError] }> {
     this.flushInterval = options.flushInterval ?? 100;
     this.flushAttempts = options.flushAttempts ?? 3;
     this.attribution = new AgentAttribution(options.maxConversations);
+    this.redact = manifest.storage.redact ? compileRedactor(manifest.storage.redact) : null;
     const channelOptions = {
       batchSize: this.batchSize,
       retryDelay: options.retryDelay ?? 100,
@@ -78,7 +81,9 @@ export class Historian extends EventEmitter<{ error: [ProviderError] }> {
    */
   log(input: EntryInput): Entry {
     if (this.closed) throw new HistorianError('historian is closed');
-    const entry = this.stamper.stamp(input);
+    const stamped = this.stamper.stamp(input);
+    // Once, before fan-out: every provider stores the same masked entry.
+    const entry = this.redact ? this.redact(stamped) : stamped;
     const agent = this.attribution.agentOf(entry);
     const fresh = this.stamper.lastIdGenerated;
     for (const channel of this.channels) {
@@ -119,14 +124,21 @@ export class Historian extends EventEmitter<{ error: [ProviderError] }> {
     return Object.fromEntries(this.channels.map((c) => [c.provider.label, { ...c.written }]));
   }
 
+  /** Entries each provider refused and the logger set aside in its dead-letter file, per provider label. */
+  rejected(): Record<string, number> {
+    return Object.fromEntries(this.channels.map((c) => [c.provider.label, c.rejected]));
+  }
+
   /** Entries queued and not yet written, per provider label. */
   pending(): Record<string, number> {
     return Object.fromEntries(this.channels.map((c) => [c.provider.label, c.pending]));
   }
 
   /**
-   * Resolves when every entry logged so far is durable in every provider. Rejects with the
-   * `ProviderError` of a provider that kept failing; its entries stay queued and are retried.
+   * Resolves when every entry logged so far is durable in every provider, or, for an entry a
+   * provider can never store, in that provider's dead-letter file (reported as
+   * `RejectedEntryError`). Rejects with the `ProviderError` of a provider that kept failing;
+   * its entries stay queued and are retried.
    */
   async flush(): Promise<void> {
     this.clearTimers();

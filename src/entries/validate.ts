@@ -1,15 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { EntryError } from '../errors.js';
+import { formatPath } from './path.js';
+import { normaliseValues } from './values.js';
 import { ENTRY_TYPES, entrySchema, type Entry, type EntryInput } from './schema.js';
-
-/** Renders a zod path as `cost_info.token_usage.prompt` or `forwarded_from[0]`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, key) => {
-    if (typeof key === 'number') return `${out}[${key}]`;
-    return out ? `${out}.${String(key)}` : String(key);
-  }, '');
-}
 
 function fieldsOf(issue: z.core.$ZodIssue): string[] {
   if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => formatPath([...issue.path, key]));
@@ -36,7 +30,7 @@ function entryError(error: z.ZodError): EntryError {
 export function validateEntry(input: unknown): Omit<Entry, 'id' | 'timestamp' | 'seq'> & Partial<Entry> {
   const result = entrySchema.safeParse(input);
   if (!result.success) throw entryError(result.error);
-  return result.data as Entry;
+  return normaliseValues(result.data) as Entry;
 }
 
 /**

@@ -24,7 +24,7 @@ function planOfMissingFile(provider: SqlProvider): MigrationPlan | undefined {
 async function migrateProvider(provider: SqlProvider, printSql: boolean): Promise<void> {
   const { label, config } = provider;
   const planned = printSql ? planOfMissingFile(provider) : undefined;
-  const backend = planned ? undefined : await openBackend(config.url ?? '', config.pool_size, label);
+  const backend = planned ? undefined : await openBackend(config, label);
   try {
     const plan = planned ?? (printSql ? await migrationPlan(backend!) : await applyMigration(backend!));
     const where = backend?.where ?? config.url;

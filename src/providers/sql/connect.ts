@@ -8,7 +8,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import { maskUrl, parseDatabaseUrl } from '../../config/database-url.js';
-import { ProviderError } from '../../errors.js';
+import { ProviderError, rootCause } from '../../errors.js';
 import type { Dialect } from './ddl.js';
 import { pgTables, sqliteTables, type Tables } from './schema/index.js';
 import { serial } from '../serial.js';
@@ -114,10 +114,32 @@ function pgBackend(db: PgDb, where: string, close: () => Promise<void>): SqlBack
   };
 }
 
-function openPostgres(connectionString: string, poolSize: number, where: string): SqlBackend {
-  const pool = new pg.Pool({ connectionString, max: poolSize });
-  // An idle client losing its connection must not crash the process; the next query reports it.
-  pool.on('error', () => undefined);
+/** What opening a PostgreSQL pool needs from the provider's config. */
+export interface PostgresOptions {
+  poolSize: number;
+  connectTimeoutMs: number;
+  queryTimeoutMs: number;
+}
+
+/**
+ * A pool that survives the server going away. `pg` emits 'error' on a client whose connection
+ * dies: on an idle one the pool listens, but a checked-out one has no listener, and an
+ * unhandled 'error' event would take the whole process down. Every client gets a listener of
+ * its own; the query in flight rejects, the batch is retried, and the pool connects anew.
+ */
+function openPostgres(connectionString: string, options: PostgresOptions, where: string): SqlBackend {
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.poolSize,
+    connectionTimeoutMillis: options.connectTimeoutMs,
+    // The server cancels a long statement; the client gives up a little later on a server that
+    // stopped answering altogether (a half-open connection).
+    ...(options.queryTimeoutMs > 0 ? { statement_timeout: options.queryTimeoutMs, query_timeout: options.queryTimeoutMs + 5_000 } : {}),
+    keepAlive: true,
+  });
+  const ignore = () => undefined;
+  pool.on('error', ignore);
+  pool.on('connect', (client) => client.on('error', ignore));
   const db = drizzlePg({ client: pool });
   return pgBackend(db as unknown as PgDb, where, () => pool.end());
 }
@@ -130,17 +152,45 @@ async function openPglite(path: string, where: string): Promise<SqlBackend> {
   return pgBackend(db as unknown as PgDb, where, () => client.close());
 }
 
-/** Opens the database of an sql provider's URL. Throws `ProviderError` (password masked) on failure. */
-export async function openBackend(url: string, poolSize: number, label: string): Promise<SqlBackend> {
+/** The connection settings of an sql provider. */
+export interface ConnectionConfig {
+  url?: string | undefined;
+  pool_size: number;
+  connect_timeout_ms: number;
+  query_timeout_ms: number;
+}
+
+/**
+ * Opens the database of an sql provider and checks that it answers. Throws `ProviderError`
+ * naming the database (password masked) and the root cause, e.g. ECONNREFUSED or 28P01.
+ */
+export async function openBackend(config: ConnectionConfig, label: string): Promise<SqlBackend> {
+  const url = config.url ?? '';
   const where = maskUrl(url);
+  let backend: SqlBackend | undefined;
   try {
     const parsed = parseDatabaseUrl(url);
     if (parsed.dialect === 'sqlite') return openSqlite(parsed.path, where);
     if (parsed.dialect === 'pglite') return await openPglite(parsed.path, where);
-    return openPostgres(parsed.connectionString, poolSize, where);
+    const options = { poolSize: config.pool_size, connectTimeoutMs: config.connect_timeout_ms, queryTimeoutMs: config.query_timeout_ms };
+    backend = openPostgres(parsed.connectionString, options, where);
+    await backend.query('SELECT 1');
+    return backend;
   } catch (error) {
-    throw new ProviderError(`cannot open ${where}: ${maskInMessage(error, url)}`, label, { cause: error });
+    await backend?.close().catch(() => undefined);
+    throw new ProviderError(`cannot open ${where}: ${describeFailure(error, config)}`, label, { cause: error });
   }
+}
+
+/** The root cause of a failed database call in one line, with the setting to change after a timeout. */
+export function describeFailure(error: unknown, config: ConnectionConfig): string {
+  const cause = rootCause(error);
+  if (/timeout exceeded when trying to connect|connection timeout/i.test(cause)) {
+    return `no answer within ${config.connect_timeout_ms} ms (connect_timeout_ms)`;
+  }
+  if (/query read timeout/i.test(cause)) return `no answer within ${config.query_timeout_ms} ms (query_timeout_ms)`;
+  if (/canceling statement due to statement timeout/i.test(cause)) return `${cause}; the limit is query_timeout_ms (${config.query_timeout_ms} ms)`;
+  return maskInMessage(cause, config.url ?? '');
 }
 
 /** An error's message with the URL's password masked, in case a driver quoted the URL. */

@@ -1,5 +1,6 @@
 import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Dialect } from './ddl.js';
+import { encodeNul } from './nul-text.js';
 
 /** `%needle%` for LIKE, with the wildcards and the escape character of the needle escaped. */
 export function likePattern(needle: string): string {
@@ -13,7 +14,7 @@ export function likePattern(needle: string): string {
  */
 export function containsText(dialect: Dialect, column: SQLWrapper, needle: string): SQL {
   if (dialect === 'sqlite') return sql`historian_lower(${column}) LIKE ${likePattern(needle.toLowerCase())} ESCAPE '\\'`;
-  return sql`${column} ILIKE ${likePattern(needle)} ESCAPE '\\'`;
+  return sql`${column} ILIKE ${likePattern(encodeNul(needle))} ESCAPE '\\'`;
 }
 
 /** Whether a JSON array column holds one of `values`. */

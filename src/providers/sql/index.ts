@@ -1,7 +1,9 @@
 import { ProviderError } from '../../errors.js';
 import type { HistoryReader } from '../../history/types.js';
 import type { LogRecord, Provider, ProviderDefinition } from '../types.js';
-import { maskInMessage, openBackend, type SqlBackend } from './connect.js';
+import { describeFailure, openBackend, type ConnectionConfig, type SqlBackend } from './connect.js';
+import { parseDatabaseUrl } from '../../config/database-url.js';
+import { join } from 'node:path';
 import { ensureSchema } from './migrate.js';
 import { readConversations, readMessages } from './read-conversations.js';
 import { readEntries } from './read-entries.js';
@@ -15,16 +17,19 @@ export { openBackend, type SqlBackend } from './connect.js';
 export { applyMigration, migrationPlan, planMigration, describeMissing, type MigrationPlan } from './migrate.js';
 export { declaredTables } from './ddl.js';
 
-/** Wraps a driver error as a `ProviderError` with the provider's label and no password. */
-function failure(what: string, backend: SqlBackend, url: string, label: string) {
+/**
+ * Wraps a driver error as a `ProviderError` with the provider's label and the root cause in one
+ * line: never the password, never the statement's parameters (which hold logged content).
+ */
+function failure(what: string, backend: SqlBackend, config: ConnectionConfig, label: string) {
   return (error: unknown): never => {
     if (error instanceof ProviderError) throw error;
-    throw new ProviderError(`${what} failed on ${backend.where}: ${maskInMessage(error, url)}`, label, { cause: error });
+    throw new ProviderError(`${what} failed on ${backend.where}: ${describeFailure(error, config)}`, label, { cause: error });
   };
 }
 
-function reader(backend: SqlBackend, url: string, label: string): HistoryReader {
-  const read = <T>(what: string, work: Promise<T>) => work.catch(failure(what, backend, url, label));
+function reader(backend: SqlBackend, config: ConnectionConfig, label: string): HistoryReader {
+  const read = <T>(what: string, work: Promise<T>) => work.catch(failure(what, backend, config, label));
   return {
     conversations: (query) => read('conversations query', readConversations(backend, query)),
     messages: (query) => read('messages query', readMessages(backend, query)),
@@ -35,10 +40,22 @@ function reader(backend: SqlBackend, url: string, label: string): HistoryReader 
       try {
         yield* readEntries(backend, query);
       } catch (error) {
-        failure('entries query', backend, url, label)(error);
+        failure('entries query', backend, config, label)(error);
       }
     },
   };
+}
+
+/**
+ * Where entries the database refuses are kept: `<file>.rejected.jsonl` beside a SQLite file or
+ * a PGlite folder, `<label>.rejected.jsonl` in the manifest's folder for a server. In-memory
+ * databases keep nothing, so they have no dead-letter file either.
+ */
+function deadLetterPath(url: string, baseDir: string, label: string): string | undefined {
+  const parsed = parseDatabaseUrl(url, baseDir);
+  if (parsed.dialect === 'postgres') return join(baseDir, `${label}.rejected.jsonl`);
+  if (parsed.path === ':memory:' || parsed.path === 'memory') return undefined;
+  return `${parsed.path}.rejected.jsonl`;
 }
 
 /** The batch writer of a backend: prepared statements on SQLite, multi-row inserts on PostgreSQL. */
@@ -53,20 +70,20 @@ function openWriter(backend: SqlBackend) {
  */
 export const sqlProvider: ProviderDefinition<'sql'> = {
   readable: true,
-  async open({ label, config }) {
-    const url = config.url ?? '';
-    const backend = await openBackend(url, config.pool_size, label);
+  async open({ label, config }, ctx) {
+    const backend = await openBackend(config, label);
     try {
       await ensureSchema(backend, config.auto_migration, label);
     } catch (error) {
       await backend.close().catch(() => undefined);
-      return failure('migration', backend, url, label)(error);
+      return failure('migration', backend, config, label)(error);
     }
     const writer = openWriter(backend);
     const provider: Provider = {
       label,
       type: 'sql',
-      write: (batch: readonly LogRecord[]) => writer.write(batch).catch(failure(`writing ${batch.length} entries`, backend, url, label)),
+      deadLetterPath: deadLetterPath(config.url ?? '', ctx.manifest.baseDir, label),
+      write: (batch: readonly LogRecord[]) => writer.write(batch).catch(failure(`writing ${batch.length} entries`, backend, config, label)),
       async close() {
         try {
           await writer.close();
@@ -74,8 +91,8 @@ export const sqlProvider: ProviderDefinition<'sql'> = {
           await backend.close();
         }
       },
-      reader: reader(backend, url, label),
-      runs: { facts: (query) => readRunFacts(backend, query).catch(failure('run log query', backend, url, label)) },
+      reader: reader(backend, config, label),
+      runs: { facts: (query) => readRunFacts(backend, query).catch(failure('run log query', backend, config, label)) },
     };
     return provider;
   },

@@ -1,4 +1,5 @@
-import { boolean, doublePrecision, index, integer, json, pgTable, text } from 'drizzle-orm/pg-core';
+import { boolean, doublePrecision, index, integer, json, pgTable } from 'drizzle-orm/pg-core';
+import { text } from '../nul-text.js';
 
 // The same tables as ./sqlite.ts for PostgreSQL and PGlite. Timestamps are ISO-8601 UTC text
 // there too, so both dialects compare, page and round-trip them identically. JSON values use

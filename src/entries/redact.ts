@@ -1,0 +1,98 @@
+import type { Entry } from './schema.js';
+
+/**
+ * Built-in patterns for common secrets and personal data. Each is a regular expression matched
+ * anywhere in text; a match is replaced, the text around it kept.
+ */
+export const REDACT_PRESETS = {
+  /** API keys of common providers: OpenAI/Anthropic `sk-…`, GitHub, Slack, AWS, Google, Stripe. */
+  api_keys: String.raw`\b(?:sk-(?:ant-|proj-|live-|test-)?[A-Za-z0-9_-]{16,}|(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,}|xox[abposr]-[A-Za-z0-9-]{10,}|(?:AKIA|ASIA)[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{35}|(?:rk|pk)_(?:live|test)_[0-9A-Za-z]{16,})\b`,
+  /** `Bearer <token>` as in an Authorization header. */
+  bearer_tokens: String.raw`\b[Bb]earer\s+[A-Za-z0-9._~+/-]{8,}=*`,
+  /** JSON Web Tokens: three base64url parts, the first two starting with `eyJ`. */
+  jwt: String.raw`\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}`,
+  /** PEM private keys, whole blocks. */
+  private_keys: String.raw`-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----`,
+  /** Email addresses. */
+  emails: String.raw`\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b`,
+} as const;
+
+/** The name of a built-in redaction preset. */
+export type RedactPreset = keyof typeof REDACT_PRESETS;
+
+/** The `storage.redact` block, validated. */
+export interface RedactConfig {
+  presets: RedactPreset[];
+  patterns: string[];
+  fields: string[];
+  replacement: string;
+}
+
+/**
+ * The fields redaction looks into: free text and free-form JSON. Identifiers, names, models,
+ * timestamps and numbers are never changed, so conversations, agents and stats stay intact.
+ */
+export const REDACTABLE_FIELDS = [
+  'content', 'command', 'context_type', 'user_input', 'response', 'error', 'reason',
+  'messages_preview', 'content_preview', 'args', 'result', 'metadata', 'tool_calls', 'metrics',
+] as const;
+const REDACTABLE: ReadonlySet<string> = new Set(REDACTABLE_FIELDS);
+
+/** Why a field path cannot be used, or null when it can. */
+export function fieldPathProblem(path: string): string | null {
+  const segments = path.split('.');
+  if (segments.some((segment) => segment === '')) return `"${path}" has an empty segment`;
+  const first = segments[0]!;
+  if (first === '*' || first === '**' || REDACTABLE.has(first)) return null;
+  return `"${path}" does not start with a field redaction may change (${REDACTABLE_FIELDS.join(', ')}, or * / **)`;
+}
+
+type Segments = readonly string[];
+
+/** Whether a field path (segments, `*` = one key, `**` = any number) matches the path of a value. */
+function matches(pattern: Segments, path: Segments, p = 0, q = 0): boolean {
+  if (p === pattern.length) return q === path.length;
+  if (pattern[p] === '**') return matches(pattern, path, p + 1, q) || (q < path.length && matches(pattern, path, p, q + 1));
+  if (q === path.length) return false;
+  return (pattern[p] === '*' || pattern[p] === path[q]) && matches(pattern, path, p + 1, q + 1);
+}
+
+/** Masks a logged entry before it reaches any provider; returns the entry itself when nothing changed. */
+export type Redactor = (entry: Entry) => Entry;
+
+/**
+ * Builds the redactor of a `redact` block, or null when it redacts nothing. Patterns are
+ * checked when the manifest loads; here they are joined into one expression, so a text is
+ * scanned once whatever the number of patterns.
+ */
+export function compileRedactor(config: RedactConfig): Redactor | null {
+  const sources = [...config.presets.map((name) => REDACT_PRESETS[name]), ...config.patterns];
+  const pattern = sources.length === 0 ? null : new RegExp(sources.map((source) => `(?:${source})`).join('|'), 'g');
+  const fields = config.fields.map((path) => path.split('.'));
+  if (!pattern && fields.length === 0) return null;
+  const { replacement } = config;
+  const mask = (value: unknown, path: string[]): unknown => {
+    if (fields.some((field) => matches(field, path))) return replacement;
+    if (typeof value === 'string') return pattern ? value.replace(pattern, replacement) : value;
+    if (typeof value !== 'object' || value === null) return value;
+    let copy: Record<string, unknown> | unknown[] | null = null;
+    for (const [key, item] of Object.entries(value)) {
+      path.push(key);
+      const next = mask(item, path);
+      path.pop();
+      if (next !== item) ((copy ??= Array.isArray(value) ? [...value] : { ...value }) as Record<string, unknown>)[key] = next;
+    }
+    return copy ?? value;
+  };
+  return (entry) => {
+    const fieldsOf = entry as unknown as Record<string, unknown>;
+    let copy: Record<string, unknown> | null = null;
+    for (const field of REDACTABLE_FIELDS) {
+      if (!(field in fieldsOf)) continue;
+      const value = fieldsOf[field];
+      const next = mask(value, [field]);
+      if (next !== value) (copy ??= { ...fieldsOf })[field] = next;
+    }
+    return (copy ?? entry) as Entry;
+  };
+}
