@@ -51,6 +51,8 @@ export class ProviderError extends HistorianError {
    * lock, full disk), false when the data itself was refused, undefined when not known.
    */
   readonly transient: boolean | undefined;
+  /** The message without the provider's label in front. */
+  readonly detail: string;
   constructor(
     message: string,
     readonly provider: string,
@@ -58,6 +60,7 @@ export class ProviderError extends HistorianError {
   ) {
     super(`${provider}: ${message}`, options);
     this.transient = options?.transient;
+    this.detail = message;
   }
 }
 

@@ -52,4 +52,4 @@ export { parseDuration, toTimestamp } from './history/time.js';
 export type * from './history/types.js';
 export { providerRegistry } from './providers/registry.js';
 export type { Provider, ProviderDefinition, ProviderContext, LogRecord } from './providers/types.js';
-export { HistorianError, ManifestError, EntryError, ProviderError, QueryError, type ManifestIssue } from './errors.js';
+export { HistorianError, ManifestError, EntryError, ProviderError, RejectedEntryError, QueryError, type ManifestIssue } from './errors.js';

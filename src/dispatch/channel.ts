@@ -215,7 +215,8 @@ export class Channel {
     this.rejected += rejections.length;
     for (const { record, error } of rejections) {
       const where = file === null ? 'not stored' : `kept in ${file}`;
-      const message = `entry ${record.entry.id} (${record.entry.type}) rejected, ${where}: ${error.message}`;
+      const reason = error instanceof ProviderError ? error.detail : error.message;
+      const message = `entry ${record.entry.id} (${record.entry.type}) rejected, ${where}: ${reason}`;
       this.options.report(new RejectedEntryError(message, this.provider.label, record.entry.id, file, { cause: error }));
     }
     return null;

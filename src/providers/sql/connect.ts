@@ -8,7 +8,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import { maskUrl, parseDatabaseUrl } from '../../config/database-url.js';
-import { ProviderError, rootCause } from '../../errors.js';
+import { causeChain, ProviderError, rootCause } from '../../errors.js';
 import type { Dialect } from './ddl.js';
 import { pgTables, sqliteTables, type Tables } from './schema/index.js';
 import { serial } from '../serial.js';
@@ -97,9 +97,13 @@ type PgDb = {
   transaction<T>(work: (tx: never) => Promise<T>): Promise<T>;
 };
 
-function pgBackend(db: PgDb, where: string, close: () => Promise<void>): SqlBackend {
+/** Runs `work` in one transaction of a PostgreSQL-family database. */
+type PgTransaction = <T>(work: (db: Db) => T | Promise<T>) => Promise<T>;
+
+function pgBackend(db: PgDb, where: string, close: () => Promise<void>, transaction?: PgTransaction): SqlBackend {
   const serialize = serial();
   const run = async (statement: string, on?: Db) => (await ((on ?? db) as unknown as PgDb).execute(sql.raw(statement))).rows;
+  const inTransaction: PgTransaction = transaction ?? ((work) => db.transaction(async (tx) => work(tx as Db)));
   return {
     dialect: 'postgres',
     db: db as unknown as Db,
@@ -109,8 +113,32 @@ function pgBackend(db: PgDb, where: string, close: () => Promise<void>): SqlBack
       await run(statement, on);
     },
     query: async <T>(statement: string, on?: Db) => (await run(statement, on)) as T[],
-    transaction: (work) => serialize(() => db.transaction(async (tx) => work(tx as Db))),
+    transaction: (work) => serialize(() => inTransaction(work)),
     close,
+  };
+}
+
+/**
+ * A transaction on a client of the pool, released in every case. (drizzle's own pool
+ * transaction sends BEGIN outside its try, so a connection lost at that moment leaks the
+ * client: after a few server restarts the pool was full of dead clients and hung for good.)
+ * A client whose ROLLBACK also fails is broken and is destroyed rather than reused.
+ */
+function poolTransaction(pool: pg.Pool): PgTransaction {
+  return async (work) => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await work(drizzlePg({ client }) as unknown as Db);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((lost: Error) => (broken = lost));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
   };
 }
 
@@ -141,7 +169,7 @@ function openPostgres(connectionString: string, options: PostgresOptions, where:
   pool.on('error', ignore);
   pool.on('connect', (client) => client.on('error', ignore));
   const db = drizzlePg({ client: pool });
-  return pgBackend(db as unknown as PgDb, where, () => pool.end());
+  return pgBackend(db as unknown as PgDb, where, () => pool.end(), poolTransaction(pool));
 }
 
 async function openPglite(path: string, where: string): Promise<SqlBackend> {
@@ -185,10 +213,12 @@ export async function openBackend(config: ConnectionConfig, label: string): Prom
 /** The root cause of a failed database call in one line, with the setting to change after a timeout. */
 export function describeFailure(error: unknown, config: ConnectionConfig): string {
   const cause = rootCause(error);
-  if (/timeout exceeded when trying to connect|connection timeout/i.test(cause)) {
+  // pg reports a connect timeout around the error it caused ("Connection terminated unexpectedly").
+  const said = causeChain(error).map((item) => (item instanceof Error ? item.message : '')).join('\n');
+  if (/timeout exceeded when trying to connect|connection timeout/i.test(said)) {
     return `no answer within ${config.connect_timeout_ms} ms (connect_timeout_ms)`;
   }
-  if (/query read timeout/i.test(cause)) return `no answer within ${config.query_timeout_ms} ms (query_timeout_ms)`;
+  if (/query read timeout/i.test(said)) return `no answer within ${config.query_timeout_ms} ms (query_timeout_ms)`;
   if (/canceling statement due to statement timeout/i.test(cause)) return `${cause}; the limit is query_timeout_ms (${config.query_timeout_ms} ms)`;
   return maskInMessage(cause, config.url ?? '');
 }
