@@ -28,9 +28,10 @@ function entryError(error: z.ZodError): EntryError {
 
 /** Validates an entry without stamping it; throws `EntryError` naming the bad field. */
 export function validateEntry(input: unknown): Omit<Entry, 'id' | 'timestamp' | 'seq'> & Partial<Entry> {
-  const result = entrySchema.safeParse(input);
+  // Before zod: its records assign keys one by one, and a `__proto__` key would vanish there.
+  const result = entrySchema.safeParse(typeof input === 'object' && input !== null ? normaliseValues(input) : input);
   if (!result.success) throw entryError(result.error);
-  return normaliseValues(result.data) as Entry;
+  return result.data as Entry;
 }
 
 /**
