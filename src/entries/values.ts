@@ -25,18 +25,18 @@ function wellFormed(text: string): string {
  * a changed object is copied, an unchanged one returned as is.
  */
 export function normaliseValues<T extends object>(entry: T): T {
-  return normalise(entry, [], new Set()) as T;
+  return normalise(entry, [], []) as T;
 }
 
 /** Normalises `value` as the child `key` of the value at `path` (the path is restored after). */
-function child(value: unknown, key: string | number, path: Path, ancestors: Set<object>): unknown {
+function child(value: unknown, key: string | number, path: Path, ancestors: object[]): unknown {
   path.push(key);
   const next = normalise(value, path, ancestors);
   path.pop();
   return next;
 }
 
-function normalise(value: unknown, path: Path, ancestors: Set<object>): unknown {
+function normalise(value: unknown, path: Path, ancestors: object[]): unknown {
   switch (typeof value) {
     case 'string':
       return wellFormed(value);
@@ -44,56 +44,55 @@ function normalise(value: unknown, path: Path, ancestors: Set<object>): unknown 
       if (!Number.isFinite(value)) refuse(path, `${value} is not a JSON number; log it as a string or null`);
       return value;
     case 'boolean':
+    case 'undefined':
       return value;
     case 'bigint':
       return refuse(path, 'a BigInt is not a JSON value; log it as a string or a number');
     case 'function':
     case 'symbol':
       return refuse(path, `a ${typeof value} is not a JSON value`);
-    case 'undefined':
-      return undefined;
   }
   if (value === null) return null;
   return normaliseObject(value as object, path, ancestors);
 }
 
-function normaliseObject(value: object, path: Path, ancestors: Set<object>): unknown {
-  if (path.length >= MAX_DEPTH) refuse(path, `nested deeper than ${MAX_DEPTH} levels`);
-  if (ancestors.has(value)) refuse(path, 'refers to itself (a circular structure cannot be stored)');
+function normaliseObject(value: object, path: Path, ancestors: object[]): unknown {
+  // A cycle is caught by the depth limit too; it is told apart only when refusing.
+  if (path.length >= MAX_DEPTH) {
+    refuse(path, ancestors.includes(value) ? 'refers to itself (a circular structure cannot be stored)' : `nested deeper than ${MAX_DEPTH} levels`);
+  }
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
     return normalise((value as { toJSON(): unknown }).toJSON(), path, ancestors);
   }
   if (value instanceof Map || value instanceof Set) {
     refuse(path, `a ${value.constructor.name} is not a JSON value; convert it to an object or array first`);
   }
-  ancestors.add(value);
-  try {
-    return Array.isArray(value) ? normaliseArray(value, path, ancestors) : normaliseRecord(value as Record<string, unknown>, path, ancestors);
-  } finally {
-    ancestors.delete(value);
-  }
+  ancestors.push(value);
+  const next = Array.isArray(value) ? normaliseArray(value, path, ancestors) : normaliseRecord(value as Record<string, unknown>, path, ancestors);
+  ancestors.pop();
+  return next;
 }
 
-function normaliseArray(items: unknown[], path: Path, ancestors: Set<object>): unknown[] {
+function normaliseArray(items: unknown[], path: Path, ancestors: object[]): unknown[] {
   let copy: unknown[] | null = null;
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
-    let next = child(item, i, path, ancestors);
-    if (next === undefined) next = null;
+    const next = child(item, i, path, ancestors) ?? null;
     if (next !== item) (copy ??= items.slice())[i] = next;
   }
   return copy ?? items;
 }
 
-function normaliseRecord(record: Record<string, unknown>, path: Path, ancestors: Set<object>): Record<string, unknown> {
+function normaliseRecord(record: Record<string, unknown>, path: Path, ancestors: object[]): Record<string, unknown> {
   let copy: Record<string, unknown> | null = null;
-  const keys = Object.keys(record);
-  for (const key of keys) {
+  for (const key of Object.keys(record)) {
     if (key === '__proto__') refuse([...path, key], 'the key __proto__ is not allowed');
     const item = record[key];
-    const next = child(item, key, path, ancestors);
-    const name = wellFormed(key);
-    if (next === item && name === key) continue;
+    // Most values are strings and finite numbers: checked here without a call.
+    const next = typeof item === 'string' ? wellFormed(item) : typeof item === 'boolean' || Number.isFinite(item) ? item : child(item, key, path, ancestors);
+    // The entry's own keys are checked by its schema; only free-form objects need theirs.
+    const name = path.length === 0 ? key : wellFormed(key);
+    if (next === item && name === key && item !== undefined) continue;
     copy ??= { ...record };
     if (name !== key) delete copy[key];
     if (next === undefined) delete copy[name];
