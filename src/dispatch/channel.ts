@@ -224,11 +224,11 @@ export class Channel {
 
   private fail(cause: unknown, waiting: number): void {
     this.failures += 1;
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const queued = `${waiting} entries queued, retrying`;
     this.lastError =
       cause instanceof ProviderError
-        ? cause
-        : new ProviderError(`write failed (${waiting} entries queued, retrying): ${reason}`, this.provider.label, { cause });
+        ? new ProviderError(`${cause.detail} (${queued})`, this.provider.label, { cause, transient: cause.transient })
+        : new ProviderError(`write failed (${queued}): ${asError(cause).message}`, this.provider.label, { cause });
     this.options.report(this.lastError);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;

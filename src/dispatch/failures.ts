@@ -13,7 +13,7 @@ export type FailureKind = 'transient' | 'entry' | 'unknown';
 /** Node and libuv error codes of an unavailable resource: files, sockets, name lookups. */
 const TRANSIENT_ERRNO = new Set([
   'ENOSPC', 'EDQUOT', 'EFBIG', 'EIO', 'EAGAIN', 'EBUSY', 'EMFILE', 'ENFILE', 'ENOMEM', 'EACCES', 'EPERM', 'EROFS',
-  'ENOENT', 'ENOTDIR', 'ESTALE', 'ELOCKED', 'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE',
+  'ENOENT', 'ENOTDIR', 'EISDIR', 'EEXIST', 'ELOOP', 'ETXTBSY', 'ESTALE', 'ELOCKED', 'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE',
   'EHOSTUNREACH', 'EHOSTDOWN', 'ENETUNREACH', 'ENETDOWN', 'EAI_AGAIN', 'ENOTFOUND', 'EADDRNOTAVAIL',
 ]);
 
