@@ -129,6 +129,21 @@ describe('writing', () => {
     expect(await allEntries(path)).toEqual([]);
   });
 
+  for (const name of ['history.json', 'history.yaml', 'history.toml', 'history.ini']) {
+    it(`${name}: a reset of one agent keeps the other agents' entries`, async () => {
+      const path = join(dir, name);
+      const historian = await open(path);
+      for (const agent of ['alice', 'bob']) {
+        historian.logConversationStart({ conversation_id: `${agent}-c`, agent_name: agent });
+        historian.log({ ...message(`${agent}-m`), conversation_id: `${agent}-c` });
+      }
+      await historian.flush();
+      expect((await historian.history().reset({ agent: 'bob' })).messages).toBe(1);
+      await historian.close();
+      expect((await allEntries(path)).map((e) => e.type === 'message' && e.id).filter(Boolean)).toEqual(['alice-m']);
+    });
+  }
+
   it('honours the encoding, escaping JSON for ASCII files', async () => {
     const utf16 = join(dir, 'history.yaml');
     let historian = await open(utf16, [], { encoding: 'utf16le' });

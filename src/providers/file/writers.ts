@@ -81,6 +81,8 @@ export class DocumentWriter implements FileWriter {
 
   async save(): Promise<void> {
     if (!this.dirty) return;
+    // After `forget`, nothing is encoded yet: encode the store before folding, or it is written empty.
+    this.load();
     for (const group of GROUP_NAMES) this.fold(group);
     await writeAtomic(this.target.path, this.codec.assemble(this.load(), (framing) => this.frame(framing)));
     this.dirty = false;
