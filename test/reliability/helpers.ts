@@ -1,9 +1,8 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { providerRegistry, resolveStorage, type LogRecord, type Provider, type ProviderError, type StorageInput } from '../../src/index.js';
 
 type ProviderInput = NonNullable<StorageInput['providers']>[number];
@@ -53,11 +52,43 @@ export function mountSmallDisk(size: string): { dir: string; unmount: () => void
   };
 }
 
-const run = promisify(execFile);
 const WRITER = fileURLToPath(new URL('./writer-child.mjs', import.meta.url));
 
-/** Runs `writer-child.mjs` once per prefix, all at once, on one provider config; resolves when all exited cleanly. */
+/** Starts one writer process; resolves with it once it has opened its provider. */
+function startWriter(args: string[]): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [WRITER, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.stdout.once('data', () => resolve(child));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`writer ${args[2]} exited with ${code}: ${err}`));
+    });
+  });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (child.exitCode !== null) return child.exitCode === 0 ? resolve() : reject(new Error(`exit ${child.exitCode}`));
+    let err = '';
+    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer exited with ${code}: ${err}`))));
+  });
+}
+
+/**
+ * Runs `writer-child.mjs` once per prefix on one provider config: all open the provider
+ * first, then all log at once. Resolves when every writer has exited cleanly.
+ */
 export async function runWriters(provider: ProviderInput, prefixes: string[], count: number, batch: number): Promise<void> {
-  const config = JSON.stringify(provider);
-  await Promise.all(prefixes.map((prefix) => run(process.execPath, [WRITER, config, prefix, String(count), String(batch)])));
+  const go = join(mkdtempSync(join(tmpdir(), 'historian-go-')), 'go');
+  const args = (prefix: string) => [JSON.stringify(provider), go, prefix, String(count), String(batch)];
+  const writers = await Promise.all(prefixes.map((prefix) => startWriter(args(prefix))));
+  writeFileSync(go, '');
+  try {
+    await Promise.all(writers.map(exited));
+  } finally {
+    rmSync(dirname(go), { recursive: true, force: true });
+  }
 }
