@@ -25,18 +25,17 @@ describe('FileLock', () => {
   it('holds <path>.lock with pid, host, nonce and time while the task runs, and removes it after', async () => {
     const lock = new FileLock(join(dir, 'data.json'), { label: 'file' });
     const seen = await lock.run(async () => JSON.parse(readFileSync(lock.path, 'utf8')) as Record<string, unknown>);
-    expect(seen).toMatchObject({ pid: process.pid, hostname: hostname(), nonce: expect.stringMatching(/^[0-9a-f]{16}$/) });
+    expect(seen).toMatchObject({ pid: process.pid, hostname: hostname(), nonce: expect.stringMatching(/^[0-9a-f]{12}-[0-9a-z]+$/) });
     expect(Date.parse(seen.acquired as string)).not.toBeNaN();
     expect(readdirSync(dir)).toEqual([]);
   });
 
   it('lets one holder in at a time', async () => {
-    const lock = new FileLock(join(dir, 'data.json'), { label: 'file' });
     let inside = 0;
     let most = 0;
     await Promise.all(
-      Array.from({ length: 8 }, () =>
-        lock.run(async () => {
+      Array.from({ length: 16 }, () =>
+        new FileLock(join(dir, 'data.json'), { label: 'file' }).run(async () => {
           most = Math.max(most, ++inside);
           await new Promise((done) => setTimeout(done, 5));
           inside -= 1;
@@ -51,6 +50,12 @@ describe('FileLock', () => {
     writeHolder(lock.path, deadPid());
     expect(await lock.run(async () => 'ran')).toBe('ran');
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('breaks a lock naming this pid that this process never took (a dead process had the pid)', async () => {
+    const lock = new FileLock(join(dir, 'data.json'), { label: 'file', timeout: 200 });
+    writeHolder(lock.path, process.pid);
+    expect(await lock.run(async () => 'ran')).toBe('ran');
   });
 
   it('breaks a lock left untouched for longer than staleAfter, even from a live or foreign holder', async () => {

@@ -49,8 +49,12 @@ interface LockFile {
   mtimeMs: number;
 }
 
-/** Nonces of the locks this process holds: a lock naming our pid with another nonce is a dead predecessor's. */
-const heldHere = new Set<string>();
+/**
+ * The start of every nonce this process writes. A lock naming our pid but not this token was
+ * left by a dead process that had the same pid (pids are reused, in containers quickly).
+ */
+const PROCESS_TOKEN = randomBytes(6).toString('hex');
+let locksTaken = 0;
 
 /**
  * An advisory lock shared by every process that writes one file: `<path>.lock`, created with
@@ -94,12 +98,9 @@ export class FileLock {
       const held = await this.tryCreate();
       if (held) return held;
       const current = await readLockFile(this.path);
-      // Released between our attempt and the read: try again at once.
+      // Released between our attempt and the read, or an abandoned lock just broken: try again at once.
       if (current === null) continue;
-      if (this.isStale(current)) {
-        await breakLock(this.path, current);
-        continue;
-      }
+      if (this.isStale(current) && (await breakLock(this.path, current))) continue;
       if (Date.now() - started >= this.timeout) throw this.timedOut(current.holder, Date.now() - started);
       await sleep(Math.min(100, 2 * 1.5 ** attempt) * (0.5 + Math.random()));
     }
@@ -113,31 +114,17 @@ export class FileLock {
 
   /** Creates the lock file with our record, or returns null when it already exists. */
   private async tryCreate(): Promise<HeldLock | null> {
-    const holder: LockHolder = { pid: process.pid, hostname: hostname(), nonce: randomBytes(8).toString('hex'), acquired: new Date().toISOString() };
-    let handle;
-    try {
-      handle = await open(this.path, 'wx');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return null;
-      throw error;
-    }
-    try {
-      await handle.writeFile(JSON.stringify(holder));
-    } catch (error) {
-      // A lock file without its record (a full disk) would only look stale after staleAfter.
-      await handle.close().catch(() => undefined);
-      await unlink(this.path).catch(() => undefined);
-      throw error;
-    }
-    await handle.close();
-    return new HeldLock(this.path, holder.nonce, this.refreshEvery);
+    const nonce = `${PROCESS_TOKEN}-${(++locksTaken).toString(36)}`;
+    const holder: LockHolder = { pid: process.pid, hostname: hostname(), nonce, acquired: new Date().toISOString() };
+    if (!(await createLockFile(this.path, holder))) return null;
+    return new HeldLock(this.path, nonce, this.refreshEvery);
   }
 
   private isStale(lock: LockFile): boolean {
     if (Date.now() - lock.mtimeMs > this.staleAfter) return true;
     const holder = lock.holder;
     if (holder === null || holder.hostname !== hostname()) return false;
-    if (holder.pid === process.pid) return !heldHere.has(holder.nonce);
+    if (holder.pid === process.pid) return !holder.nonce.startsWith(`${PROCESS_TOKEN}-`);
     return !isRunning(holder.pid);
   }
 
@@ -157,7 +144,6 @@ export class HeldLock {
     private readonly nonce: string,
     refreshEvery: number,
   ) {
-    heldHere.add(nonce);
     this.timer = setInterval(() => void this.refresh(), refreshEvery);
     this.timer.unref();
   }
@@ -165,7 +151,6 @@ export class HeldLock {
   /** Removes the lock file if it is still ours (a lock judged stale may have been taken over). */
   async release(): Promise<void> {
     clearInterval(this.timer);
-    heldHere.delete(this.nonce);
     const current = await readLockFile(this.path).catch(() => null);
     // A failed unlink must not fail the work done under the lock: the file then turns stale.
     if (current?.holder?.nonce === this.nonce) await unlink(this.path).catch(() => undefined);
@@ -177,6 +162,27 @@ export class HeldLock {
     const now = new Date();
     await utimes(this.path, now, now).catch(() => undefined);
   }
+}
+
+/** Creates the lock file holding `holder`; false when it already exists. */
+async function createLockFile(path: string, holder: LockHolder): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(path, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    await handle.writeFile(JSON.stringify(holder));
+  } catch (error) {
+    // A lock file without its record (a full disk) would only look stale after staleAfter.
+    await handle.close().catch(() => undefined);
+    await unlink(path).catch(() => undefined);
+    throw error;
+  }
+  await handle.close();
+  return true;
 }
 
 /** Reads a lock file, or returns null when there is none. */
@@ -216,20 +222,29 @@ function sameLock(a: LockFile, b: LockFile): boolean {
  * Breaks a lock judged stale. Deleting it outright could delete a fresh lock another waiter
  * took after our judgement; renaming it to a name of our own is atomic, and reading it there
  * tells whether we moved the one we judged. If not, it is put back (`link` fails rather than
- * overwrite a lock taken meanwhile).
+ * overwrite a lock taken meanwhile). One race remains, as with any lock file: when a lock is
+ * released, taken, moved aside and another taken, all between our read and our rename, the
+ * lock we moved cannot be put back. It needs a stale lock to begin with: a writer that died.
+ * @returns whether the judged lock is gone (false: it was taken over meanwhile and is left alone)
  */
-async function breakLock(path: string, judged: LockFile): Promise<void> {
+async function breakLock(path: string, judged: LockFile): Promise<boolean> {
+  // Judged a moment ago: if it has been released (and perhaps taken again) since, leave it.
+  const now = await readLockFile(path);
+  if (now === null) return true;
+  if (!sameLock(now, judged)) return false;
   const aside = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.stale`;
   try {
     await rename(path, aside);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
     throw error;
   }
   const moved = await readLockFile(aside);
-  if (moved === null) return;
-  if (!sameLock(moved, judged)) await restoreLock(aside, path);
+  if (moved === null) return true;
+  const broken = sameLock(moved, judged);
+  if (!broken) await restoreLock(aside, path);
   await unlink(aside).catch(() => undefined);
+  return broken;
 }
 
 async function restoreLock(aside: string, path: string): Promise<void> {

@@ -63,6 +63,11 @@ export class AppendLog {
 
   /** Appends rendered blocks in order, rotating between blocks when `maxBytes` would be exceeded. */
   async append(blocks: readonly Block[]): Promise<void> {
+    // Every entry of the batch failed to render: nothing to write, and no empty file to create.
+    if (blocks.every((block) => block.text === '')) {
+      this.lastSeq = blocks.at(-1)?.seq ?? this.lastSeq;
+      return;
+    }
     if (!this.folderMade) await mkdir(dirname(this.path), { recursive: true });
     this.folderMade = true;
     try {
