@@ -83,6 +83,20 @@ export class EntryStore {
     return entry;
   }
 
+  /**
+   * Replaces everything stored by `records`, added in order as if anew: the file provider's
+   * store after it read back a file another process wrote. Readers see the new contents.
+   */
+  replaceAll(records: Iterable<LogRecord>): void {
+    this.conversations.clear();
+    this.commands = [];
+    this.facts = [];
+    this.sequences = new Map();
+    this.all = [];
+    this.ids = null;
+    for (const record of records) this.add(record);
+  }
+
   /** The fact with its sequence: a given one is kept, else the session's next (records are shared, so copied). */
   private numbered(fact: RunFact): RunFact {
     const last = this.sequences.get(fact.session_id) ?? 0;

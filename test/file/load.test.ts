@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHistorian, ManifestError, parseManifest, ProviderError, type Entry } from '../../src/index.js';
+import { openProvider, record } from '../reliability/helpers.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -128,6 +129,21 @@ describe('writing', () => {
     expect(await allEntries(path)).toEqual([]);
   });
 
+  for (const name of ['history.json', 'history.yaml', 'history.toml', 'history.ini']) {
+    it(`${name}: a reset of one agent keeps the other agents' entries`, async () => {
+      const path = join(dir, name);
+      const historian = await open(path);
+      for (const agent of ['alice', 'bob']) {
+        historian.logConversationStart({ conversation_id: `${agent}-c`, agent_name: agent });
+        historian.log({ ...message(`${agent}-m`), conversation_id: `${agent}-c` });
+      }
+      await historian.flush();
+      expect((await historian.history().reset({ agent: 'bob' })).messages).toBe(1);
+      await historian.close();
+      expect((await allEntries(path)).map((e) => e.type === 'message' && e.id).filter(Boolean)).toEqual(['alice-m']);
+    });
+  }
+
   it('honours the encoding, escaping JSON for ASCII files', async () => {
     const utf16 = join(dir, 'history.yaml');
     let historian = await open(utf16, [], { encoding: 'utf16le' });
@@ -144,14 +160,15 @@ describe('writing', () => {
     expect((await allEntries(ascii, { encoding: 'ascii' }))[0]).toMatchObject({ content: 'Résumé ✓ 数据' });
   });
 
-  it('reports, rather than garbles, an entry the encoding cannot hold', async () => {
+  it('rejects, rather than garbles, an entry the encoding cannot hold, and stores the rest of its batch', async () => {
     const path = join(dir, 'history.toml');
-    const warnings: ProviderError[] = [];
-    const historian = await open(path, warnings, { encoding: 'latin1' });
-    historian.log(message('m1', 'café'));
-    historian.log(message('m2', '数据'));
-    await historian.close();
-    expect(warnings.map((w) => w.message)).toEqual([expect.stringContaining('entry m2 not written: character U+6570 cannot be written in latin1')]);
+    const { provider } = await openProvider({ type: 'file', path, encoding: 'latin1' });
+    const batch = [record(message('m1', 'café'), 1), record(message('m2', '数据'), 2)];
+    const rejected = await provider.write(batch);
+    await provider.close();
+    expect(rejected).toEqual([{ record: batch[1], error: expect.objectContaining({ message: expect.stringContaining('entry m2 (message) cannot be written') }) }]);
+    expect(rejected![0]!.error.message).toContain('character U+6570 cannot be written in latin1');
+    expect(provider.deadLetterPath).toBe(`${path}.rejected.jsonl`);
     expect((await allEntries(path, { encoding: 'latin1' })).map((e) => (e as { content?: string }).content)).toEqual(['café']);
   });
 });

@@ -56,7 +56,8 @@ export async function writeAtomic(path: string, pieces: readonly Uint8Array[]): 
   await syncFolder(folder);
 }
 
-function isRunning(pid: number): boolean {
+/** Whether a process with this pid runs on this host (EPERM: it does, as another user). */
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

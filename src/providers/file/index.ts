@@ -1,59 +1,41 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { AgentAttribution } from '../../dispatch/attribution.js';
-import type { Entry } from '../../entries/schema.js';
 import { ProviderError } from '../../errors.js';
-import { EntryStore, byLogOrder } from '../../history/store.js';
+import { EntryStore } from '../../history/store.js';
 import { storeReader } from '../../history/store-reader.js';
 import { storeRunReader } from '../../runs/store-facts.js';
-import type { LogRecord, ProviderContext, ProviderDefinition } from '../types.js';
+import type { ProviderContext, ProviderDefinition } from '../types.js';
 import { DocumentError } from './codec.js';
 import { removeStaleTemps } from './atomic.js';
 import { codecFor } from './codecs.js';
 import { resolveFormat, unknownExtensionMessage, type FileFormat } from './formats.js';
+import { LinesWriter } from './lines-writer.js';
 import { loadFile, type LoadedFile } from './load.js';
-import { DocumentWriter, LinesWriter, type FileTarget, type FileWriter } from './writers.js';
+import { recordsOf, SharedFile } from './shared-file.js';
+import { DocumentWriter, type FileTarget, type FileWriter } from './writers.js';
 import { serial } from '../serial.js';
 
+/**
+ * Reads the whole file. Failures are transient: a file that does not parse now (being edited,
+ * damaged) stops writes until it is fixed, and the entries wait in the queue meanwhile.
+ */
 async function load(path: string, format: FileFormat, encoding: BufferEncoding, label: string): Promise<LoadedFile> {
   try {
     return await loadFile(path, format === 'jsonl' ? null : codecFor(format, encoding), encoding);
   } catch (error) {
-    if (!(error instanceof DocumentError)) throw new ProviderError(`cannot read ${path}: ${(error as Error).message}`, label, { cause: error });
-    const where = error.line === undefined ? path : `${path}:${error.line}:${error.column ?? 1}`;
-    throw new ProviderError(`cannot load ${where}: ${error.message} (the file was left untouched)`, label, { cause: error });
-  }
-}
-
-/** Fills a store with loaded entries in logging order, attributing agents as the logger did. */
-function storeOf(entries: Entry[]): EntryStore {
-  const store = new EntryStore();
-  const attribution = new AgentAttribution(Number.POSITIVE_INFINITY);
-  for (const entry of entries.sort(byLogOrder)) store.add({ entry, agent: attribution.agentOf(entry), fresh: false });
-  return store;
-}
-
-/** Stores a batch: encodes each new entry, adds it to the store, then saves the file once. */
-async function writeBatch(batch: readonly LogRecord[], store: EntryStore, file: FileWriter, warn: (message: string) => void): Promise<void> {
-  for (const record of batch) {
-    let text: string;
-    try {
-      text = file.encode(record.entry);
-    } catch (error) {
-      warn(`entry ${record.entry.id} not written: ${(error as Error).message}`);
-      continue;
+    if (!(error instanceof DocumentError)) {
+      throw new ProviderError(`cannot read ${path}: ${(error as Error).message}`, label, { cause: error, transient: true });
     }
-    const stored = store.add(record);
-    // A run fact is stored as a copy numbered with its session's sequence: write that copy.
-    if (stored) file.push(stored, stored === record.entry ? text : file.encode(stored));
+    const where = error.line === undefined ? path : `${path}:${error.line}:${error.column ?? 1}`;
+    throw new ProviderError(`cannot load ${where}: ${error.message} (the file was left untouched)`, label, { cause: error, transient: true });
   }
-  await file.save();
 }
 
 /**
  * `type: file` — entries grouped by type in a JSON, YAML, TOML or INI document, or one per
  * line in JSON Lines (SPEC §3.3). Loaded at open, so history accumulates across restarts;
- * queries are answered from memory, as the memory provider does.
+ * queries are answered from memory, as the memory provider does. Several processes may share
+ * one file (see `SharedFile`).
  */
 export const fileProvider: ProviderDefinition<'file'> = {
   readable: true,
@@ -63,20 +45,21 @@ export const fileProvider: ProviderDefinition<'file'> = {
     if (format === undefined) throw new ProviderError(unknownExtensionMessage(path), label);
     await mkdir(dirname(path), { recursive: true });
     await removeStaleTemps(path);
-    const loaded = await load(path, format, encoding, label);
+    const read = () => load(path, format, encoding, label);
+    const loaded = await read();
     if (loaded.tornLine !== undefined) {
       const message = `${path}:${loaded.tornLine}: ignored a torn last line left by an interrupted write; the next write drops it`;
       ctx.warn(new ProviderError(message, label));
     }
-    const store = storeOf(loaded.entries);
+    const store = new EntryStore();
+    store.replaceAll(recordsOf(loaded.entries));
     const target: FileTarget = { path, encoding, entries: () => store.entries };
-    const file: FileWriter =
-      format === 'jsonl'
-        ? new LinesWriter(target, loaded.tornLine !== undefined || !loaded.endsWithNewline, loaded.exists)
-        : new DocumentWriter(target, codecFor(format, encoding));
+    const writer: FileWriter = format === 'jsonl' ? new LinesWriter(target) : new DocumentWriter(target, codecFor(format, encoding));
+    const file = new SharedFile({ path, label, store, writer, identity: loaded.identity, read });
+    await file.clearStaleLock();
     const queue = serial();
-    const warn = (message: string) => ctx.warn(new ProviderError(message, label));
     const fail = (error: unknown): never => {
+      if (error instanceof ProviderError) throw error;
       throw new ProviderError(`cannot write ${path}: ${(error as Error).message}`, label, { cause: error });
     };
     return {
@@ -85,16 +68,12 @@ export const fileProvider: ProviderDefinition<'file'> = {
       // A write costs a whole rewrite (documents) or an fsync (JSON Lines) whatever its size,
       // so a backlog is best written at once.
       batchLimit: Number.POSITIVE_INFINITY,
-      write: (batch) => queue(() => writeBatch(batch, store, file, warn).catch(fail)),
+      deadLetterPath: `${path}.rejected.jsonl`,
+      write: (batch) => queue(() => file.write(batch).catch(fail)),
       close: () => queue(() => file.close()),
       reader: {
         ...storeReader(store),
-        reset: (query) =>
-          queue(async () => {
-            const deleted = store.reset(query);
-            await file.rewrite().catch(fail);
-            return deleted;
-          }),
+        reset: (query) => queue(() => file.reset(query).catch(fail)),
       },
       runs: storeRunReader(store),
     };

@@ -1,20 +1,31 @@
-import { open, type FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { Entry } from '../../entries/schema.js';
-import { syncFolder, writeAtomic } from './atomic.js';
+import { writeAtomic } from './atomic.js';
 import { GROUP_NAMES, GROUP_OF, type Codec, type GroupName } from './codec.js';
-import { encodeLine } from './jsonl.js';
-import { checkEncodable, needsAsciiJson } from './text.js';
+import { checkEncodable } from './text.js';
 
-/** How the provider keeps its file in step with its store. */
+/**
+ * How the provider keeps its file in step with its store. `save` and `rewrite` run under the
+ * file's lock, so no other process writes the file meanwhile.
+ */
 export interface FileWriter {
+  /**
+   * Whether a save rewrites the whole file (documents): what other processes wrote since must
+   * be read into the store first, or the save would erase it. JSON Lines only appends.
+   */
+  readonly rewritesWhole: boolean;
   /** The entry as the file will hold it; throws when the file's encoding cannot hold it. */
   encode(entry: Entry): string;
   /** Records an encoded entry that the store accepted; `save` makes it durable. */
   push(entry: Entry, text: string): void;
   /** Makes every pushed entry durable; after a failure the next call tries again. */
   save(): Promise<void>;
-  /** Rewrites the whole file from the store (after a reset). */
+  /**
+   * Drops what was encoded from the store, whose entries were just replaced by the file's
+   * (read back after another process wrote it). Entries pushed and not saved are in the new
+   * store too; a document writes them with the store, JSON Lines keeps them pending.
+   */
+  forget(): void;
+  /** Replaces the file with the store's entries, atomically (after a reset). */
   rewrite(): Promise<void>;
   close(): Promise<void>;
 }
@@ -26,8 +37,8 @@ export interface FileTarget {
   entries: () => readonly Entry[];
 }
 
-/** How many encoded entries of a group are joined into one cached piece. */
-const FOLD_EVERY = 500;
+/** How many encoded entries are joined into one cached piece. */
+export const FOLD_EVERY = 500;
 
 /**
  * A whole document (JSON, YAML, TOML, INI), rewritten atomically per save. Each entry is
@@ -35,6 +46,7 @@ const FOLD_EVERY = 500;
  * so a rewrite hands the kernel a short list of cached pieces and builds nothing per entry.
  */
 export class DocumentWriter implements FileWriter {
+  readonly rewritesWhole = true;
   /** Per group: encoded runs of entries. Null until first used. */
   private pieces: Record<GroupName, Buffer[]> | null = null;
   /** Per group: entries encoded since the last save, and how many a group holds in all. */
@@ -69,16 +81,22 @@ export class DocumentWriter implements FileWriter {
 
   async save(): Promise<void> {
     if (!this.dirty) return;
+    // After `forget`, nothing is encoded yet: encode the store before folding, or it is written empty.
+    this.load();
     for (const group of GROUP_NAMES) this.fold(group);
     await writeAtomic(this.target.path, this.codec.assemble(this.load(), (framing) => this.frame(framing)));
     this.dirty = false;
   }
 
-  async rewrite(): Promise<void> {
+  forget(): void {
     this.pieces = null;
     this.counts = null;
     this.fresh = emptyGroups<string>();
     this.dirty = true;
+  }
+
+  async rewrite(): Promise<void> {
+    this.forget();
     await this.save();
   }
 
@@ -112,81 +130,4 @@ export class DocumentWriter implements FileWriter {
 
 function emptyGroups<T>(): Record<GroupName, T[]> {
   return Object.fromEntries(GROUP_NAMES.map((group) => [group, [] as T[]])) as Record<GroupName, T[]>;
-}
-
-/**
- * A JSON Lines file: each save appends the new lines with one write and one fsync. After a
- * torn last line, a missing final newline or a failed append, the next save rewrites the
- * file atomically instead, so new lines never continue a broken one.
- */
-export class LinesWriter implements FileWriter {
-  /** Lines pushed since the last save: encoded runs of bytes, then lines not folded yet. */
-  private pending: Buffer[] = [];
-  private lines: string[] = [];
-  private handle: FileHandle | null = null;
-  private readonly asciiOnly: boolean;
-
-  constructor(
-    private readonly target: FileTarget,
-    private needsRewrite: boolean,
-    private exists: boolean,
-  ) {
-    this.asciiOnly = needsAsciiJson(target.encoding);
-  }
-
-  encode(entry: Entry): string {
-    const line = encodeLine(entry, this.asciiOnly);
-    checkEncodable(line, this.target.encoding);
-    return line;
-  }
-
-  push(_entry: Entry, line: string): void {
-    this.lines.push(line);
-    if (this.lines.length >= FOLD_EVERY) this.fold();
-  }
-
-  async save(): Promise<void> {
-    if (this.needsRewrite) return this.rewrite();
-    this.fold();
-    if (this.pending.length === 0) return;
-    try {
-      this.handle ??= await open(this.target.path, 'a');
-      await this.handle.write(Buffer.concat(this.pending));
-      await this.handle.datasync();
-      if (!this.exists) await syncFolder(dirname(this.target.path));
-    } catch (error) {
-      // The append may have written part of a line: only a full rewrite is safe now.
-      this.needsRewrite = true;
-      await this.closeHandle();
-      throw error;
-    }
-    this.exists = true;
-    this.pending = [];
-  }
-
-  async rewrite(): Promise<void> {
-    await this.closeHandle();
-    const text = this.target.entries().map((entry) => encodeLine(entry, this.asciiOnly)).join('');
-    await writeAtomic(this.target.path, [Buffer.from(text, this.target.encoding)]);
-    this.exists = true;
-    this.needsRewrite = false;
-    this.pending = [];
-    this.lines = [];
-  }
-
-  async close(): Promise<void> {
-    await this.closeHandle();
-  }
-
-  private fold(): void {
-    if (this.lines.length === 0) return;
-    this.pending.push(Buffer.from(this.lines.join(''), this.target.encoding));
-    this.lines = [];
-  }
-
-  private async closeHandle(): Promise<void> {
-    const handle = this.handle;
-    this.handle = null;
-    await handle?.close().catch(() => undefined);
-  }
 }

@@ -1,12 +1,17 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { writeAtomic } from '../file/atomic.js';
+import { FileLock } from '../file/lock.js';
+import { serial } from '../serial.js';
 import { AsideNumbers, sizeOf } from './files.js';
 import { GroupedState, type EntryView } from './grouped-state.js';
+import { Journal } from './journal.js';
 
 /** What a grouped log needs from its provider. */
 export interface GroupedLogOptions {
   encoding: BufferEncoding;
+  /** The provider's label, for errors. */
+  label: string;
   /** Renders the whole document; throws when the template fails. */
   render(state: GroupedState): string;
   /** Renders one entry alone, to find which entry a failed render tripped on. */
@@ -25,100 +30,93 @@ const RENDER_SPACING = 4;
  * One grouped log file (the conversations template): the whole document is re-rendered from
  * an incrementally kept state and replaced atomically.
  *
- * Every batch is first appended to a journal, `<path>.entries.jsonl`, which is what makes a
- * write durable and what a restart reloads, so the grouped log keeps its earlier entries.
+ * Every batch is first appended to the journal, `<path>.entries.jsonl` (see `Journal`), which
+ * is what makes a write durable, what a restart reloads, and how several processes writing one
+ * log see each other's entries. Writes, renders and close each hold the log's lock once.
  * Re-rendering the document per batch would cost O(n²) over a burst of batches, so a render is
  * skipped while the last one is recent (see RENDER_SPACING) unless the state has doubled since;
  * a skipped render runs from a timer soon after, and always at close.
  *
- * A file that existed before this process first wrote to it is renamed to the next free
- * `<path>.<n>` before the first render; after that the provider owns the file.
+ * A file with no journal beside it was not rendered by historian: it is renamed to the next
+ * free `<path>.<n>` before the first render. A file with a journal is ours, and is continued.
  */
 export class GroupedLog {
+  /** The seq of the last entry this process journaled: a retried batch skips up to it. */
+  lastSeq = 0;
   private readonly state = new GroupedState();
-  private readonly journal: string;
-  private opened: Promise<void> | null = null;
+  private readonly journal: Journal;
+  private readonly lock: FileLock;
+  /** Writes, timer renders and close, one at a time: each takes the lock once, never nested. */
+  private readonly queue = serial();
+  private folderMade = false;
+  private opened = false;
   /** Entries added since the last successful render. */
   private unrendered: EntryView[] = [];
   private renderedSize = 0;
   private lastRenderEnd = 0;
   private lastRenderCost = 0;
-  private rendering: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
-  private journalTorn = false;
+  private closing = false;
 
   constructor(
     readonly path: string,
     private readonly options: GroupedLogOptions,
   ) {
-    this.journal = `${path}.entries.jsonl`;
+    this.journal = new Journal(`${path}.entries.jsonl`);
+    this.lock = new FileLock(path, { label: options.label });
   }
 
-  /** Journals the views, files them into the state, and re-renders unless one ran just now. */
-  async write(views: readonly EntryView[]): Promise<void> {
-    // A failed open (say, a folder not yet writable) is tried again with the retried batch.
-    this.opened ??= this.open().catch((error: unknown) => {
-      this.opened = null;
-      throw error;
-    });
-    await this.opened;
-    const lines = views.map((view) => `${JSON.stringify(view)}\n`).join('');
-    // After a failed append the journal may end in a torn line: start on a fresh line so the
-    // retried batch's first entry is not glued to it.
-    const text = this.journalTorn ? `\n${lines}` : lines;
-    this.journalTorn = true;
-    await appendFile(this.journal, text, 'utf8');
-    this.journalTorn = false;
-    for (const view of views) this.add(view);
-    if (!this.renderIsDue()) return this.scheduleRender();
-    // The batch is durable in the journal now; a failed render must not make the caller retry
-    // (and journal it twice), so it is reported and tried again from the timer.
-    await this.render().catch((error: unknown) => {
-      this.options.warn(`cannot write ${this.path} (will retry)`, error);
-      this.scheduleRender();
+  /** Reads what other processes journaled, journals the views, and re-renders unless one ran just now. */
+  write(views: readonly EntryView[]): Promise<void> {
+    return this.queue(async () => {
+      // A folder that cannot be made yet (say, not yet writable) is tried again with the retried batch.
+      if (!this.folderMade) await mkdir(dirname(this.path), { recursive: true });
+      this.folderMade = true;
+      await this.locked(async () => {
+        await this.catchUp();
+        await this.journal.append(views);
+        this.lastSeq = views.at(-1)?.seq ?? this.lastSeq;
+        for (const view of views) this.add(view);
+        await this.renderIfDue();
+      });
     });
   }
 
-  /** Renders whatever is still unrendered. */
-  async close(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.opened && this.unrendered.length > 0) await this.render();
+  /** Renders whatever is still unrendered, other processes' entries included. */
+  close(): Promise<void> {
+    this.closing = true;
+    this.cancelRender();
+    return this.queue(async () => {
+      // A write queued before close may have scheduled a render: this one covers it.
+      this.cancelRender();
+      if (!this.opened) return;
+      await this.locked(async () => {
+        await this.catchUp();
+        if (this.unrendered.length > 0) await this.renderNow();
+      });
+    });
+  }
+
+  /** Runs `task` under the lock, opening the log first if needed; the journal is closed after. */
+  private async locked(task: () => Promise<void>): Promise<void> {
+    try {
+      await this.lock.run(async () => {
+        if (!this.opened) await this.open();
+        await task();
+      });
+    } finally {
+      await this.journal.close();
+    }
   }
 
   private async open(): Promise<void> {
-    await mkdir(dirname(this.path), { recursive: true });
     const existing = await sizeOf(this.path);
-    if (existing !== null && existing > 0) await new AsideNumbers(this.path).moveAside();
-    for (const view of await this.readJournal()) this.add(view);
+    if (existing !== null && existing > 0 && (await sizeOf(this.journal.path)) === null) await new AsideNumbers(this.path).moveAside();
+    this.opened = true;
   }
 
-  private async readJournal(): Promise<EntryView[]> {
-    let text: string;
-    try {
-      text = await readFile(this.journal, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
-    }
-    const views: EntryView[] = [];
-    const seen = new Set<string>();
-    for (const line of text.split('\n')) {
-      if (!line) continue;
-      let view: EntryView;
-      try {
-        view = JSON.parse(line) as EntryView;
-      } catch {
-        // A line torn by a crash or failure mid-append: its batch was not acknowledged, so it
-        // was written again (or was never reported as logged).
-        continue;
-      }
-      // A batch that failed part-way through its append was appended again in full.
-      if (seen.has(view.id)) continue;
-      seen.add(view.id);
-      views.push(view);
-    }
-    return views;
+  private async catchUp(): Promise<void> {
+    for (const view of await this.journal.catchUp()) this.add(view);
   }
 
   private add(view: EntryView): void {
@@ -126,27 +124,43 @@ export class GroupedLog {
     this.unrendered.push(view);
   }
 
+  /**
+   * The batch is durable in the journal now; a failed render must not make the caller retry
+   * (and journal it twice), so it is reported and tried again from the timer.
+   */
+  private async renderIfDue(): Promise<void> {
+    if (!this.renderIsDue()) return this.scheduleRender();
+    await this.renderNow().catch((error: unknown) => {
+      this.options.warn(`cannot write ${this.path} (will retry)`, error);
+      this.scheduleRender();
+    });
+  }
+
   private renderIsDue(): boolean {
     if (this.unrendered.length >= this.renderedSize) return true;
     return performance.now() - this.lastRenderEnd >= this.lastRenderCost * RENDER_SPACING;
   }
 
+  private cancelRender(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
   private scheduleRender(): void {
-    if (this.timer) return;
+    if (this.timer || this.closing) return;
     const wait = Math.max(1, this.lastRenderEnd + this.lastRenderCost * RENDER_SPACING - performance.now());
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.render().catch((error: unknown) => this.options.warn(`cannot write ${this.path}`, error));
+      const render = () => this.locked(async () => {
+        await this.catchUp();
+        await this.renderNow();
+      });
+      this.queue(render).catch((error: unknown) => this.options.warn(`cannot write ${this.path}`, error));
     }, wait);
     this.timer.unref();
   }
 
-  /** Renders serially: a timer render and a write's render never interleave their files. */
-  private render(): Promise<void> {
-    this.rendering = this.rendering.catch(() => {}).then(() => this.renderNow());
-    return this.rendering;
-  }
-
+  /** Renders the state and replaces the file; call under the lock, after catching up. */
   private async renderNow(): Promise<void> {
     if (this.unrendered.length === 0 && this.renderedSize > 0) return;
     const started = performance.now();

@@ -1,10 +1,11 @@
 import type { ResolvedProvider } from '../../config/load.js';
 import type { ProviderConfigOf } from '../../config/schema.js';
 import { ManifestError, ProviderError } from '../../errors.js';
-import type { LogRecord, ProviderContext, ProviderDefinition, ProviderProblem } from '../types.js';
-import { AppendLog } from './append-log.js';
+import type { LogRecord, ProviderContext, ProviderDefinition, ProviderProblem, Rejection } from '../types.js';
+import { AppendLog, type Block } from './append-log.js';
 import { GroupedLog } from './grouped-log.js';
 import { GroupedState, type EntryView } from './grouped-state.js';
+import { PathRouter, UnusablePathError } from './paths.js';
 import { compilePathTemplate, loadLogTemplate, TemplateProblem, type LogTemplate, type PathTemplate } from './templates.js';
 
 type TextFileConfig = ProviderConfigOf<'text_file'>;
@@ -56,8 +57,10 @@ class TextFileProvider {
    * render) rather than in batches; appended logs keep the logger's batch size.
    */
   readonly batchLimit: number | undefined;
+  readonly deadLetterPath: string;
   private readonly config: TextFileConfig;
-  private readonly targets = new Map<string, { target: Target; lastSeq: number }>();
+  private readonly router: PathRouter;
+  private readonly targets = new Map<string, Target>();
   /** The header, rendered once per provider rather than once per file. */
   private header: string | null = null;
 
@@ -65,19 +68,29 @@ class TextFileProvider {
     provider: ResolvedProvider<TextFileConfig>,
     private readonly ctx: ProviderContext,
     private readonly template: LogTemplate,
-    private readonly pathTemplate: PathTemplate,
+    pathTemplate: PathTemplate,
   ) {
     this.label = provider.label;
     this.config = provider.config;
     this.batchLimit = template.kind === 'grouped' ? Infinity : undefined;
+    this.router = new PathRouter(pathTemplate, provider.config.path);
+    this.deadLetterPath = this.router.deadLetterPath(this.label);
   }
 
-  async write(batch: readonly LogRecord[]): Promise<void> {
+  /** Writes each entry to its file; returns the entries whose path cannot be used (never retried). */
+  async write(batch: readonly LogRecord[]): Promise<Rejection[]> {
+    const rejected: Rejection[] = [];
     const byPath = new Map<string, EntryView[]>();
     for (const record of batch) {
       const view: EntryView = { ...record.entry, agent: record.agent };
-      const path = this.pathOf(view);
-      if (path === null) continue;
+      let path: string;
+      try {
+        path = this.router.route(view);
+      } catch (error) {
+        if (!(error instanceof UnusablePathError)) throw error;
+        rejected.push({ record, error: new Error(`entry ${view.id} (${view.type}): ${error.message}`, { cause: error }) });
+        continue;
+      }
       const views = byPath.get(path);
       if (views) views.push(view);
       else byPath.set(path, [view]);
@@ -89,11 +102,12 @@ class TextFileProvider {
       await this.writeTo(path, views).catch((error: unknown) => (firstError ??= error));
     }
     if (firstError !== null) throw firstError;
+    return rejected;
   }
 
   async close(): Promise<void> {
     // Only grouped logs hold unwritten work (renders deferred during a burst); appends are done.
-    const grouped = [...this.targets.values()].map(({ target }) => target).filter((target) => target instanceof GroupedLog);
+    const grouped = [...this.targets.values()].filter((target) => target instanceof GroupedLog);
     const results = await Promise.allSettled(grouped.map((target) => target.close()));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw new ProviderError(`cannot close: ${(failed.reason as Error).message}`, this.label, { cause: failed.reason });
@@ -101,17 +115,16 @@ class TextFileProvider {
 
   /** Writes one file's share of a batch; entries already written (a retried batch) are skipped. */
   private async writeTo(path: string, views: EntryView[]): Promise<void> {
-    let slot = this.targets.get(path);
-    if (!slot) {
-      slot = { target: this.createTarget(path), lastSeq: 0 };
-      this.targets.set(path, slot);
+    let target = this.targets.get(path);
+    if (!target) {
+      target = this.createTarget(path);
+      this.targets.set(path, target);
     }
-    const unwritten = views.filter((view) => view.seq > slot.lastSeq);
+    const lastSeq = target.lastSeq;
+    const unwritten = views.filter((view) => view.seq > lastSeq);
     if (unwritten.length === 0) return;
-    const { target } = slot;
     if (target instanceof GroupedLog) await target.write(unwritten);
     else await target.append(this.renderBlocks(unwritten));
-    slot.lastSeq = unwritten[unwritten.length - 1]!.seq;
   }
 
   private createTarget(path: string): Target {
@@ -119,10 +132,11 @@ class TextFileProvider {
     const template = this.template;
     if (template.kind === 'appending') {
       this.header ??= template.header();
-      return new AppendLog(path, { encoding, maxBytes: this.config.max_bytes, header: this.header });
+      return new AppendLog(path, { encoding, maxBytes: this.config.max_bytes, header: this.header, label: this.label });
     }
     return new GroupedLog(path, {
       encoding,
+      label: this.label,
       render: (state) => template.render(state.context()),
       probe: (view) => {
         const alone = new GroupedState();
@@ -133,52 +147,25 @@ class TextFileProvider {
     });
   }
 
-  /** Each entry's block, rendered once; an entry the template fails on is reported and left out. */
-  private renderBlocks(views: EntryView[]): string[] {
+  /** Each entry's block, rendered once; an entry the template fails on is reported and left out (an empty block). */
+  private renderBlocks(views: EntryView[]): Block[] {
     if (this.template.kind !== 'appending') return [];
-    const blocks: string[] = [];
+    const blocks: Block[] = [];
     for (const view of views) {
       try {
-        blocks.push(this.template.entry(view));
+        blocks.push({ seq: view.seq, text: this.template.entry(view) });
       } catch (error) {
         this.warn(`entry ${view.id} (${view.type}) left out: ${this.template.file}: ${message(error)}`, error);
+        blocks.push({ seq: view.seq, text: '' });
       }
     }
     return blocks;
-  }
-
-  /** The file an entry goes to, or null (reported) when its path does not render. */
-  private pathOf(view: EntryView): string | null {
-    if (this.pathTemplate.constant) return this.pathTemplate.render({});
-    try {
-      return this.pathTemplate.render(pathContext(view));
-    } catch (error) {
-      this.warn(`entry ${view.id} (${view.type}) left out: cannot render path: ${message(error)}`, error);
-      return null;
-    }
   }
 
   private warn(text: string, cause: unknown): void {
     const detail = text.includes(message(cause)) ? text : `${text}: ${message(cause)}`;
     this.ctx.warn(new ProviderError(detail, this.label, { cause }));
   }
-}
-
-/**
- * The variables of a `path` template. String values cannot add folders or climb out of one
- * (`/`, `\\` and a bare `..` become `_`), so an agent named `../x` stays inside the log folder.
- */
-function pathContext(view: EntryView): Record<string, unknown> {
-  const context: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(view)) context[key] = typeof value === 'string' ? safeSegment(value) : value;
-  context.agent_name = safeSegment('agent_name' in view ? view.agent_name : (view.agent ?? 'unknown'));
-  context.date = view.timestamp.slice(0, 10);
-  context.now = new Date().toISOString();
-  return context;
-}
-
-function safeSegment(value: string): string {
-  return value.replace(/[/\\]/g, '_').replace(/^\.+$/, '_');
 }
 
 function message(error: unknown): string {
