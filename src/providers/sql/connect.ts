@@ -48,16 +48,33 @@ export interface SqlBackend {
 /** How long a SQLite connection waits for another's write lock: two processes logging into one file take turns. */
 const SQLITE_BUSY_TIMEOUT_MS = 15_000;
 
+/**
+ * Runs a statement that SQLite may refuse with SQLITE_BUSY without calling its busy handler:
+ * switching a new file to WAL while another process opens it too, for one. It is tried again
+ * for as long as the busy timeout allows.
+ */
+function whenNotBusy<T>(work: () => T): T {
+  const deadline = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      return work();
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10 + Math.random() * 40);
+    }
+  }
+}
+
 function openSqlite(path: string, where: string): SqlBackend {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const client = new Database(path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
-  if (path !== ':memory:') client.pragma('journal_mode = WAL');
+  if (path !== ':memory:') whenNotBusy(() => client.pragma('journal_mode = WAL'));
   client.pragma('synchronous = NORMAL');
   // Unicode case folding for content filters (see fragments.ts `containsText`).
   // Refresh the planner's statistics when stale (bounded work): without them SQLite may
   // probe messages by model instead of by conversation and turn a 1 ms query into seconds.
   client.pragma('analysis_limit = 1000');
-  client.pragma('optimize = 0x10002');
+  whenNotBusy(() => client.pragma('optimize = 0x10002'));
   client.function('historian_lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
   const db = drizzleSqlite({ client });
   const serialize = serial();
