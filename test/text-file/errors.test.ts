@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createHistorian, loadManifest, ManifestError, ProviderError, providerRegistry } from '../../src/index.js';
+import { createHistorian, loadManifest, ManifestError, providerRegistry, RejectedEntryError } from '../../src/index.js';
 import { openLogger, useTempDir } from './helpers.js';
 
 /** Writes a manifest with one text_file provider (after a memory one) and returns its path. */
@@ -65,7 +65,7 @@ describe('an entry a template cannot render', () => {
   const tempDir = useTempDir();
   const failing = '{% macro entry(e) %}{% if e.content == "boom" %}{{ e.nope() }}{% endif %}{{ e.content }}\n{% endmacro %}\n';
 
-  it('is reported through onError; the other entries and providers are unaffected', async () => {
+  it('is set aside in the dead-letter file and reported; the other entries and providers are unaffected', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'fragile.j2'), failing);
     const path = join(dir, 'chat.log');
@@ -74,8 +74,10 @@ describe('an entry a template cannot render', () => {
     await historian.flush();
     expect(readFileSync(path, 'utf8')).toBe('before\nafter\n');
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toBeInstanceOf(ProviderError);
-    expect(errors[0]!.message).toMatch(/text_file: entry .* \(message\) left out: .*fragile\.j2: Unable to call `e\["nope"\]`/);
+    expect(errors[0]).toBeInstanceOf(RejectedEntryError);
+    expect(errors[0]!.message).toMatch(/text_file: entry .* \(message\) rejected, kept in .*chat\.log\.rejected\.jsonl: .*fragile\.j2: Unable to call `e\["nope"\]`/);
+    const letter = JSON.parse(readFileSync(`${path}.rejected.jsonl`, 'utf8'));
+    expect(letter.entry.content).toBe('boom');
     const messages = await historian.history().messages({});
     expect(messages.map((m) => m.content)).toEqual(['before', 'boom', 'after']);
     await historian.close();

@@ -48,6 +48,12 @@ function compile(config: TextFileConfig): { template?: LogTemplate; path?: PathT
   return { template, path, problems };
 }
 
+/** An entry an appending template failed on, and why. */
+interface Unrendered {
+  view: EntryView;
+  error: Error;
+}
+
 /** The open provider: routes each entry to the file its path renders to. */
 class TextFileProvider {
   readonly type = 'text_file' as const;
@@ -77,10 +83,14 @@ class TextFileProvider {
     this.deadLetterPath = this.router.deadLetterPath(this.label);
   }
 
-  /** Writes each entry to its file; returns the entries whose path cannot be used (never retried). */
+  /**
+   * Writes each entry to its file; returns the entries that can never be written here (their
+   * path cannot be used, or an appending template fails on them), which are not retried.
+   */
   async write(batch: readonly LogRecord[]): Promise<Rejection[]> {
     const rejected: Rejection[] = [];
     const byPath = new Map<string, EntryView[]>();
+    const records = new Map<EntryView, LogRecord>();
     for (const record of batch) {
       const view: EntryView = { ...record.entry, agent: record.agent };
       let path: string;
@@ -88,9 +98,10 @@ class TextFileProvider {
         path = this.router.route(view);
       } catch (error) {
         if (!(error instanceof UnusablePathError)) throw error;
-        rejected.push({ record, error: new Error(`entry ${view.id} (${view.type}): ${error.message}`, { cause: error }) });
+        rejected.push({ record, error });
         continue;
       }
+      records.set(view, record);
       const views = byPath.get(path);
       if (views) views.push(view);
       else byPath.set(path, [view]);
@@ -99,7 +110,11 @@ class TextFileProvider {
     // the batch (it is retried, and the files already written skip what they hold).
     let firstError: unknown = null;
     for (const [path, views] of byPath) {
-      await this.writeTo(path, views).catch((error: unknown) => (firstError ??= error));
+      const unrendered = await this.writeTo(path, views).catch((error: unknown) => {
+        firstError ??= error;
+        return [];
+      });
+      for (const { view, error } of unrendered) rejected.push({ record: records.get(view)!, error });
     }
     if (firstError !== null) throw firstError;
     return rejected;
@@ -113,8 +128,11 @@ class TextFileProvider {
     if (failed) throw new ProviderError(`cannot close: ${(failed.reason as Error).message}`, this.label, { cause: failed.reason });
   }
 
-  /** Writes one file's share of a batch; entries already written (a retried batch) are skipped. */
-  private async writeTo(path: string, views: EntryView[]): Promise<void> {
+  /**
+   * Writes one file's share of a batch; entries already written (a retried batch) are skipped.
+   * Returns the entries an appending template failed on.
+   */
+  private async writeTo(path: string, views: EntryView[]): Promise<Unrendered[]> {
     let target = this.targets.get(path);
     if (!target) {
       target = this.createTarget(path);
@@ -122,9 +140,14 @@ class TextFileProvider {
     }
     const lastSeq = target.lastSeq;
     const unwritten = views.filter((view) => view.seq > lastSeq);
-    if (unwritten.length === 0) return;
-    if (target instanceof GroupedLog) await target.write(unwritten);
-    else await target.append(this.renderBlocks(unwritten));
+    if (unwritten.length === 0) return [];
+    if (target instanceof GroupedLog) {
+      await target.write(unwritten);
+      return [];
+    }
+    const { blocks, unrendered } = this.renderBlocks(unwritten);
+    await target.append(blocks);
+    return unrendered;
   }
 
   private createTarget(path: string): Target {
@@ -147,19 +170,23 @@ class TextFileProvider {
     });
   }
 
-  /** Each entry's block, rendered once; an entry the template fails on is reported and left out (an empty block). */
-  private renderBlocks(views: EntryView[]): Block[] {
-    if (this.template.kind !== 'appending') return [];
+  /**
+   * Each entry's block, rendered once. An entry the template fails on gets an empty block (so
+   * a retry does not render it again) and is returned, to be set aside with the error.
+   */
+  private renderBlocks(views: EntryView[]): { blocks: Block[]; unrendered: Unrendered[] } {
     const blocks: Block[] = [];
+    const unrendered: Unrendered[] = [];
+    if (this.template.kind !== 'appending') return { blocks, unrendered };
     for (const view of views) {
       try {
         blocks.push({ seq: view.seq, text: this.template.entry(view) });
       } catch (error) {
-        this.warn(`entry ${view.id} (${view.type}) left out: ${this.template.file}: ${message(error)}`, error);
+        unrendered.push({ view, error: new Error(`${this.template.file}: ${message(error)}`, { cause: error }) });
         blocks.push({ seq: view.seq, text: '' });
       }
     }
-    return blocks;
+    return { blocks, unrendered };
   }
 
   private warn(text: string, cause: unknown): void {
