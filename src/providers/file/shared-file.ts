@@ -102,7 +102,7 @@ export class SharedFile {
       try {
         text = writer.encode(record.entry);
       } catch (cause) {
-        rejected.push({ record, error: this.unencodable(record, cause) });
+        rejected.push({ record, error: this.unencodable(cause) });
         continue;
       }
       const stored = store.add(record);
@@ -120,9 +120,8 @@ export class SharedFile {
     if (this.options.writer.rewritesWhole) this.known = await identityOf(this.options.path);
   }
 
-  private unencodable(record: LogRecord, cause: unknown): Error {
-    const { id, type } = record.entry;
+  private unencodable(cause: unknown): Error {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    return new Error(`entry ${id} (${type}) cannot be written to ${this.options.path}: ${reason}`, { cause });
+    return new Error(`cannot be written to ${this.options.path}: ${reason}`, { cause });
   }
 }
