@@ -1,5 +1,7 @@
-import { mkdir, open } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { AppendFile } from '../providers/file/append.js';
+import { FileLock } from '../providers/file/lock.js';
 import type { Rejection } from '../providers/types.js';
 
 /** One line of a dead-letter file: when and why a provider refused the entry, and the entry. */
@@ -28,7 +30,8 @@ export function safeJson(value: unknown): string {
 
 /**
  * Appends rejected entries to a provider's dead-letter file (`<store>.rejected.jsonl`), one
- * object per line, and makes them durable before returning. Replay them with
+ * object per line, and makes them durable before returning: whole lines or nothing, under the
+ * file's lock, as every appended file of historian. Replay them with
  * `jq -c .entry <file> | historian ingest -` once the cause is fixed.
  */
 export async function writeDeadLetters(path: string, provider: string, rejections: readonly Rejection[]): Promise<void> {
@@ -38,13 +41,13 @@ export async function writeDeadLetters(path: string, provider: string, rejection
     return `${safeJson(letter)}\n`;
   });
   await mkdir(dirname(path), { recursive: true });
-  const handle = await open(path, 'a');
-  try {
-    const bytes = Buffer.from(lines.join(''), 'utf8');
-    // With O_APPEND every write lands at the end; a short write is continued, not repeated.
-    for (let written = 0; written < bytes.length; ) written += (await handle.write(bytes, written)).bytesWritten;
-    await handle.datasync();
-  } finally {
-    await handle.close();
-  }
+  const file = new AppendFile(path);
+  await new FileLock(path, { label: provider }).run(async () => {
+    try {
+      await file.open();
+      await file.append([Buffer.from(lines.join(''), 'utf8')]);
+    } finally {
+      await file.close();
+    }
+  });
 }
