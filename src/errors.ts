@@ -1,3 +1,5 @@
+import { maskSecrets } from './config/secrets.js';
+
 /** Base class of every error historian throws on purpose. */
 export class HistorianError extends Error {
   override name = 'HistorianError';
@@ -23,11 +25,17 @@ export function formatManifestIssue(issue: ManifestIssue): string {
   return issue.path ? `${where}: ${issue.path}: ${issue.message}` : `${where}: ${issue.message}`;
 }
 
-/** A manifest failed to load; `issues` lists every problem found, one per entry. */
+/**
+ * A manifest failed to load; `issues` lists every problem found, one per entry. Issue messages
+ * are masked (passwords, tokens): they quote manifest values, which may hold credentials.
+ */
 export class ManifestError extends HistorianError {
   override name = 'ManifestError';
-  constructor(readonly issues: ManifestIssue[]) {
-    super(issues.map(formatManifestIssue).join('\n'));
+  readonly issues: ManifestIssue[];
+  constructor(issues: ManifestIssue[]) {
+    const masked = issues.map((issue) => ({ ...issue, message: maskSecrets(issue.message) }));
+    super(masked.map(formatManifestIssue).join('\n'));
+    this.issues = masked;
   }
 }
 
@@ -43,7 +51,10 @@ export class EntryError extends HistorianError {
   }
 }
 
-/** A provider failed to open, write, read or close. Carries the provider's label. */
+/**
+ * A provider failed to open, write, read or close. Carries the provider's label. The message is
+ * masked (passwords, tokens), since drivers quote connection strings; `cause` is left as it came.
+ */
 export class ProviderError extends HistorianError {
   override name = 'ProviderError';
   /**
@@ -58,7 +69,7 @@ export class ProviderError extends HistorianError {
     readonly provider: string,
     options?: { cause?: unknown; transient?: boolean },
   ) {
-    super(`${provider}: ${message}`, options);
+    super(maskSecrets(`${provider}: ${message}`), options);
     this.transient = options?.transient;
     this.detail = message;
   }

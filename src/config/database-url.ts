@@ -1,4 +1,8 @@
 import { isAbsolute, resolve } from 'node:path';
+import { maskUrl } from './secrets.js';
+
+// Kept here too, where database URLs are read: the sql provider imports it from this module.
+export { maskUrl };
 
 /** A parsed `url` of an sql provider (SPEC §4.1). */
 export type DatabaseUrl =
@@ -16,12 +20,6 @@ export const SUPPORTED_URLS = [
   'pglite:///relative/dir',
   'pglite://memory',
 ];
-
-/** Replaces the password of a URL with `***`, so it can appear in messages. */
-export function maskUrl(url: string): string {
-  // Up to the last `@`: a password may itself hold a raw `@` or `/`.
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)\S*@/i, '$1***@');
-}
 
 /**
  * Parses a database URL; relative SQLite files and PGlite folders resolve against `baseDir`.

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { formatPath } from '../entries/path.js';
 import { ManifestError, type ManifestIssue } from '../errors.js';
@@ -9,6 +9,8 @@ import { parseDatabaseUrl } from './database-url.js';
 import { effectiveAgents, effectiveFlags, type AgentSet } from './filters.js';
 import { interpolate } from './interpolate.js';
 import { PositionFinder } from './positions.js';
+import { isSecretVariable, maskValues, type SecretValue } from './secrets.js';
+import { checkYaml } from './yaml-guard.js';
 import { manifestSchema, sqlProviderSchema, type FlagName, type ProviderConfig, type StorageConfig, type StorageInput } from './schema.js';
 
 /** A provider as configured, with its effective agent set and flags computed. */
@@ -52,7 +54,19 @@ interface Context {
   baseDir: string;
   env: NodeJS.ProcessEnv;
   positions?: PositionFinder;
+  /** Values that `${VAR}` took from secret-looking variables: messages show `${VAR}` instead. */
+  secrets: SecretValue[];
 }
+
+/**
+ * The largest manifest historian reads. The `storage:` block is a few lines; agent manifests
+ * around it with prompts and tool lists stay well under this. Anything larger is refused before
+ * it is read or parsed.
+ */
+export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
+/** At most this many YAML problems are listed; past them the manifest is clearly not one. */
+const MAX_YAML_PROBLEMS = 20;
 
 /** The SQLite URL used when no provider or no `url` is given (SPEC §1.4). */
 export function defaultDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string {
@@ -66,8 +80,11 @@ export function loadManifest(path: string, options: LoadOptions = {}): Manifest 
   const file = options.file ?? path;
   let text: string;
   try {
+    const { size } = statSync(path);
+    if (size > MAX_MANIFEST_BYTES) throw new ManifestError([{ file, path: '', message: tooLarge(size) }]);
     text = readFileSync(path, 'utf8');
   } catch (error) {
+    if (error instanceof ManifestError) throw error;
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
     throw new ManifestError([{ file, path: '', message: `cannot read manifest: ${reason}` }]);
   }
@@ -76,29 +93,60 @@ export function loadManifest(path: string, options: LoadOptions = {}): Manifest 
 
 /** Parses and validates manifest YAML text. Throws `ManifestError` with line and column per problem. */
 export function parseManifest(text: string, options: LoadOptions = {}): Manifest {
+  const file = options.file ?? '<string>';
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_MANIFEST_BYTES) throw new ManifestError([{ file, path: '', message: tooLarge(bytes) }]);
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  // Duplicate keys are checked by checkYaml: the yaml library's own check (uniqueKeys) compares
+  // every key of a mapping with every other, which made large manifests parse in quadratic time.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
   const ctx: Context = {
-    file: options.file ?? '<string>',
+    file,
     baseDir: options.baseDir ?? process.cwd(),
     env: options.env ?? process.env,
     positions: new PositionFinder(doc, lines),
+    secrets: [],
   };
-  if (doc.errors.length > 0) {
-    throw new ManifestError(
-      doc.errors.map((error) => ({
-        file: ctx.file,
-        path: '',
-        ...ctx.positions!.offset(error.pos[0]),
-        message: `YAML syntax error: ${error.message.split('\n')[0]}`,
-      })),
-    );
-  }
-  const root: unknown = doc.toJS();
-  if (root !== null && (typeof root !== 'object' || Array.isArray(root))) {
+  const problems = [
+    ...doc.errors.map((error) => ({ ...ctx.positions!.offset(error.pos[0]), message: syntaxError(error.message) })),
+    ...(doc.errors.length > 0 ? [] : checkYaml(doc).map((p) => ({ ...ctx.positions!.node(p.node), message: p.message }))),
+  ];
+  if (problems.length > 0) throw new ManifestError(listed(problems).map((p) => ({ file, path: '', ...p })));
+  return build(storageNode(doc, ctx), ctx);
+}
+
+/** Converts only `storage:` to plain values: the rest of the manifest belongs to other tools. */
+function storageNode(doc: Document, ctx: Context): unknown {
+  const root = doc.contents;
+  if (root === null || (isScalar(root) && root.value === null)) return undefined;
+  if (!isMap(root)) {
     throw new ManifestError([{ file: ctx.file, path: '', line: 1, column: 1, message: 'expected a YAML mapping at the top level' }]);
   }
-  return build((root as { storage?: unknown } | null)?.storage, ctx);
+  const storage = root.get('storage', true);
+  try {
+    // checkYaml has bounded what aliases expand to and ruled out cycles, so no count is needed here.
+    return isNode(storage) ? storage.toJS(doc, { maxAliasCount: -1 }) : storage;
+  } catch (error) {
+    throw new ManifestError([issueAt(ctx, ['storage'], `cannot read the storage block: ${(error as Error).message}`)]);
+  }
+}
+
+function syntaxError(message: string): string {
+  const first = message.split('\n')[0] ?? message;
+  if (/call stack/i.test(first)) return 'YAML nested too deeply to read';
+  return `YAML syntax error: ${first}`;
+}
+
+/** The first problems, and how many more there were. */
+function listed<T extends { message: string }>(problems: T[]): T[] {
+  if (problems.length <= MAX_YAML_PROBLEMS) return problems;
+  const more = { ...problems[MAX_YAML_PROBLEMS]!, message: `… and ${problems.length - MAX_YAML_PROBLEMS} more problems` };
+  return [...problems.slice(0, MAX_YAML_PROBLEMS), more];
+}
+
+function tooLarge(bytes: number): string {
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+  return `manifest is ${mb(bytes)}; historian reads manifests of at most ${mb(MAX_MANIFEST_BYTES)} (keep large data out of the manifest)`;
 }
 
 /** Validates a storage block built in code (the value of `storage:`). */
@@ -107,11 +155,13 @@ export function resolveStorage(storage: StorageInput | null | undefined, options
     file: options.file ?? '<object>',
     baseDir: options.baseDir ?? process.cwd(),
     env: options.env ?? process.env,
+    secrets: [],
   });
 }
 
 function build(rawStorage: unknown, ctx: Context): Manifest {
-  const { value, unset } = interpolate(rawStorage, ctx.env, ['storage']);
+  const { value, unset, substituted } = interpolate(rawStorage, ctx.env, ['storage']);
+  ctx.secrets = substituted.filter((s) => isSecretVariable(s.variable));
   const issues: ManifestIssue[] = unset.map((u) =>
     issueAt(ctx, u.path, `environment variable ${u.variable} is not set (use \${${u.variable}:-default} for a fallback)`),
   );
@@ -207,7 +257,7 @@ function unknownDefault(name: string | null, providers: ResolvedProvider[], ctx:
 
 function issueAt(ctx: Context, path: (string | number)[], message: string, key?: string): ManifestIssue {
   const full = key === undefined ? path : [...path, key];
-  return { file: ctx.file, path: formatPath(full), ...ctx.positions?.find(path, key), message };
+  return { file: ctx.file, path: formatPath(full), ...ctx.positions?.find(path, key), message: maskValues(message, ctx.secrets) };
 }
 
 function fromZod(ctx: Context, issue: z.core.$ZodIssue): ManifestIssue[] {

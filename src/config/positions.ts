@@ -32,6 +32,11 @@ export class PositionFinder {
     return undefined;
   }
 
+  /** Where a node starts. */
+  node(node: Node): Position | undefined {
+    return this.at(node);
+  }
+
   /** The position of a byte offset in the source. */
   offset(offset: number): Position {
     const { line, col } = this.lines.linePos(offset);

@@ -1,4 +1,5 @@
 import { Document, LineCounter, parseDocument, visit, YAMLParseError } from 'yaml';
+import { checkYaml } from '../../config/yaml-guard.js';
 import { DocumentError, GROUP_NAMES, groupsOf, listOf, pushJoined, type Codec, type GroupParts, type RawEntry } from './codec.js';
 
 /** No folding, no anchors, double quotes on one line: so every entry reads back exactly. */
@@ -58,14 +59,22 @@ export function yamlCodec(): Codec {
     },
     decode(text) {
       const lines = new LineCounter();
-      const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+      // Duplicate keys are found by checkYaml in linear time (the library's uniqueKeys is quadratic).
+      const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
       const [error] = doc.errors;
       if (error) {
         const { line, col } = lines.linePos(error.pos[0]);
         throw new DocumentError(error.message.split('\n')[0] ?? 'YAML syntax error', line, col);
       }
+      // historian never writes aliases, so a history file holding one is refused rather than
+      // expanded: a few hundred bytes of nested aliases stand for gigabytes of entries.
+      const [problem] = checkYaml(doc, { aliases: false });
+      if (problem) {
+        const at = problem.node.range ? lines.linePos(problem.node.range[0]) : undefined;
+        throw new DocumentError(problem.message, at?.line, at?.col);
+      }
       try {
-        return locate(doc, lines, groupsOf(doc.toJS({ maxAliasCount: -1 }), listOf));
+        return locate(doc, lines, groupsOf(doc.toJS({ maxAliasCount: 0 }), listOf));
       } catch (cause) {
         if (cause instanceof YAMLParseError) throw new DocumentError(cause.message);
         throw cause;

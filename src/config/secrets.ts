@@ -1,0 +1,130 @@
+/**
+ * Masks secrets in text that historian shows: error messages, `validate` output. Masking is
+ * on by default and errs on the side of hiding too much, since a leaked credential cannot be
+ * taken back while a masked host name costs one look at the manifest.
+ */
+
+/** What replaces a secret. */
+export const MASK = '***';
+
+/** Words that end the name of a key holding a secret (`password=`, `sslpassword=`, `api_key=`, `access_token=`…). */
+const SECRET_KEY_WORDS = 'password|passwd|passphrase|pwd|pass|secret|token|api[_-]?key|apikey|auth|credentials?';
+
+/** Parts of an environment variable name that say its value is a secret (`API_KEY`, `DB_PASSWORD`…). */
+const SECRET_VARIABLE = /PASS|SECRET|TOKEN|KEY|CREDENTIAL|AUTH|PRIVATE|COOKIE|SIGNATURE|SALT/i;
+
+/** A key whose value is a secret: its name ends with one of the secret words. */
+const SECRET_KEY = new RegExp(`^[\\w.-]*?(?:${SECRET_KEY_WORDS})$`, 'i');
+
+interface Rule {
+  pattern: RegExp;
+  replace: string;
+}
+
+/**
+ * Text rules, applied in order. URL userinfo comes first: a password may hold `=`, which the
+ * key=value rule would otherwise cut in two.
+ */
+const RULES: Rule[] = [
+  // PEM private keys, whole.
+  { pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, replace: MASK },
+  // scheme://user:password@host, also with a malformed scheme (`postgresql//`, `postgres:/`). The
+  // password runs to the last `@` before a double quote or the end of the line: it may itself
+  // hold a raw `@`, `/`, `:`, `'` or a space, and hiding too much beats leaking a tail.
+  { pattern: /\b([a-z][a-z0-9+.-]*(?::\/{1,3}|\/\/)[^\s:/@"'<>`]+:)[^\n"<>`]*@/gi, replace: `$1${MASK}@` },
+  // The same within one token, where the user name may be empty and the slashes missing.
+  { pattern: /\b([a-z][a-z0-9+.-]*(?::\/{0,3}|\/\/)[^\s:/@"'<>`]*:)[^\s"<>`]*@/gi, replace: `$1${MASK}@` },
+  // user:password@host without a scheme, within one token (a `/` after the colon means a scheme).
+  { pattern: /(^|[\s/"'<>(=,;])([^\s:/@"'<>`]+):(?!\/)[^\s"<>`]+@(?=[\w[])/g, replace: `$1$2:${MASK}@` },
+  // key=value pairs of query strings and key=value DSNs (libpq quotes values with single quotes).
+  {
+    pattern: new RegExp(`(^|[^\\w-])([\\w.-]*?(?:${SECRET_KEY_WORDS}))(\\s*=\\s*)(?:'(?:\\\\.|[^'\\\\])*'|"(?:\\\\.|[^"\\\\])*"|[^\\s&;,'"]+)`, 'gi'),
+    replace: `$1$2$3${MASK}`,
+  },
+  // "password": "value" in JSON-like text.
+  {
+    pattern: new RegExp(`(["'])([\\w.-]*?(?:${SECRET_KEY_WORDS}))\\1(\\s*:\\s*)(["'])(?:\\\\.|(?!\\4).)*\\4`, 'gi'),
+    replace: `$1$2$1$3$4${MASK}$4`,
+  },
+  // HTTP authorization values.
+  { pattern: /\b(Bearer|Basic)(\s+)[A-Za-z0-9._~+/=-]{8,}/gi, replace: `$1$2${MASK}` },
+  // JSON Web Tokens: header.payload.signature, base64url.
+  { pattern: /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, replace: MASK },
+  // OpenAI / Anthropic style keys (sk-…, sk-live-…, sk-proj-…, sk-ant-…) and Stripe secret keys.
+  { pattern: /\bsk-[A-Za-z0-9_-]{10,}/g, replace: `sk-${MASK}` },
+  { pattern: /\b([rs]k_(?:live|test)_)[A-Za-z0-9]{8,}/g, replace: `$1${MASK}` },
+  // GitHub tokens.
+  { pattern: /\b(gh[pousr]_)[A-Za-z0-9]{20,}/g, replace: `$1${MASK}` },
+  { pattern: /\b(github_pat_)[A-Za-z0-9_]{20,}/g, replace: `$1${MASK}` },
+  // Slack tokens.
+  { pattern: /\b(xox[abposrce]-)[A-Za-z0-9-]{8,}/g, replace: `$1${MASK}` },
+  // AWS access key ids, Google API keys.
+  { pattern: /\b(AKIA|ASIA)[A-Z0-9]{16}\b/g, replace: `$1${MASK}` },
+  { pattern: /\bAIza[0-9A-Za-z_-]{35}/g, replace: `AIza${MASK}` },
+];
+
+/**
+ * Masks everything in `text` that looks like a secret: URL passwords, `password=` / `pwd=` /
+ * `pass=` / `sslpassword=` / `token=` / `secret=` / `api_key=` values (query strings, key=value
+ * DSNs, JSON), bearer and basic credentials, JWTs, PEM private keys, and API tokens of the usual
+ * vendors (`sk-…`, `ghp_…`, `github_pat_…`, `xoxb-…`, `AKIA…`, `AIza…`).
+ */
+export function maskSecrets(text: string): string {
+  let masked = text;
+  for (const { pattern, replace } of RULES) masked = masked.replace(pattern, replace);
+  return masked;
+}
+
+/** Whether a query parameter or key=value key names a secret (`password`, `sslpassword`, `api_key`…). */
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key);
+}
+
+/** Whether an environment variable's name says it holds a secret (`API_KEY`, `PGPASSWORD`, `GITHUB_TOKEN`…). */
+export function isSecretVariable(name: string): boolean {
+  return SECRET_VARIABLE.test(name);
+}
+
+/**
+ * A URL with its password and secret query parameters replaced by `***`, for messages. The
+ * URL is read by the WHATWG parser, so the password is found however it is encoded (a raw `@`
+ * or space, `?password=`); what a parser cannot read (a malformed scheme, a key=value DSN, a raw
+ * `/` in the password) is masked by the text rules of `maskSecrets`.
+ */
+export function maskUrl(url: string): string {
+  const parsed = parseUrl(url);
+  const secretParams = parsed ? [...parsed.searchParams.keys()].filter(isSecretKey) : [];
+  if (!parsed || (parsed.password === '' && secretParams.length === 0)) return maskSecrets(url);
+  if (parsed.password !== '') parsed.password = MASK;
+  for (const key of secretParams) parsed.searchParams.set(key, MASK);
+  return maskSecrets(parsed.href);
+}
+
+function parseUrl(url: string): URL | undefined {
+  try {
+    return new URL(url);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Secret values that `${VAR}` interpolation put into a manifest, by variable. */
+export interface SecretValue {
+  variable: string;
+  value: string;
+}
+
+/**
+ * Values shorter than this are not searched for in messages: a secret-named variable holding
+ * `1` or `on` is a switch, and replacing every `1` in a message would garble it.
+ */
+const MIN_SECRET_LENGTH = 4;
+
+/** Replaces each secret value found in `text` by the `${VAR}` reference it came from. */
+export function maskValues(text: string, secrets: readonly SecretValue[]): string {
+  let masked = text;
+  // Longest first, so a value that contains another is replaced whole.
+  const ordered = secrets.filter((s) => s.value.length >= MIN_SECRET_LENGTH).sort((a, b) => b.value.length - a.value.length);
+  for (const { variable, value } of ordered) masked = masked.split(value).join(`\${${variable}}`);
+  return masked;
+}
