@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // The `historian` executable: runs the program and sets the exit code (SPEC §6).
-import { main } from './program.js';
+import { main, reportUncaught } from './program.js';
 
+process.on('uncaughtException', reportUncaught);
+process.on('unhandledRejection', reportUncaught);
 process.exitCode = await main();

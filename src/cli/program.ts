@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { EntryError, HistorianError, ManifestError, QueryError } from '../errors.js';
+import { ManifestError, QueryError } from '../errors.js';
 import { demoCommand } from './commands/demo.js';
 import { historyCommand } from './commands/history.js';
 import { ingestCommand } from './commands/ingest.js';
@@ -11,6 +11,8 @@ import { schemaCommand } from './commands/schema.js';
 import { tailCommand } from './commands/tail.js';
 import { exportCommand, importCommand } from './commands/transfer.js';
 import { validateCommand } from './commands/validate.js';
+import { reportFailure } from './failure.js';
+import { writeErr, writeOut } from './output.js';
 import { UsageError } from './shared.js';
 
 /** Registers every command; one line per command module in ./commands. */
@@ -39,7 +41,8 @@ export function buildProgram(): Command {
     .addHelpText('after', '\nExamples:\n  historian demo\n  historian validate -c agents.yml\n  historian history show --since 1d');
   for (const register of COMMANDS) program.addCommand(register());
   const configure = (command: Command): void => {
-    command.exitOverride().showHelpAfterError();
+    // Help and usage errors echo arguments, so they go through the same writer as everything else.
+    command.exitOverride().showHelpAfterError().configureOutput({ writeOut: (text) => writeOut(text), writeErr });
     command.commands.forEach(configure);
   };
   configure(program);
@@ -53,27 +56,35 @@ function exitCodeOf(error: unknown): number {
   return 1;
 }
 
-function report(error: unknown): void {
-  if (error instanceof CommanderError) return; // commander already printed it
-  if (error instanceof ManifestError) {
-    process.stderr.write(`historian: invalid manifest (${error.issues.length} problem${error.issues.length === 1 ? '' : 's'}):\n`);
-    for (const line of error.message.split('\n')) process.stderr.write(`  ${line}\n`);
-    return;
-  }
-  if (error instanceof HistorianError || error instanceof EntryError) {
-    process.stderr.write(`historian: ${error.message}\n`);
-    return;
-  }
-  process.stderr.write(`historian: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+/** `history show` for the command whose action runs: failures are named after it. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let at: Command | null = command; at?.parent; at = at.parent) names.unshift(at.name());
+  return names.join(' ');
 }
+
+/** The command whose action is running, to name it in failures. */
+let running = '';
 
 /** Runs the CLI with `argv` and resolves to its exit code. */
 export async function main(argv: string[] = process.argv): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv);
+    const program = buildProgram().hook('preAction', (_program, action) => {
+      running = commandPath(action);
+    });
+    await program.parseAsync(argv);
     return Number(process.exitCode ?? 0);
   } catch (error) {
-    report(error);
+    if (!(error instanceof CommanderError)) reportFailure(error, running); // commander printed its own
     return exitCodeOf(error);
   }
+}
+
+/**
+ * Reports an error that escaped every command (an uncaught exception, an unhandled rejection
+ * from a driver's background work) as one line, like any other failure, and exits 1.
+ */
+export function reportUncaught(error: unknown): never {
+  reportFailure(error, running);
+  process.exit(1);
 }

@@ -1,17 +1,15 @@
-import { styleText } from 'node:util';
 import type { CommandEntry, MessageEntry } from '../entries/schema.js';
 import type { Conversation, ResetResult, Stats } from '../history/types.js';
-
-type Style = Parameters<typeof styleText>[0];
+import { style, unstyled, type Style } from './output.js';
 
 /** Colours only on a terminal, and never with NO_COLOR set (https://no-color.org). */
 export function colorEnabled(stream: NodeJS.WriteStream = process.stdout): boolean {
   return stream.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
 }
 
-/** Paints text when colours are on. */
-export function paint(style: Style, text: string, on = colorEnabled()): string {
-  return on ? styleText(style, text) : text;
+/** Paints text when colours are on (the output writer turns the style into colour). */
+export function paint(name: Style, text: string, on = colorEnabled()): string {
+  return on ? style(name, text) : text;
 }
 
 /** `2026-11-22 12:00:01` from an ISO timestamp (UTC). */
@@ -22,7 +20,7 @@ export function shortTime(iso: string): string {
 /** Visible width of a string (wide CJK characters count two columns). */
 function width(text: string): number {
   let columns = 0;
-  for (const char of text.replace(/\u001b\[[0-9;]*m/g, '')) columns += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\uff00-\uff60\uffe0-\uffe6]/u.test(char) ? 2 : 1;
+  for (const char of unstyled(text)) columns += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\uff00-\uff60\uffe0-\uffe6]/u.test(char) ? 2 : 1;
   return columns;
 }
 

@@ -7,6 +7,7 @@ import { selectReader } from '../history/select.js';
 import { providerRegistry } from '../providers/registry.js';
 import { createHistorian, type Historian } from '../dispatch/historian.js';
 import { HistorianError, type ProviderError } from '../errors.js';
+import { diagnostic, writeOut } from './output.js';
 
 /** An error the CLI reports as bad usage (exit 2) rather than a runtime failure (exit 1). */
 export class UsageError extends HistorianError {
@@ -34,8 +35,8 @@ export function manifestFor(options: GlobalOptions): Manifest {
 }
 
 /** Prints a provider's error as a warning; the command goes on. */
-function warn(error: ProviderError): void {
-  process.stderr.write(`historian: warning: ${error.message}\n`);
+export function warn(error: ProviderError): void {
+  diagnostic(`warning: ${error.message}`);
 }
 
 /** Opens a logger for a command, runs `work`, and always closes it. */
@@ -98,10 +99,10 @@ export function countOption(value: string): number {
 
 /** Prints `value` as JSON or YAML, or as the text `render` makes of it. */
 export function print<T>(format: Format, value: T, render: (value: T) => string): void {
-  if (format === 'json') process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-  else if (format === 'yaml') process.stdout.write(stringify(value, { lineWidth: 0 }));
+  if (format === 'json') writeOut(`${JSON.stringify(value, null, 2)}\n`, 'json');
+  else if (format === 'yaml') writeOut(stringify(value, { lineWidth: 0 }));
   else {
     const text = render(value);
-    process.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`);
+    writeOut(text.endsWith('\n') || text === '' ? text : `${text}\n`);
   }
 }

@@ -37,8 +37,9 @@ const RULES: Rule[] = [
   // user:password@host without a scheme, within one token (a `/` after the colon means a scheme).
   { pattern: /(^|[\s/"'<>(=,;])([^\s:/@"'<>`]+):(?!\/)[^\s"<>`]+@(?=[\w[])/g, replace: `$1$2:${MASK}@` },
   // key=value pairs of query strings and key=value DSNs (libpq quotes values with single quotes).
+  // A value masked already is kept as it is, so masking twice does not eat what follows it.
   {
-    pattern: new RegExp(`(^|[^\\w-])([\\w.-]*?(?:${SECRET_KEY_WORDS}))(\\s*=\\s*)(?:'(?:\\\\.|[^'\\\\])*'|"(?:\\\\.|[^"\\\\])*"|[^\\s&;,'"]+)`, 'gi'),
+    pattern: new RegExp(`(^|[^\\w-])([\\w.-]*?(?:${SECRET_KEY_WORDS}))(\\s*=\\s*)(?:\\*\\*\\*(?=[\\s&;,'":.)\\]]|$)|'(?:\\\\.|[^'\\\\])*'|"(?:\\\\.|[^"\\\\])*"|[^\\s&;,'"]+)`, 'gi'),
     replace: `$1$2$3${MASK}`,
   },
   // "password": "value" in JSON-like text.
@@ -127,4 +128,14 @@ export function maskValues(text: string, secrets: readonly SecretValue[]): strin
   const ordered = secrets.filter((s) => s.value.length >= MIN_SECRET_LENGTH).sort((a, b) => b.value.length - a.value.length);
   for (const { variable, value } of ordered) masked = masked.split(value).join(`\${${variable}}`);
   return masked;
+}
+
+/** `value` with `maskSecrets` applied to every string in it (for reports printed as text or JSON). */
+export function maskStrings<T>(value: T): T {
+  if (typeof value === 'string') return maskSecrets(value) as T;
+  if (Array.isArray(value)) return value.map(maskStrings) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, maskStrings(item)])) as T;
+  }
+  return value;
 }

@@ -9,6 +9,7 @@ import type { EntryInput, EntryType } from '../../entries/schema.js';
 import { validationReport } from './validate.js';
 import { paint, renderConversations, renderStats } from '../render.js';
 import { UsageError } from '../shared.js';
+import { diagnostic, writeOut } from '../output.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../../examples/', import.meta.url));
 const MARKER = '.historian-demo';
@@ -92,9 +93,9 @@ function readAgain(out: string, manifest: Manifest): string {
 async function runDemo(out: string): Promise<void> {
   prepare(out);
   const manifest = loadManifest(join(EXAMPLES, 'demo.yml'), { env: { ...process.env, HISTORIAN_DEMO_OUT: out } });
-  const historian = await createHistorian(manifest, { onError: (e) => process.stderr.write(`historian: warning: ${e.message}\n`) });
+  const historian = await createHistorian(manifest, { onError: (e) => diagnostic(`warning: ${e.message}`) });
   try {
-    process.stdout.write(`${(await report(historian, manifest, out)).join('\n')}\n`);
+    writeOut(`${(await report(historian, manifest, out)).join('\n')}\n`);
   } finally {
     await historian.close();
   }

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import type { StatsGroup } from '../../history/types.js';
 import { renderCommands, renderConversations, renderReset, renderStats } from '../render.js';
 import { countOption, optionsOf, print, readingOptions, UsageError, withHistory, type ReadOptions } from '../shared.js';
+import { diagnostic } from '../output.js';
 
 function groupOption(value: string): StatsGroup {
   if (value === 'agent' || value === 'model' || value === 'hour' || value === 'day') return value;
@@ -89,7 +90,7 @@ function resetCommand(): Command {
       const o = optionsOf<ReadOptions & { agent?: string; hard?: boolean; yes?: boolean }>(command);
       const what = o.agent ? `the history of agent "${o.agent}"` : 'ALL history';
       if (!o.yes && !(await confirm(`Delete ${what}?`))) {
-        process.stderr.write('historian: nothing deleted\n');
+        diagnostic('nothing deleted');
         return;
       }
       const result = await withHistory(o, o.provider, (h) => h.reset({ agent: o.agent, hard: o.hard }));

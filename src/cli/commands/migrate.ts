@@ -1,10 +1,13 @@
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
-import { parseDatabaseUrl } from '../../config/database-url.js';
+import { maskUrl, parseDatabaseUrl } from '../../config/database-url.js';
+import { HistorianError, ProviderError } from '../../errors.js';
 import type { ProviderConfigOf } from '../../config/schema.js';
 import type { ResolvedProvider } from '../../config/load.js';
 import { applyMigration, declaredTables, describeMissing, migrationPlan, openBackend, planMigration, type MigrationPlan } from '../../providers/sql/index.js';
+import { messageOf, rootCause } from '../failure.js';
 import { manifestFor, optionsOf, UsageError } from '../shared.js';
+import { writeOut } from '../output.js';
 
 interface MigrateOptions {
   printSql?: boolean;
@@ -22,6 +25,17 @@ function planOfMissingFile(provider: SqlProvider): MigrationPlan | undefined {
 
 /** Prints (with `--print-sql`) or applies the schema changes of one sql provider. */
 async function migrateProvider(provider: SqlProvider, printSql: boolean): Promise<void> {
+  try {
+    await runMigration(provider, printSql);
+  } catch (error) {
+    // A driver error (a refused connection, a failed statement) names neither the provider nor the database.
+    if (error instanceof HistorianError) throw error;
+    const what = printSql ? 'reading the schema' : 'migration';
+    throw new ProviderError(`${what} failed on ${maskUrl(provider.config.url ?? '')}: ${messageOf(rootCause(error))}`, provider.label, { cause: error });
+  }
+}
+
+async function runMigration(provider: SqlProvider, printSql: boolean): Promise<void> {
   const { label, config } = provider;
   const planned = printSql ? planOfMissingFile(provider) : undefined;
   const backend = planned ? undefined : await openBackend(config, label);
@@ -29,11 +43,11 @@ async function migrateProvider(provider: SqlProvider, printSql: boolean): Promis
     const plan = planned ?? (printSql ? await migrationPlan(backend!) : await applyMigration(backend!));
     const where = backend?.where ?? config.url;
     if (plan.statements.length === 0) {
-      process.stdout.write(`-- ${label} (${where}): schema is up to date\n`);
+      writeOut(`-- ${label} (${where}): schema is up to date\n`);
     } else if (printSql) {
-      process.stdout.write(`-- ${label} (${where}): adds ${describeMissing(plan)}\n${plan.statements.join('\n')}\n`);
+      writeOut(`-- ${label} (${where}): adds ${describeMissing(plan)}\n${plan.statements.join('\n')}\n`);
     } else {
-      process.stdout.write(`${label} (${where}): added ${describeMissing(plan)}\n`);
+      writeOut(`${label} (${where}): added ${describeMissing(plan)}\n`);
     }
   } finally {
     await backend?.close();

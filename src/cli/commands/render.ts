@@ -6,6 +6,7 @@ import type { Entry } from '../../entries/schema.js';
 import { renderDocument } from '../../providers/text-file/render.js';
 import { templatesDir } from '../../providers/text-file/templates.js';
 import { optionsOf, UsageError, withHistory } from '../shared.js';
+import { writeOut } from '../output.js';
 
 const BUILT_IN = ['chronological', 'conversations'];
 
@@ -43,6 +44,6 @@ export function renderCommand(): Command {
         throw new UsageError(`cannot render ${file}: ${(error as Error).message}`);
       }
       if (o.out) writeFileSync(o.out, text);
-      else process.stdout.write(text);
+      else writeOut(text);
     });
 }

@@ -5,6 +5,7 @@ import { isRunFact, type Entry } from '../../entries/schema.js';
 import type { History } from '../../history/history.js';
 import { paint, shortTime } from '../render.js';
 import { formatOption, optionsOf, withHistory, type Format } from '../shared.js';
+import { writeOut } from '../output.js';
 
 interface TailOptions {
   follow?: boolean;
@@ -40,7 +41,8 @@ async function printNew(history: History, o: TailOptions, cursor: { since: strin
     if (entry.timestamp > cursor.since) cursor.seen.clear();
     cursor.since = entry.timestamp;
     cursor.seen.add(entry.id);
-    process.stdout.write(o.format === 'text' ? `${entryLine(entry)}\n` : `${JSON.stringify(entry)}\n`);
+    if (o.format === 'text') writeOut(`${entryLine(entry)}\n`);
+    else writeOut(`${JSON.stringify(entry)}\n`, 'json');
   }
 }
 

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { exportHistory, importEntries, transferFormat, type ExportFormat, type TransferSummary } from '../../history/transfer.js';
 import { progress } from '../progress.js';
 import { optionsOf, UsageError, withHistorian, withHistory } from '../shared.js';
+import { writeErr } from '../output.js';
 
 const FORMATS = ['auto', 'json', 'yaml', 'toml', 'ini', 'jsonl', 'markdown'] as const;
 
@@ -61,7 +62,7 @@ export function exportCommand(): Command {
         const done = await exportHistory(history, resolve(o.to), { format, encoding: o.encoding, onProgress: bar.update }).finally(bar.stop);
         return { done, from: history.provider };
       });
-      process.stderr.write(summary('exported', result.done, `from ${result.from} to ${o.to}`));
+      writeErr(summary('exported', result.done, `from ${result.from} to ${o.to}`));
     });
 }
 
@@ -82,6 +83,6 @@ export function importCommand(): Command {
       const result = await withHistorian(o, (historian) =>
         importEntries(historian, resolve(file), { format, encoding: o.encoding, onProgress: bar.update }).finally(bar.stop),
       );
-      process.stderr.write(summary('imported', result, `from ${file}`));
+      writeErr(summary('imported', result, `from ${file}`));
     });
 }

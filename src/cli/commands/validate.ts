@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { FLAG_NAMES } from '../../config/schema.js';
 import type { Manifest, ResolvedProvider } from '../../config/load.js';
 import { maskUrl } from '../../config/database-url.js';
+import { maskStrings } from '../../config/secrets.js';
 import { selectReader } from '../../history/select.js';
 import { checkProviders } from '../../providers/check.js';
 import { providerRegistry } from '../../providers/registry.js';
@@ -82,6 +83,7 @@ export function validateCommand(): Command {
       const options = optionsOf<{ format: Format }>(command);
       const manifest = manifestFor(options);
       await checkProviders(manifest);
-      print(options.format, validationReport(manifest), renderText);
+      // Names and paths may come from ${VAR}s or hold a token; the report shows none of them.
+      print(options.format, maskStrings(validationReport(manifest)), renderText);
     });
 }

@@ -1,0 +1,62 @@
+import { maskSecrets } from '../config/secrets.js';
+import { HistorianError, ManifestError } from '../errors.js';
+import { diagnostic, writeErr } from './output.js';
+
+/** Set to 1 to see stack traces of failures (for bug reports); otherwise a failure is one line. */
+export const DEBUG_VARIABLE = 'HISTORIAN_DEBUG';
+
+/** Causes deeper than this are not followed (a cause chain can loop). */
+const MAX_CAUSES = 10;
+
+/** The first line of an error's message; for an empty one (Node's AggregateError of a refused connection), its parts or code. */
+export function messageOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const line = error.message.split('\n')[0]!.trim();
+  if (line) return line;
+  if (error instanceof AggregateError && error.errors.length > 0) {
+    return [...new Set(error.errors.map(messageOf))].join('; ');
+  }
+  const code = (error as NodeJS.ErrnoException).code;
+  return code ?? error.name;
+}
+
+/** The innermost `cause` of an error: the driver or system error that started it. */
+export function rootCause(error: unknown): unknown {
+  let current = error;
+  for (let depth = 0; depth < MAX_CAUSES && current instanceof Error && current.cause !== undefined; depth++) current = current.cause;
+  return current;
+}
+
+/**
+ * The one line a failed command prints after `historian: `: what failed, then the root cause
+ * when the message does not already say it. Our own errors say what failed; anything else
+ * (a driver error that escaped, a bug) is named after the command that was running.
+ */
+export function describeFailure(error: unknown, command: string): string {
+  const root = messageOf(rootCause(error));
+  const what = error instanceof HistorianError ? messageOf(error) : `${command || 'historian'} failed`;
+  return what.includes(root) ? what : `${what}: ${root}`;
+}
+
+/** Prints a failed command's error: a manifest's issues one per line, anything else on one line. */
+export function reportFailure(error: unknown, command: string, env: NodeJS.ProcessEnv = process.env): void {
+  if (error instanceof ManifestError) {
+    const count = error.issues.length;
+    diagnostic(`invalid manifest (${count} problem${count === 1 ? '' : 's'}):`);
+    for (const line of error.message.split('\n')) writeErr(`  ${line}\n`);
+  } else {
+    diagnostic(describeFailure(error, command));
+  }
+  if (env[DEBUG_VARIABLE] === '1') writeErr(maskSecrets(stackOf(error)));
+}
+
+/** Every stack of the cause chain, for HISTORIAN_DEBUG=1. */
+function stackOf(error: unknown): string {
+  const stacks: string[] = [];
+  let current = error;
+  for (let depth = 0; depth <= MAX_CAUSES && current !== undefined; depth++) {
+    stacks.push(current instanceof Error ? (current.stack ?? current.message) : String(current));
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return `${stacks.join('\ncaused by: ')}\n`;
+}
