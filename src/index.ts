@@ -12,6 +12,7 @@
  * @packageDocumentation
  */
 export { createHistorian, Historian, type HistorianOptions, type ManifestSource } from './dispatch/historian.js';
+export { closeOnSignals, type CloseOnSignalsOptions, type ShutdownReport } from './dispatch/signals.js';
 export { loadManifest, parseManifest, resolveStorage, type Manifest, type ResolvedProvider, type LoadOptions } from './config/load.js';
 export {
   storageSchema,
