@@ -1,31 +1,12 @@
 import { maskSecrets } from '../config/secrets.js';
-import { HistorianError, ManifestError } from '../errors.js';
+import { HistorianError, ManifestError, rootCause } from '../errors.js';
 import { diagnostic, writeErr } from './output.js';
 
 /** Set to 1 to see stack traces of failures (for bug reports); otherwise a failure is one line. */
 export const DEBUG_VARIABLE = 'HISTORIAN_DEBUG';
 
-/** Causes deeper than this are not followed (a cause chain can loop). */
+/** Stacks deeper than this are not printed (a cause chain can loop). */
 const MAX_CAUSES = 10;
-
-/** The first line of an error's message; for an empty one (Node's AggregateError of a refused connection), its parts or code. */
-export function messageOf(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const line = error.message.split('\n')[0]!.trim();
-  if (line) return line;
-  if (error instanceof AggregateError && error.errors.length > 0) {
-    return [...new Set(error.errors.map(messageOf))].join('; ');
-  }
-  const code = (error as NodeJS.ErrnoException).code;
-  return code ?? error.name;
-}
-
-/** The innermost `cause` of an error: the driver or system error that started it. */
-export function rootCause(error: unknown): unknown {
-  let current = error;
-  for (let depth = 0; depth < MAX_CAUSES && current instanceof Error && current.cause !== undefined; depth++) current = current.cause;
-  return current;
-}
 
 /**
  * The one line a failed command prints after `historian: `: what failed, then the root cause
@@ -33,9 +14,11 @@ export function rootCause(error: unknown): unknown {
  * (a driver error that escaped, a bug) is named after the command that was running.
  */
 export function describeFailure(error: unknown, command: string): string {
-  const root = messageOf(rootCause(error));
-  const what = error instanceof HistorianError ? messageOf(error) : `${command || 'historian'} failed`;
-  return what.includes(root) ? what : `${what}: ${root}`;
+  const root = rootCause(error);
+  const what = error instanceof HistorianError ? error.message.split('\n')[0]! : `${command || 'historian'} failed`;
+  // The root may carry its code in brackets where the message quoted it without.
+  const said = what.includes(root) || what.includes(root.replace(/ \([^)]*\)$/, ''));
+  return said ? what : `${what}: ${root}`;
 }
 
 /** Prints a failed command's error: a manifest's issues one per line, anything else on one line. */

@@ -109,7 +109,7 @@ export function parseManifest(text: string, options: LoadOptions = {}): Manifest
   };
   const problems = [
     ...doc.errors.map((error) => ({ ...ctx.positions!.offset(error.pos[0]), message: syntaxError(error.message) })),
-    ...(doc.errors.length > 0 ? [] : checkYaml(doc).map((p) => ({ ...ctx.positions!.node(p.node), message: p.message }))),
+    ...(doc.errors.length > 0 ? [] : checkYaml(doc)).map((p) => ({ path: formatPath(p.path), ...ctx.positions!.node(p.node), message: p.message })),
   ];
   if (problems.length > 0) throw new ManifestError(listed(problems).map((p) => ({ file, path: '', ...p })));
   return build(storageNode(doc, ctx), ctx);

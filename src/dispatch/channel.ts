@@ -88,9 +88,12 @@ export class Channel {
     private readonly options: ChannelOptions,
   ) {}
 
-  /** Entries queued and not yet written. */
+  /** Entries of the write in progress that are not stored yet: no longer queued, still pending. */
+  private inFlight = 0;
+
+  /** Entries queued or being written, and not yet stored: what a shutdown that stops waiting would lose. */
   get pending(): number {
-    return this.queue.length;
+    return this.queue.length + this.inFlight;
   }
 
   /** Queues an entry; returns the queue length so the caller can start a drain early. */
@@ -135,14 +138,20 @@ export class Channel {
     const queued = this.queue;
     this.queue = new Queue();
     const batchSize = this.provider.batchLimit ?? this.options.batchSize;
-    for (let offset = 0; offset < queued.length; offset += batchSize) {
-      const end = Math.min(queued.length, offset + batchSize);
-      const unwritten = await this.writeBatch(queued.records(offset, end));
-      if (unwritten === null) continue;
-      // What is left of this batch goes back to the front, ahead of the later batches.
-      this.queue = queued.tail(end, this.queue).prepend(unwritten.records);
-      this.fail(unwritten.cause, this.queue.length);
-      return;
+    try {
+      for (let offset = 0; offset < queued.length; offset += batchSize) {
+        const end = Math.min(queued.length, offset + batchSize);
+        this.inFlight = queued.length - offset;
+        const unwritten = await this.writeBatch(queued.records(offset, end));
+        if (unwritten === null) continue;
+        // What is left of this batch goes back to the front, ahead of the later batches.
+        this.inFlight = 0;
+        this.queue = queued.tail(end, this.queue).prepend(unwritten.records);
+        this.fail(unwritten.cause, this.queue.length);
+        return;
+      }
+    } finally {
+      this.inFlight = 0;
     }
   }
 

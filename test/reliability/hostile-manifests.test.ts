@@ -34,12 +34,12 @@ describe('hostile manifests', () => {
     const { code, stderr } = await runCli(['validate', '-c', file]);
     expect(code).toBe(2);
     expect(stderr).not.toContain('unexpected error');
-    expect(stderr).toMatch(/laughs\.yml:\d+:\d+: YAML aliases would expand this manifest by [\d,]+ values/);
+    expect(stderr).toMatch(/laughs\.yml:\d+:\d+: l8\[0\]: YAML aliases would expand this manifest by [\d,]+ values/);
   });
 
   it('a circular alias is reported clearly instead of overflowing the stack', () => {
     const error = manifestError(() => parseManifest('storage: &s\n  providers: []\n  agents: *s\n'));
-    expect(error.issues[0]).toMatchObject({ line: 3, column: 11, message: 'circular alias *s: it refers to a node that contains it' });
+    expect(error.issues[0]).toMatchObject({ path: 'storage.agents', line: 3, column: 11, message: 'circular alias *s: it refers to a node that contains it' });
   });
 
   it('ordinary aliases still work', () => {
@@ -56,7 +56,7 @@ describe('hostile manifests', () => {
 
   it('duplicate keys are still errors with their position', () => {
     const error = manifestError(() => parseManifest('storage:\n  providers: []\n  agents: [a]\n  agents: [b]\n'));
-    expect(error.issues[0]).toMatchObject({ line: 4, column: 3 });
+    expect(error.issues[0]).toMatchObject({ path: 'storage.agents', line: 4, column: 3 });
     expect(error.issues[0]!.message).toContain('duplicate key "agents"');
   });
 
@@ -83,7 +83,7 @@ describe('hostile history files', () => {
     const manifest = sqliteManifest(dir, 'imported.db');
     const { code, stderr } = await runCli(['import', file, '-c', manifest]);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/cannot import .*bomb\.yaml:13:\d+: YAML alias \*l0: aliases are not accepted/);
+    expect(stderr).toMatch(/cannot import .*bomb\.yaml:13:\d+: tool_calls\[0\]\.args\.l1\[0\]: YAML alias \*l0: aliases are not accepted/);
     const db = join(dir, 'imported.db');
     expect(existsSync(db) ? countRows(db, 'tool_calls') : 0).toBe(0);
   });

@@ -1,5 +1,6 @@
 import { Document, LineCounter, parseDocument, visit, YAMLParseError } from 'yaml';
 import { checkYaml } from '../../config/yaml-guard.js';
+import { formatPath } from '../../entries/path.js';
 import { DocumentError, GROUP_NAMES, groupsOf, listOf, pushJoined, type Codec, type GroupParts, type RawEntry } from './codec.js';
 
 /** No folding, no anchors, double quotes on one line: so every entry reads back exactly. */
@@ -71,7 +72,8 @@ export function yamlCodec(): Codec {
       const [problem] = checkYaml(doc, { aliases: false });
       if (problem) {
         const at = problem.node.range ? lines.linePos(problem.node.range[0]) : undefined;
-        throw new DocumentError(problem.message, at?.line, at?.col);
+        const where = problem.path.length > 0 ? `${formatPath(problem.path)}: ` : '';
+        throw new DocumentError(`${where}${problem.message}`, at?.line, at?.col);
       }
       try {
         return locate(doc, lines, groupsOf(doc.toJS({ maxAliasCount: 0 }), listOf));
