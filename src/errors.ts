@@ -69,9 +69,10 @@ export class ProviderError extends HistorianError {
     readonly provider: string,
     options?: { cause?: unknown; transient?: boolean },
   ) {
-    super(maskSecrets(`${provider}: ${message}`), options);
+    const detail = maskSecrets(message);
+    super(`${provider}: ${detail}`, options);
     this.transient = options?.transient;
-    this.detail = message;
+    this.detail = detail;
   }
 }
 

@@ -107,12 +107,17 @@ export function parseManifest(text: string, options: LoadOptions = {}): Manifest
     positions: new PositionFinder(doc, lines),
     secrets: [],
   };
-  const problems = [
-    ...doc.errors.map((error) => ({ ...ctx.positions!.offset(error.pos[0]), message: syntaxError(error.message) })),
-    ...(doc.errors.length > 0 ? [] : checkYaml(doc)).map((p) => ({ path: formatPath(p.path), ...ctx.positions!.node(p.node), message: p.message })),
-  ];
-  if (problems.length > 0) throw new ManifestError(listed(problems).map((p) => ({ file, path: '', ...p })));
+  const problems = yamlProblems(doc, ctx.positions!);
+  if (problems.length > 0) throw new ManifestError(listed(problems).map((problem) => ({ file, ...problem })));
   return build(storageNode(doc, ctx), ctx);
+}
+
+/** Syntax errors, else what checkYaml refuses (alias bombs, cycles, duplicate keys), positioned in the source. */
+function yamlProblems(doc: Document, positions: PositionFinder): Omit<ManifestIssue, 'file'>[] {
+  if (doc.errors.length > 0) {
+    return doc.errors.map((error) => ({ path: '', ...positions.offset(error.pos[0]), message: syntaxError(error.message) }));
+  }
+  return checkYaml(doc).map((problem) => ({ path: formatPath(problem.path), ...positions.node(problem.node), message: problem.message }));
 }
 
 /** Converts only `storage:` to plain values: the rest of the manifest belongs to other tools. */

@@ -23,32 +23,34 @@ interface Rule {
 
 /**
  * Text rules, applied in order. URL userinfo comes first: a password may hold `=`, which the
- * key=value rule would otherwise cut in two.
+ * key=value rule would otherwise cut in two. Every repeated part is bounded (schemes 32
+ * characters, key names 64, values and passwords 512, PEM bodies 8 KB), so a hostile message cannot make masking
+ * quadratic: each place a rule starts at is scanned a bounded distance.
  */
 const RULES: Rule[] = [
   // PEM private keys, whole.
-  { pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, replace: MASK },
+  { pattern: /-----BEGIN [A-Z ]{0,32}PRIVATE KEY-----[\s\S]{0,8192}?-----END [A-Z ]{0,32}PRIVATE KEY-----/g, replace: MASK },
   // scheme://user:password@host, also with a malformed scheme (`postgresql//`, `postgres:/`). The
   // password runs to the last `@` before a double quote or the end of the line: it may itself
   // hold a raw `@`, `/`, `:`, `'` or a space, and hiding too much beats leaking a tail.
-  { pattern: /\b([a-z][a-z0-9+.-]*(?::\/{1,3}|\/\/)[^\s:/@"'<>`]+:)[^\n"<>`]*@/gi, replace: `$1${MASK}@` },
+  { pattern: /\b([a-z][a-z0-9+.-]{0,31}(?::\/{1,3}|\/\/)[^\s:/@"'<>`]{1,256}:)[^\n"<>`]{0,512}@/gi, replace: `$1${MASK}@` },
   // The same within one token, where the user name may be empty and the slashes missing.
-  { pattern: /\b([a-z][a-z0-9+.-]*(?::\/{0,3}|\/\/)[^\s:/@"'<>`]*:)[^\s"<>`]*@/gi, replace: `$1${MASK}@` },
+  { pattern: /\b([a-z][a-z0-9+.-]{0,31}(?::\/{0,3}|\/\/)[^\s:/@"'<>`]{0,256}:)[^\s"<>`]{0,512}@/gi, replace: `$1${MASK}@` },
   // user:password@host without a scheme, within one token (a `/` after the colon means a scheme).
-  { pattern: /(^|[\s/"'<>(=,;])([^\s:/@"'<>`]+):(?!\/)[^\s"<>`]+@(?=[\w[])/g, replace: `$1$2:${MASK}@` },
+  { pattern: /(^|[\s/"'<>(=,;])([^\s:/@"'<>`]{1,256}):(?!\/)[^\s"<>`]{1,512}@(?=[\w[])/g, replace: `$1$2:${MASK}@` },
   // key=value pairs of query strings and key=value DSNs (libpq quotes values with single quotes).
   // A value masked already is kept as it is, so masking twice does not eat what follows it.
   {
-    pattern: new RegExp(`(^|[^\\w-])([\\w.-]*?(?:${SECRET_KEY_WORDS}))(\\s*=\\s*)(?:\\*\\*\\*(?=[\\s&;,'":.)\\]]|$)|'(?:\\\\.|[^'\\\\])*'|"(?:\\\\.|[^"\\\\])*"|[^\\s&;,'"]+)`, 'gi'),
+    pattern: new RegExp(`(^|[^\\w-])([\\w.-]{0,64}?(?:${SECRET_KEY_WORDS}))(\\s{0,8}=\\s{0,8})(?:\\*\\*\\*(?=[\\s&;,'":.)\\]]|$)|'(?:\\\\.|[^'\\\\]){0,512}'|"(?:\\\\.|[^"\\\\]){0,512}"|[^\\s&;,'"]{1,512})`, 'gi'),
     replace: `$1$2$3${MASK}`,
   },
   // "password": "value" in JSON-like text.
   {
-    pattern: new RegExp(`(["'])([\\w.-]*?(?:${SECRET_KEY_WORDS}))\\1(\\s*:\\s*)(["'])(?:\\\\.|(?!\\4).)*\\4`, 'gi'),
+    pattern: new RegExp(`(["'])([\\w.-]{0,64}?(?:${SECRET_KEY_WORDS}))\\1(\\s{0,8}:\\s{0,8})(["'])(?:\\\\.|(?!\\4).){0,512}\\4`, 'gi'),
     replace: `$1$2$1$3$4${MASK}$4`,
   },
   // HTTP authorization values.
-  { pattern: /\b(Bearer|Basic)(\s+)[A-Za-z0-9._~+/=-]{8,}/gi, replace: `$1$2${MASK}` },
+  { pattern: /\b(Bearer|Basic)(\s{1,8})[A-Za-z0-9._~+/=-]{8,}/gi, replace: `$1$2${MASK}` },
   // JSON Web Tokens: header.payload.signature, base64url.
   { pattern: /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, replace: MASK },
   // OpenAI / Anthropic style keys (sk-…, sk-live-…, sk-proj-…, sk-ant-…) and Stripe secret keys.

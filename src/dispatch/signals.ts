@@ -13,6 +13,8 @@ export interface ShutdownReport {
   signal: NodeJS.Signals;
   /** Entries each provider stored since the logger opened, per provider label. */
   stored: Record<string, number>;
+  /** Entries each provider refused and the logger set aside in its dead-letter file, per provider label. */
+  rejected: Record<string, number>;
   /** Entries still queued when historian stopped waiting, per provider label: these were not stored. */
   pending: Record<string, number>;
   /** True when closing did not finish in time (or a second signal cut it short). */
@@ -106,7 +108,7 @@ function storedCounts(historian: Historian): Record<string, number> {
 
 /** What a shutdown by `signal` did. */
 export function shutdownReport(historian: Historian, signal: NodeJS.Signals, outcome: { timedOut: boolean; error?: unknown }): ShutdownReport {
-  return { signal, stored: storedCounts(historian), pending: historian.pending(), ...outcome };
+  return { signal, stored: storedCounts(historian), rejected: historian.rejected(), pending: historian.pending(), ...outcome };
 }
 
 /** Entries left unstored, as `sql: 40, file: 12`, or '' when none. */

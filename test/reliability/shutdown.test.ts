@@ -28,7 +28,10 @@ function watch(child: ChildProcess) {
   });
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exit = new Promise<Exit>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
-  const until = (text: string) => new Promise<void>((resolve) => (stdout.includes(text) ? resolve() : waiting.push({ text, resolve })));
+  const said = (text: string) => new Promise<void>((resolve) => (stdout.includes(text) ? resolve() : waiting.push({ text, resolve })));
+  // A child that ends before saying it fails the test at once, with what it printed.
+  const until = (text: string) =>
+    Promise.race([said(text), exit.then((ended) => Promise.reject(new Error(`child ended before "${text}": ${JSON.stringify(ended)}`)))]);
   return { exit, until };
 }
 

@@ -65,9 +65,20 @@ function entries(count: number): string {
 function summaryLine(summary: IngestSummary, watch: SignalWatch, pending: Record<string, number>): string {
   const skipped = summary.bad > 0 ? ` (${summary.bad} bad line${summary.bad === 1 ? '' : 's'} skipped)` : '';
   const unstored = describePending(pending);
-  const lost = unstored ? `; stopped waiting for the providers, entries not stored: ${unstored}` : '';
+  const lost = unstored ? `; entries not stored: ${unstored}` : '';
   const prefix = watch.received ? `interrupted by ${watch.received}: ` : '';
   return `${prefix}ingested ${entries(summary.logged)}${skipped}${lost}`;
+}
+
+/** Closes the logger: taking as long as the flush needs, or at most DEFAULT_SHUTDOWN_TIMEOUT once a signal came. */
+async function closeAfterInput(historian: Historian, watch: SignalWatch): Promise<{ timedOut: boolean; error?: unknown }> {
+  let bounded: ReturnType<typeof waitAtMost> | undefined;
+  const deadline = watch.first.then(() => (bounded = waitAtMost(DEFAULT_SHUTDOWN_TIMEOUT, watch.second)).done);
+  try {
+    return await closeWithin(historian, deadline);
+  } finally {
+    bounded?.cancel();
+  }
 }
 
 /**
@@ -93,14 +104,10 @@ async function ingest(file: string, options: GlobalOptions): Promise<void> {
   } finally {
     stopBar();
   }
-  // Without a signal, closing takes as long as the flush needs; after one, it is bounded.
-  let bounded: ReturnType<typeof waitAtMost> | undefined;
-  const deadline = watch.first.then(() => (bounded = waitAtMost(DEFAULT_SHUTDOWN_TIMEOUT, watch.second)).done);
-  const outcome = await closeWithin(historian, deadline);
-  bounded?.cancel();
+  const outcome = await closeAfterInput(historian, watch);
   watch.remove();
   const error = failure ?? outcome.error;
-  const line = () => summaryLine(summary, watch, outcome.timedOut ? historian.pending() : {});
+  const line = () => summaryLine(summary, watch, outcome.timedOut || error ? historian.pending() : {});
   if (watch.received) {
     if (error) diagnostic(describeFailure(error, 'ingest'));
     diagnostic(line());
