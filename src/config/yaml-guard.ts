@@ -89,8 +89,12 @@ function run(walk: Walk): number {
       continue;
     }
     walk.stack.pop();
-    walk.open.delete(frame.node);
-    walk.sizes.set(frame.node, frame.expanded);
+    // Only anchored nodes can be the target of an alias: the others are not remembered, so a
+    // large document without anchors costs no memory beyond its own.
+    if (frame.node.anchor) {
+      walk.open.delete(frame.node);
+      walk.sizes.set(frame.node, frame.expanded);
+    }
     const parent = walk.stack.at(-1);
     if (parent) parent.expanded = add(parent.expanded, frame.expanded);
     last = frame.expanded;
@@ -122,7 +126,7 @@ function enter(walk: Walk, node: Node): number | undefined {
     problem(walk, node, `YAML nested more than ${MAX_NESTING} levels deep`);
     return 1;
   }
-  walk.open.add(node);
+  if (node.anchor) walk.open.add(node);
   walk.stack.push({ node, ...childrenOf(node.items, isMap(node)), next: 0, expanded: 1 });
   if (isMap(node)) duplicateKeys(walk, walk.stack.at(-1)!);
   return undefined;
