@@ -2,10 +2,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/run.js';
-import { sqliteManifest, tempDir } from './cli-process.js';
+import { sqliteManifest } from './cli-process.js';
+import { tempFolder } from './helpers.js';
 
-const { dir, cleanup } = tempDir('cli-errors');
-afterAll(cleanup);
+const { dir, remove } = tempFolder('cli-errors');
+afterAll(remove);
 
 // Port 1 on the loopback refuses connections at once: a database that is down.
 const unreachable = join(dir, 'unreachable.yml');

@@ -1,15 +1,9 @@
+// What the CLI reliability tests share: a SQLite manifest, row counts, and a real terminal.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { CLI, type CliResult } from '../cli/run.js';
-
-/** A temporary folder, removed by the returned `cleanup`. */
-export function tempDir(prefix: string): { dir: string; cleanup(): void } {
-  const dir = mkdtempSync(join(tmpdir(), `historian-${prefix}-`));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
 
 /** Writes a manifest with one SQLite provider at `db` into `dir`; returns its path. */
 export function sqliteManifest(dir: string, db = 'history.db'): string {

@@ -4,10 +4,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadManifest, parseManifest } from '../../src/config/load.js';
 import { ManifestError } from '../../src/errors.js';
 import { runCli } from '../cli/run.js';
-import { countRows, sqliteManifest, tempDir } from './cli-process.js';
+import { countRows, sqliteManifest } from './cli-process.js';
+import { tempFolder } from './helpers.js';
 
-const { dir, cleanup } = tempDir('hostile');
-afterAll(cleanup);
+const { dir, remove } = tempFolder('hostile');
+afterAll(remove);
 
 /** Nine-fold nested aliases, `levels` deep: 9^levels values from a few hundred bytes. */
 function laughs(levels: number, indent = ''): string {

@@ -5,10 +5,10 @@ import { maskUrl } from '../../src/config/database-url.js';
 import { parseManifest } from '../../src/config/load.js';
 import { ManifestError, ProviderError } from '../../src/errors.js';
 import { runCli } from '../cli/run.js';
-import { tempDir } from './cli-process.js';
+import { tempFolder } from './helpers.js';
 
-const { dir, cleanup } = tempDir('secrets');
-afterAll(cleanup);
+const { dir, remove } = tempFolder('secrets');
+afterAll(remove);
 
 /** The message of what `work` throws. */
 function thrown(work: () => unknown): string {

@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI } from '../cli/run.js';
-import { countRows, sqliteManifest, tempDir } from './cli-process.js';
+import { countRows, sqliteManifest } from './cli-process.js';
+import { tempFolder } from './helpers.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/log-until-signal.mjs', import.meta.url));
 
-const { dir, cleanup } = tempDir('shutdown');
-afterAll(cleanup);
+const { dir, remove } = tempFolder('shutdown');
+afterAll(remove);
 
 interface Exit {
   code: number | null;

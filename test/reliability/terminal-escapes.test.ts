@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/run.js';
-import { conversationLines, runOnTerminal, sqliteManifest, tempDir } from './cli-process.js';
+import { conversationLines, runOnTerminal, sqliteManifest } from './cli-process.js';
+import { tempFolder } from './helpers.js';
 
 // Logged content an attacker controls: retitles the window (OSC), clears the screen (CSI),
 // opens a CSI with the 8-bit C1 code, rewrites the line (CR), rings the bell, and deletes.
@@ -11,7 +12,7 @@ const HOSTILE = 'hi \u001b]0;pwned\u0007 \u001b[2J cleared \u009b31m c1 \u007f d
 /** Characters a terminal acts on, besides the line ends it is sent (`\r\n`) and tabs. */
 const ACTIVE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
-const { dir, cleanup } = tempDir('escapes');
+const { dir, remove } = tempFolder('escapes');
 const manifest = sqliteManifest(dir);
 
 beforeAll(async () => {
@@ -20,7 +21,7 @@ beforeAll(async () => {
   const { code, stderr } = await runCli(['ingest', file, '-c', manifest]);
   expect(code, stderr).toBe(0);
 });
-afterAll(cleanup);
+afterAll(remove);
 
 /** The terminal's output without its `\r\n` line ends, which the pty adds. */
 function received(output: string): string {
