@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHistorian, type ProviderError, type StorageInput } from '../../src/index.js';
+import { createHistorian, resolveStorage, type ProviderError, type StorageInput } from '../../src/index.js';
 import { runCli } from '../cli/run.js';
 import { freshPgSchema } from '../contract/pg-schema.js';
 import { freePort, ThrowawayPostgres, throwawayUnavailable } from './throwaway-pg.js';
@@ -94,8 +94,12 @@ describe('errors of an unreachable or refusing database', () => {
 });
 
 /** Logs 200 entries and one the store refuses (a CHECK constraint); returns every reported error. */
-async function refusedWrite(storage: StorageInput, addCheck: (sql: string) => Promise<void>): Promise<ProviderError[]> {
+async function refusedWrite(input: StorageInput, addCheck: (sql: string) => Promise<void>): Promise<ProviderError[]> {
   const errors: ProviderError[] = [];
+  // A server's dead-letter file lands in the manifest's folder: here a temporary one.
+  const baseDir = mkdtempSync(join(tmpdir(), 'historian-pg-errors-'));
+  folders.push(baseDir);
+  const storage = resolveStorage(input, { baseDir });
   const opened = await createHistorian(storage);
   await opened.close();
   await addCheck(`ALTER TABLE messages ADD CONSTRAINT no_poison CHECK (content <> 'poison')`);
