@@ -9,16 +9,14 @@ export const DEBUG_VARIABLE = 'HISTORIAN_DEBUG';
 const MAX_CAUSES = 10;
 
 /**
- * The one line a failed command prints after `historian: `: what failed, then the root cause
- * when the message does not already say it. Our own errors say what failed; anything else
- * (a driver error that escaped, a bug) is named after the command that was running.
+ * The one line a failed command prints after `historian: `. Our own errors say what failed and
+ * why (a provider's error ends with the root cause it chose to show, e.g. a timeout named by its
+ * setting); anything else (a driver error that escaped, a bug) is named after the command that
+ * was running, followed by its root cause.
  */
 export function describeFailure(error: unknown, command: string): string {
-  const root = rootCause(error);
-  const what = error instanceof HistorianError ? error.message.split('\n')[0]! : `${command || 'historian'} failed`;
-  // The root may carry its code in brackets where the message quoted it without.
-  const said = what.includes(root) || what.includes(root.replace(/ \([^)]*\)$/, ''));
-  return said ? what : `${what}: ${root}`;
+  if (error instanceof HistorianError) return error.message.split('\n')[0]!;
+  return `${command || 'historian'} failed: ${rootCause(error)}`;
 }
 
 /** Prints a failed command's error: a manifest's issues one per line, anything else on one line. */
