@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,4 +91,19 @@ export async function runWriters(provider: ProviderInput, prefixes: string[], co
   } finally {
     rmSync(dirname(go), { recursive: true, force: true });
   }
+}
+
+/** Fills the disk holding `file` completely, then frees `free` bytes of it. */
+export function fillDisk(file: string, free: number): void {
+  const fd = openSync(file, 'w');
+  const chunk = Buffer.alloc(16 * 1024, 120);
+  let size = 0;
+  try {
+    for (;;) size += writeSync(fd, chunk);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+  } finally {
+    closeSync(fd);
+  }
+  truncateSync(file, Math.max(0, size - free));
 }

@@ -1,27 +1,12 @@
-import { closeSync, openSync, readFileSync, rmSync, truncateSync, writeSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHistorian, type Historian } from '../../src/index.js';
-import { mountSmallDisk } from './helpers.js';
+import { fillDisk, mountSmallDisk } from './helpers.js';
 
 const disk = mountSmallDisk('1m');
 const skipped = 'reason' in disk ? disk.reason : null;
 if (skipped) console.warn(`JSON Lines full-disk test skipped: ${skipped}`);
-
-/** Fills the disk holding `file` completely, then frees `free` bytes of it. */
-function fillDisk(file: string, free: number): void {
-  const fd = openSync(file, 'w');
-  const chunk = Buffer.alloc(16 * 1024, 120);
-  let size = 0;
-  try {
-    for (;;) size += writeSync(fd, chunk);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
-  } finally {
-    closeSync(fd);
-  }
-  truncateSync(file, Math.max(0, size - free));
-}
 
 /** The ids of the file's lines; fails on a line that does not parse (a torn line). */
 function idsIn(path: string): string[] {

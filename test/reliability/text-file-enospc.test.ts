@@ -1,27 +1,12 @@
-import { closeSync, openSync, readdirSync, readFileSync, rmSync, truncateSync, writeSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHistorian } from '../../src/index.js';
-import { mountSmallDisk } from './helpers.js';
+import { fillDisk, mountSmallDisk } from './helpers.js';
 
 const disk = mountSmallDisk('1m');
 const skipped = 'reason' in disk ? disk.reason : null;
 if (skipped) console.warn(`text_file full-disk tests skipped: ${skipped}`);
-
-/** Fills the disk holding `file` completely, then frees `free` bytes of it. */
-function fillDisk(file: string, free: number): void {
-  const fd = openSync(file, 'w');
-  const chunk = Buffer.alloc(16 * 1024, 120);
-  let size = 0;
-  try {
-    for (;;) size += writeSync(fd, chunk);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
-  } finally {
-    closeSync(fd);
-  }
-  truncateSync(file, Math.max(0, size - free));
-}
 
 function count(text: string, part: string): number {
   return text.split(part).length - 1;
