@@ -90,10 +90,15 @@ export class Channel {
 
   /** Entries of the write in progress that are not stored yet: no longer queued, still pending. */
   private inFlight = 0;
+  /**
+   * Entries the provider refused for good, waiting for its dead-letter file. They are kept here,
+   * not queued again: the provider has answered for them, only the file has still to take them.
+   */
+  private unfiled: Rejection[] = [];
 
-  /** Entries queued or being written, and not yet stored: what a shutdown that stops waiting would lose. */
+  /** Entries queued, being written or waiting for the dead-letter file: what a shutdown that stops waiting would lose. */
   get pending(): number {
-    return this.queue.length + this.inFlight;
+    return this.queue.length + this.inFlight + this.unfiled.length;
   }
 
   /** Queues an entry; returns the queue length so the caller can start a drain early. */
@@ -104,7 +109,7 @@ export class Channel {
   /** Writes everything queued. Resolves when done or when a write failed (a retry is then scheduled). */
   drain(): Promise<void> {
     if (this.writing) return this.writing;
-    if (this.queue.length === 0 || this.retryTimer) return Promise.resolve();
+    if (this.idle || this.retryTimer) return Promise.resolve();
     this.writing = this.writeAll().finally(() => {
       this.writing = null;
       // Entries logged while this write ran would otherwise wait for the next log() or flush().
@@ -114,14 +119,14 @@ export class Channel {
   }
 
   /**
-   * Drains until the queue is empty, retrying failed writes now instead of on the timer.
+   * Drains until nothing is left, retrying failed writes now instead of on the timer.
    * Throws the provider's error after `attempts` consecutive failures; the entries stay queued.
    */
   async settle(attempts: number): Promise<void> {
     for (let failed = 0; ; ) {
       this.cancelRetry();
       await this.drain();
-      if (this.queue.length === 0 && !this.writing) return;
+      if (this.idle && !this.writing) return;
       if (this.lastError === null) continue;
       if (++failed >= attempts) throw this.lastError;
       await new Promise((done) => setTimeout(done, this.delay()));
@@ -134,10 +139,16 @@ export class Channel {
     this.retryTimer = null;
   }
 
+  private get idle(): boolean {
+    return this.queue.length === 0 && this.unfiled.length === 0;
+  }
+
+  /** Writes the queue batch by batch, then files what the provider refused; a failure schedules a retry. */
   private async writeAll(): Promise<void> {
     const queued = this.queue;
     this.queue = new Queue();
     const batchSize = this.provider.batchLimit ?? this.options.batchSize;
+    let failure: unknown = null;
     try {
       for (let offset = 0; offset < queued.length; offset += batchSize) {
         const end = Math.min(queued.length, offset + batchSize);
@@ -145,22 +156,23 @@ export class Channel {
         const unwritten = await this.writeBatch(queued.records(offset, end));
         if (unwritten === null) continue;
         // What is left of this batch goes back to the front, ahead of the later batches.
-        this.inFlight = 0;
         this.queue = queued.tail(end, this.queue).prepend(unwritten.records);
-        this.fail(unwritten.cause, this.queue.length);
-        return;
+        failure = unwritten.cause;
+        break;
       }
     } finally {
       this.inFlight = 0;
     }
+    failure ??= await this.fileRejections();
+    if (failure !== null) this.fail(failure, this.pending);
   }
 
   /**
    * Writes one batch. A batch that fails for a reason retrying cannot fix (the data: a
    * PostgreSQL data exception, a value too big; or an unexplained failure that persists) is
-   * split in halves until the entries that fail alone are found; they are set aside
-   * (dead-letter file) and the rest is stored. Returns null when done, or the records still to
-   * write after a transient failure (connection, lock, full disk), in order. Never throws.
+   * split in halves until the entries that fail alone are found; they join `unfiled`, and the
+   * rest is stored. Returns null when done, or the records still to write after a transient
+   * failure (connection, lock, full disk), in order. Never throws.
    */
   private async writeBatch(batch: LogRecord[]): Promise<{ records: LogRecord[]; cause: unknown } | null> {
     const segments = [batch];
@@ -168,33 +180,28 @@ export class Channel {
     let storedAny = false;
     // An unexplained failure is first retried as it is; only one that persists is split.
     const splitUnknown = this.failures >= SPLIT_AFTER_FAILURES;
-    // Suspects came before the segment that failed, and the segments still to write after it.
-    const later = (failed: readonly LogRecord[], cause: unknown) => ({
-      records: suspects.map((s) => s.record).concat(failed, ...segments),
-      cause,
-    });
     while (segments.length > 0) {
       const segment = segments.shift()!;
-      let refused: readonly Rejection[];
       try {
-        refused = (await this.provider.write(segment)) ?? [];
+        const refused = (await this.provider.write(segment)) ?? [];
         storedAny ||= refused.length < segment.length;
         this.stored(segment, refused);
+        this.unfiled.push(...refused);
       } catch (error) {
         const kind = failureKind(error);
-        if (kind === 'transient' || (kind === 'unknown' && !splitUnknown)) return later(segment, error);
+        if (kind === 'transient' || (kind === 'unknown' && !splitUnknown)) {
+          // Suspects came before the segment that failed, and the segments still to write after it.
+          return { records: suspects.map((s) => s.record).concat(segment, ...segments), cause: error };
+        }
         if (segment.length > 1) segments.unshift(...halves(segment));
-        else if (kind === 'unknown') suspects.push({ record: segment[0]!, error: asError(error) });
-        refused = segment.length === 1 && kind === 'entry' ? [{ record: segment[0]!, error: asError(error) }] : [];
+        else (kind === 'entry' ? this.unfiled : suspects).push({ record: segment[0]!, error: asError(error) });
       }
-      const failed = await this.setAside(refused);
-      if (failed) return later(refused.map((r) => r.record), failed);
     }
     if (suspects.length === 0) return null;
     // An unexplained failure of every entry says more about the store than about the entries.
     if (!storedAny) return { records: suspects.map((s) => s.record), cause: suspects[0]!.error };
-    const failed = await this.setAside(suspects);
-    return failed ? { records: suspects.map((s) => s.record), cause: failed } : null;
+    this.unfiled.push(...suspects);
+    return null;
   }
 
   private stored(segment: readonly LogRecord[], rejected: readonly Rejection[]): void {
@@ -207,12 +214,12 @@ export class Channel {
   }
 
   /**
-   * Moves entries the provider can never store to its dead-letter file, then reports each.
-   * Returns the error when the dead-letter file cannot be written: the entries then stay
-   * queued, as after a transient failure, and are never dropped.
+   * Moves the entries the provider refused to its dead-letter file, then reports each. Returns
+   * the error when the file cannot be written: they then wait in `unfiled` for the next try.
    */
-  private async setAside(rejections: readonly Rejection[]): Promise<unknown> {
-    if (rejections.length === 0) return null;
+  private async fileRejections(): Promise<ProviderError | null> {
+    if (this.unfiled.length === 0) return null;
+    const rejections = this.unfiled;
     const file = this.provider.deadLetterPath ?? null;
     if (file !== null) {
       try {
@@ -221,6 +228,7 @@ export class Channel {
         return new ProviderError(`cannot write the dead-letter file ${file}: ${asError(error).message}`, this.provider.label, { cause: error, transient: true });
       }
     }
+    this.unfiled = [];
     this.rejected += rejections.length;
     for (const { record, error } of rejections) {
       const where = file === null ? 'not stored' : `kept in ${file}`;

@@ -48,6 +48,7 @@ export class Historian extends EventEmitter<{ error: [ProviderError] }> {
   private timer: NodeJS.Timeout | null = null;
   private soon: NodeJS.Immediate | null = null;
   private closed = false;
+  private closing: Promise<void> | null = null;
 
   /** Use `createHistorian`; this constructor takes providers that are already open. */
   constructor(
@@ -147,9 +148,17 @@ export class Historian extends EventEmitter<{ error: [ProviderError] }> {
     if (failed) throw failed.reason;
   }
 
-  /** Flushes, then closes every provider. Rejects with the first error after closing them all. */
+  /**
+   * Flushes, then closes every provider. Rejects with the first error after closing them all:
+   * when a provider kept failing, its entries still queued are not stored, and the error says
+   * how many (`pending()` still counts them). Closing again rejects with the same error.
+   */
   async close(): Promise<void> {
-    if (this.closed) return;
+    this.closing ??= this.closeOnce();
+    return this.closing;
+  }
+
+  private async closeOnce(): Promise<void> {
     let firstError: unknown;
     await this.flush().catch((error: unknown) => (firstError = error));
     this.closed = true;
@@ -158,6 +167,11 @@ export class Historian extends EventEmitter<{ error: [ProviderError] }> {
     const results = await Promise.allSettled(this.providers.map((p) => p.close()));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     firstError ??= failed?.reason;
+    const lost = this.channels.filter((c) => c.pending > 0).map((c) => `${c.provider.label}: ${c.pending}`);
+    if (lost.length > 0) {
+      const cause = firstError instanceof Error ? firstError.message : String(firstError);
+      throw new HistorianError(`closed with entries not stored (${lost.join(', ')}): ${cause}`, { cause: firstError });
+    }
     if (firstError) throw firstError;
   }
 
@@ -188,9 +202,14 @@ export class Historian extends EventEmitter<{ error: [ProviderError] }> {
 
   /** Hands a provider error to `onError` and `error` listeners (a process warning when there are none). */
   reportError(error: ProviderError): void {
-    this.options.onError?.(error);
-    if (this.listenerCount('error') > 0) this.emit('error', error);
-    else if (!this.options.onError) process.emitWarning(error.message, 'HistorianProviderWarning');
+    // A listener that throws must not break the channel that reports (its queue and its retry).
+    try {
+      this.options.onError?.(error);
+      if (this.listenerCount('error') > 0) this.emit('error', error);
+      else if (!this.options.onError) process.emitWarning(error.message, 'HistorianProviderWarning');
+    } catch (thrown) {
+      process.emitWarning(`an error listener threw (${thrown instanceof Error ? thrown.message : String(thrown)}) on: ${error.message}`, 'HistorianProviderWarning');
+    }
   }
 }
 

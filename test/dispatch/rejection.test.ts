@@ -85,22 +85,25 @@ describe('an entry the store refuses for its data', () => {
     await historian.close();
   });
 
-  it('stays queued when its dead-letter file cannot be written, and is set aside once it can', async () => {
+  it('waits for its dead-letter file when that cannot be written, without being sent to the store again', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'historian-rejection-'));
     folders.push(dir);
     const blocker = join(dir, 'blocked');
     writeFileSync(blocker, 'a file where the folder should be');
     const file = join(blocker, 'store.rejected.jsonl');
-    const { provider, stored } = refusing((c) => (c.startsWith('poison') ? coded('refused', '23514') : null), file);
+    const { provider, stored, attempts } = refusing((c) => (c.startsWith('poison') ? coded('refused', '23514') : null), file);
     const historian = new Historian(manifest, [provider], { retryDelay: 1, flushAttempts: 2, onError: () => {} });
     logAll(historian, numbered(3, [1]));
-    await expect(historian.flush()).rejects.toThrow(/cannot write the dead-letter file/);
-    // The refused entry waits, and so does the one logged after it.
-    expect(historian.pending()).toEqual({ store: 2 });
+    await expect(historian.flush()).rejects.toThrow(/cannot write the dead-letter file .*\(1 entries queued, retrying\)/);
+    expect(stored).toEqual(['ok-0', 'ok-2']);
+    expect(historian.pending()).toEqual({ store: 1 });
+    expect(historian.rejected()).toEqual({ store: 0 });
+    const tries = attempts.length;
     rmSync(blocker);
     await historian.flush();
-    expect(stored).toEqual(['ok-0', 'ok-2']);
+    expect(attempts.length).toBe(tries);
     expect(JSON.parse(readFileSync(file, 'utf8')).entry.id).toBe('poison-1');
+    expect(historian.rejected()).toEqual({ store: 1 });
     await historian.close();
   });
 });

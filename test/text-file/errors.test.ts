@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createHistorian, loadManifest, ManifestError, providerRegistry, RejectedEntryError } from '../../src/index.js';
@@ -80,6 +80,25 @@ describe('an entry a template cannot render', () => {
     expect(letter.entry.content).toBe('boom');
     const messages = await historian.history().messages({});
     expect(messages.map((m) => m.content)).toEqual(['before', 'boom', 'after']);
+    await historian.close();
+  });
+
+  it('is still set aside when another file of its batch fails and the batch is retried', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'fragile.j2'), failing);
+    mkdirSync(join(dir, 'c2.log'));
+    const path = join(dir, '{{ conversation_id }}.log');
+    const { historian, errors } = await openLogger([{ type: 'text_file', path, template: join(dir, 'fragile.j2') }], { retryDelay: 1, flushAttempts: 2 });
+    for (const content of ['before', 'boom', 'after']) historian.log({ type: 'message', conversation_id: 'c1', role: 'user', content });
+    historian.log({ type: 'message', conversation_id: 'c2', role: 'user', content: 'blocked' });
+    await expect(historian.flush()).rejects.toThrow(/EISDIR/);
+    rmSync(join(dir, 'c2.log'), { recursive: true });
+    await historian.flush();
+    expect(readFileSync(join(dir, 'c1.log'), 'utf8')).toBe('before\nafter\n');
+    expect(readFileSync(join(dir, 'c2.log'), 'utf8')).toBe('blocked\n');
+    const letters = readFileSync(join(dir, 'text_file.rejected.jsonl'), 'utf8').trim().split('\n');
+    expect(letters.map((line) => JSON.parse(line).entry.content)).toEqual(['boom']);
+    expect(errors.filter((e) => e instanceof RejectedEntryError)).toHaveLength(1);
     await historian.close();
   });
 

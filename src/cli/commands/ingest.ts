@@ -114,8 +114,8 @@ async function ingest(file: string, options: GlobalOptions): Promise<void> {
     // A provider that did not close in time may still hold a socket open; the process must not wait on it.
     process.exit(signalExitCode(watch.received));
   }
-  if (error) throw error;
   diagnostic(line());
+  if (error) throw error;
   if (summary.bad > 0) process.exitCode = 1;
 }
 

@@ -67,6 +67,8 @@ class TextFileProvider {
   private readonly config: TextFileConfig;
   private readonly router: PathRouter;
   private readonly targets = new Map<string, Target>();
+  /** Rejections found by a write that then failed on another file, by entry id: its retry returns them. */
+  private readonly owed = new Map<string, Error>();
   /** The header, rendered once per provider rather than once per file. */
   private header: string | null = null;
 
@@ -92,6 +94,12 @@ class TextFileProvider {
     const byPath = new Map<string, EntryView[]>();
     const records = new Map<EntryView, LogRecord>();
     for (const record of batch) {
+      const owed = this.owed.get(record.entry.id);
+      if (owed) {
+        this.owed.delete(record.entry.id);
+        rejected.push({ record, error: owed });
+        continue;
+      }
       const view: EntryView = { ...record.entry, agent: record.agent };
       let path: string;
       try {
@@ -116,7 +124,11 @@ class TextFileProvider {
       });
       for (const { view, error } of unrendered) rejected.push({ record: records.get(view)!, error });
     }
-    if (firstError !== null) throw firstError;
+    if (firstError !== null) {
+      // A retry skips what was written, failed renders included: their rejection waits for it.
+      for (const { record, error } of rejected) this.owed.set(record.entry.id, error);
+      throw firstError;
+    }
     return rejected;
   }
 
