@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BINARY_ENCODINGS, FILE_FORMATS, formatOfPath, unknownExtensionMessage } from '../providers/file/formats.js';
-import { fieldPathProblem, REDACT_PRESETS, type RedactPreset } from '../entries/redact.js';
+import { fieldPathProblem, patternProblem, REDACT_PRESETS, type RedactPreset } from '../entries/redact.js';
 import { parseDatabaseUrl } from './database-url.js';
 import { unknownKeyMessage } from './suggest.js';
 
@@ -130,15 +130,6 @@ export const pricingSchema = z
   .record(z.string().min(1), modelPriceSchema)
   .describe('Per model name (e.g. openai/gpt-4o): USD per million tokens, used where an LLM call carries no total_cost');
 
-function compiles(source: string): string | null {
-  try {
-    new RegExp(source, 'g');
-    return null;
-  } catch (error) {
-    return `invalid regular expression: ${(error as Error).message}`;
-  }
-}
-
 /** `storage.redact`: what to mask in every entry once, before any provider sees it. */
 export const redactSchema = strict({
   presets: z
@@ -148,7 +139,7 @@ export const redactSchema = strict({
   patterns: z
     .array(
       z.string().min(1).superRefine((source, ctx) => {
-        const problem = compiles(source);
+        const problem = patternProblem(source);
         if (problem) ctx.addIssue({ code: 'custom', message: problem });
       }),
     )

@@ -39,13 +39,34 @@ export const REDACTABLE_FIELDS = [
 ] as const;
 const REDACTABLE: ReadonlySet<string> = new Set(REDACTABLE_FIELDS);
 
+/**
+ * Fields whose value must stay an object (or a list): a field path may name what is inside
+ * them, never the whole field, which a string would not replace without breaking the entry.
+ */
+const CONTAINERS: ReadonlySet<string> = new Set(['args', 'metadata', 'tool_calls', 'metrics']);
+
 /** Why a field path cannot be used, or null when it can. */
 export function fieldPathProblem(path: string): string | null {
   const segments = path.split('.');
   if (segments.some((segment) => segment === '')) return `"${path}" has an empty segment`;
   const first = segments[0]!;
+  if (segments.length === 1 && (CONTAINERS.has(first) || first === '*' || first === '**')) {
+    return `"${path}" would replace a whole ${CONTAINERS.has(first) ? 'object' : 'field'}; name a key inside it, e.g. ${first === '**' ? '**' : first}.password`;
+  }
   if (first === '*' || first === '**' || REDACTABLE.has(first)) return null;
   return `"${path}" does not start with a field redaction may change (${REDACTABLE_FIELDS.join(', ')}, or * / **)`;
+}
+
+/** Why a pattern cannot be used, or null when it can. */
+export function patternProblem(source: string): string | null {
+  let pattern: RegExp;
+  try {
+    pattern = new RegExp(source, 'g');
+  } catch (error) {
+    return `invalid regular expression: ${(error as Error).message}`;
+  }
+  // A pattern that matches nothing at all would mask the space between every two characters.
+  return pattern.test('') ? 'matches the empty string; it would mask between every two characters' : null;
 }
 
 type Segments = readonly string[];
@@ -73,7 +94,9 @@ export function compileRedactor(config: RedactConfig): Redactor | null {
   if (!pattern && fields.length === 0) return null;
   const { replacement } = config;
   const mask = (value: unknown, path: string[]): unknown => {
-    if (fields.some((field) => matches(field, path))) return replacement;
+    // A whole object field stays an object (`**.token` also matches `args` itself with ** empty).
+    const whole = path.length === 1 && CONTAINERS.has(path[0]!);
+    if (!whole && fields.some((field) => matches(field, path))) return replacement;
     if (typeof value === 'string') return pattern ? value.replace(pattern, replacement) : value;
     if (typeof value !== 'object' || value === null) return value;
     let copy: Record<string, unknown> | unknown[] | null = null;

@@ -19,10 +19,11 @@ function wellFormed(text: string): string {
 /**
  * Brings an entry's values to what every provider can store and read back identically, or
  * refuses the entry (`EntryError` naming the field). Refused: nesting deeper than MAX_DEPTH, a
- * cycle, a non-finite number, a BigInt, a function or symbol, a Map or Set, a `__proto__` key.
- * Normalised: lone surrogates (to U+FFFD), `undefined` (dropped from objects, null in arrays),
- * values with `toJSON` such as Date (replaced by what it returns). The input is never mutated:
- * a changed object is copied, an unchanged one returned as is.
+ * cycle, a non-finite number, a BigInt, a Map or Set, a `__proto__` key. Normalised as
+ * JSON.stringify would, but once for every provider: lone surrogates (to U+FFFD), `undefined`,
+ * functions and symbols (dropped from objects, null in arrays), values with `toJSON` such as
+ * Date (replaced by what it returns). The input is never mutated: a changed object is copied,
+ * an unchanged one returned as is.
  */
 export function normaliseValues<T extends object>(entry: T): T {
   return normalise(entry, [], []) as T;
@@ -44,25 +45,27 @@ function normalise(value: unknown, path: Path, ancestors: object[]): unknown {
       if (!Number.isFinite(value)) refuse(path, `${value} is not a JSON number; log it as a string or null`);
       return value;
     case 'boolean':
-    case 'undefined':
       return value;
     case 'bigint':
       return refuse(path, 'a BigInt is not a JSON value; log it as a string or a number');
+    case 'undefined':
     case 'function':
     case 'symbol':
-      return refuse(path, `a ${typeof value} is not a JSON value`);
+      return undefined;
   }
   if (value === null) return null;
   return normaliseObject(value as object, path, ancestors);
 }
 
-function normaliseObject(value: object, path: Path, ancestors: object[]): unknown {
+function normaliseObject(value: object, path: Path, ancestors: object[], jsonApplied = false): unknown {
   // A cycle is caught by the depth limit too; it is told apart only when refusing.
   if (path.length >= MAX_DEPTH) {
     refuse(path, ancestors.includes(value) ? 'refers to itself (a circular structure cannot be stored)' : `nested deeper than ${MAX_DEPTH} levels`);
   }
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    return normalise((value as { toJSON(): unknown }).toJSON(), path, ancestors);
+  // As JSON.stringify does: toJSON once, and what it returns is taken as it is.
+  if (!jsonApplied && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    const json: unknown = (value as { toJSON(): unknown }).toJSON();
+    return typeof json === 'object' && json !== null ? normaliseObject(json, path, ancestors, true) : normalise(json, path, ancestors);
   }
   if (value instanceof Map || value instanceof Set) {
     refuse(path, `a ${value.constructor.name} is not a JSON value; convert it to an object or array first`);

@@ -64,3 +64,20 @@ describe('redaction scope', () => {
     expect(compileRedactor(config({}))).toBeNull();
   });
 });
+
+describe('redaction config checks', () => {
+  it('refuse a field path that would replace a whole object field, and a pattern matching the empty string', async () => {
+    const { fieldPathProblem, patternProblem } = await import('../../src/entries/redact.js');
+    expect(fieldPathProblem('args')).toMatch(/would replace a whole object; name a key inside it, e.g\. args\.password/);
+    expect(fieldPathProblem('**')).toMatch(/would replace a whole field/);
+    expect(fieldPathProblem('args.password')).toBeNull();
+    expect(fieldPathProblem('result')).toBeNull();
+    expect(patternProblem('(secret)?')).toMatch(/matches the empty string/);
+    expect(patternProblem('secret')).toBeNull();
+  });
+
+  it('keeps a whole object field an object when ** matches it with nothing in between', () => {
+    const entry = { ...base, type: 'tool_call', conversation_id: 'c', message_id: 'm', tool_name: 't', args: { args: 'inner', a: 1 }, result: null };
+    expect(redact({ fields: ['**.args'] }, entry).args).toEqual({ args: '[R]', a: 1 });
+  });
+});

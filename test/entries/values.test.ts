@@ -24,7 +24,7 @@ describe('normaliseValues', () => {
       for (let i = 0; i < depth; i++) value = [value];
       return value;
     };
-    expect(() => normaliseValues({ args: nest(MAX_DEPTH - 2) })).not.toThrow();
+    expect(() => normaliseValues({ args: nest(MAX_DEPTH - 1) })).not.toThrow();
     expect(() => normaliseValues({ args: nest(MAX_DEPTH) })).toThrow(/args\[0\]\[0\].*nested deeper than 64 levels/);
   });
 
@@ -35,10 +35,21 @@ describe('normaliseValues', () => {
     expect(() => normaliseValues({ args })).toThrow(/args\.self\.self.*refers to itself/);
   });
 
-  it('refuses Maps, Sets, functions and symbols rather than storing them as {} or dropping them', () => {
+  it('refuses Maps and Sets rather than storing them as {}', () => {
     expect(() => normaliseValues({ args: { m: new Map() } })).toThrow(/args\.m: a Map is not a JSON value/);
     expect(() => normaliseValues({ args: { s: new Set([1]) } })).toThrow(/args\.s: a Set is not a JSON value/);
-    expect(() => normaliseValues({ args: { f: () => 1 } })).toThrow(/args\.f: a function is not a JSON value/);
-    expect(() => normaliseValues({ result: [Symbol('x')] })).toThrow(/result\[0\]: a symbol is not a JSON value/);
+  });
+
+  it('drops functions and symbols as JSON does: gone from objects, null in arrays', () => {
+    expect(normaliseValues({ args: { f: () => 1, keep: 1 }, result: [Symbol('x'), 2] })).toEqual({ args: { keep: 1 }, result: [null, 2] });
+  });
+});
+
+describe('toJSON', () => {
+  it('is applied once, as JSON.stringify does, even when it returns the object itself', () => {
+    const selfish = { a: 1, toJSON() { return this; } };
+    expect(normaliseValues({ args: { v: selfish } })).toEqual({ args: { v: { a: 1 } } });
+    const chained = { toJSON: () => ({ toJSON: () => 'never called', b: 2 }) };
+    expect(JSON.parse(JSON.stringify((normaliseValues({ args: { v: chained } }) as { args: unknown }).args))).toEqual(JSON.parse(JSON.stringify({ v: chained })));
   });
 });
