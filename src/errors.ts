@@ -114,6 +114,19 @@ export function causeChain(error: unknown): unknown[] {
 }
 
 /**
+ * The root cause as an error of its own, with only its one-line message and its code: what a
+ * `ProviderError` keeps as `cause` for a driver's failure. The driver's own error may hold the
+ * statement's parameters (drizzle's "Failed query … params") or the refused row (PostgreSQL's
+ * `detail`), which is logged content that `util.inspect(error)` would print.
+ */
+export function driverCause(error: unknown): Error {
+  const chain = causeChain(error);
+  const code = chain.map((item) => (item as { code?: unknown }).code).filter((c): c is string => typeof c === 'string').at(-1);
+  const cause = new Error(rootCause(error));
+  return code === undefined ? cause : Object.assign(cause, { code });
+}
+
+/**
  * The root cause of an error in one line: the innermost error that carries a code (a driver's
  * SQLSTATE, an errno), else the innermost with a message, as `message (code)`. Wrappers that
  * quote the statement and its parameters (drizzle's "Failed query: …") are skipped, so logged

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
+import { inspect } from 'node:util';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -117,6 +118,8 @@ function expectNoContent(errors: ProviderError[]): void {
   for (const error of errors) {
     expect(error.message).toMatch(/violates check constraint "no_poison" \(23514\)/);
     expect(error.message).not.toMatch(/secret content|Failed query|params:/);
+    // Nor its causes, which console.warn(error) or a logger's error serialiser would print.
+    expect(inspect(error, { depth: 10 })).not.toMatch(/secret content|Failed query|params:|Failing row/);
     expect(error.message.length).toBeLessThan(400);
   }
 }

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import { maskUrl, parseDatabaseUrl } from '../../config/database-url.js';
-import { HistorianError, ProviderError, rootCause } from '../../errors.js';
+import { HistorianError } from '../../errors.js';
 import type { ProviderConfigOf } from '../../config/schema.js';
 import type { ResolvedProvider } from '../../config/load.js';
-import { applyMigration, declaredTables, describeMissing, migrationPlan, openBackend, planMigration, type MigrationPlan } from '../../providers/sql/index.js';
+import { applyMigration, databaseFailure, declaredTables, describeMissing, migrationPlan, openBackend, planMigration, type MigrationPlan } from '../../providers/sql/index.js';
 import { manifestFor, optionsOf, UsageError } from '../shared.js';
 import { writeOut } from '../output.js';
 
@@ -30,7 +30,7 @@ async function migrateProvider(provider: SqlProvider, printSql: boolean): Promis
     // A driver error (a refused connection, a failed statement) names neither the provider nor the database.
     if (error instanceof HistorianError) throw error;
     const what = printSql ? 'reading the schema' : 'migration';
-    throw new ProviderError(`${what} failed on ${maskUrl(provider.config.url ?? '')}: ${rootCause(error)}`, provider.label, { cause: error });
+    databaseFailure(what, maskUrl(provider.config.url ?? ''), provider.config, provider.label)(error);
   }
 }
 

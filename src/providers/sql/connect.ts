@@ -8,7 +8,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import { maskUrl, parseDatabaseUrl } from '../../config/database-url.js';
-import { causeChain, ProviderError, rootCause } from '../../errors.js';
+import { causeChain, driverCause, ProviderError, rootCause } from '../../errors.js';
 import type { Dialect } from './ddl.js';
 import { pgTables, sqliteTables, type Tables } from './schema/index.js';
 import { serial } from '../serial.js';
@@ -223,12 +223,12 @@ export async function openBackend(config: ConnectionConfig, label: string): Prom
     return backend;
   } catch (error) {
     await backend?.close().catch(() => undefined);
-    throw new ProviderError(`cannot open ${where}: ${describeFailure(error, config)}`, label, { cause: error });
+    throw new ProviderError(`cannot open ${where}: ${describeDatabaseFailure(error, config)}`, label, { cause: driverCause(error) });
   }
 }
 
 /** The root cause of a failed database call in one line, with the setting to change after a timeout. */
-export function describeFailure(error: unknown, config: ConnectionConfig): string {
+export function describeDatabaseFailure(error: unknown, config: ConnectionConfig): string {
   const cause = rootCause(error);
   // pg reports a connect timeout around the error it caused ("Connection terminated unexpectedly").
   const said = causeChain(error).map((item) => (item instanceof Error ? item.message : '')).join('\n');

@@ -1,7 +1,7 @@
-import { ProviderError } from '../../errors.js';
+import { driverCause, ProviderError } from '../../errors.js';
 import type { HistoryReader } from '../../history/types.js';
 import type { LogRecord, Provider, ProviderDefinition } from '../types.js';
-import { describeFailure, openBackend, type ConnectionConfig, type SqlBackend } from './connect.js';
+import { describeDatabaseFailure, openBackend, type ConnectionConfig, type SqlBackend } from './connect.js';
 import { parseDatabaseUrl } from '../../config/database-url.js';
 import { join } from 'node:path';
 import { ensureSchema } from './migrate.js';
@@ -21,15 +21,15 @@ export { declaredTables } from './ddl.js';
  * Wraps a driver error as a `ProviderError` with the provider's label and the root cause in one
  * line: never the password, never the statement's parameters (which hold logged content).
  */
-function failure(what: string, backend: SqlBackend, config: ConnectionConfig, label: string) {
+export function databaseFailure(what: string, where: string, config: ConnectionConfig, label: string) {
   return (error: unknown): never => {
     if (error instanceof ProviderError) throw error;
-    throw new ProviderError(`${what} failed on ${backend.where}: ${describeFailure(error, config)}`, label, { cause: error });
+    throw new ProviderError(`${what} failed on ${where}: ${describeDatabaseFailure(error, config)}`, label, { cause: driverCause(error) });
   };
 }
 
 function reader(backend: SqlBackend, config: ConnectionConfig, label: string): HistoryReader {
-  const read = <T>(what: string, work: Promise<T>) => work.catch(failure(what, backend, config, label));
+  const read = <T>(what: string, work: Promise<T>) => work.catch(databaseFailure(what, backend.where, config, label));
   return {
     conversations: (query) => read('conversations query', readConversations(backend, query)),
     messages: (query) => read('messages query', readMessages(backend, query)),
@@ -40,7 +40,7 @@ function reader(backend: SqlBackend, config: ConnectionConfig, label: string): H
       try {
         yield* readEntries(backend, query);
       } catch (error) {
-        failure('entries query', backend, config, label)(error);
+        databaseFailure('entries query', backend.where, config, label)(error);
       }
     },
   };
@@ -76,14 +76,14 @@ export const sqlProvider: ProviderDefinition<'sql'> = {
       await ensureSchema(backend, config.auto_migration, label);
     } catch (error) {
       await backend.close().catch(() => undefined);
-      return failure('migration', backend, config, label)(error);
+      return databaseFailure('migration', backend.where, config, label)(error);
     }
     const writer = openWriter(backend);
     const provider: Provider = {
       label,
       type: 'sql',
       deadLetterPath: deadLetterPath(config.url ?? '', ctx.manifest.baseDir, label),
-      write: (batch: readonly LogRecord[]) => writer.write(batch).catch(failure(`writing ${batch.length} entries`, backend, config, label)),
+      write: (batch: readonly LogRecord[]) => writer.write(batch).catch(databaseFailure(`writing ${batch.length} entries`, backend.where, config, label)),
       async close() {
         try {
           await writer.close();
@@ -92,7 +92,7 @@ export const sqlProvider: ProviderDefinition<'sql'> = {
         }
       },
       reader: reader(backend, config, label),
-      runs: { facts: (query) => readRunFacts(backend, query).catch(failure('run log query', backend, config, label)) },
+      runs: { facts: (query) => readRunFacts(backend, query).catch(databaseFailure('run log query', backend.where, config, label)) },
     };
     return provider;
   },
