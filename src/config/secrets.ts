@@ -4,6 +4,8 @@
  * taken back while a masked host name costs one look at the manifest.
  */
 
+import { AUTHORIZATION, JWT, PRIVATE_KEY, TOKEN_SHAPES } from '../entries/secret-patterns.js';
+
 /** What replaces a secret. */
 export const MASK = '***';
 
@@ -29,7 +31,7 @@ interface Rule {
  */
 const RULES: Rule[] = [
   // PEM private keys, whole.
-  { pattern: /-----BEGIN [A-Z ]{0,32}PRIVATE KEY-----[\s\S]{0,8192}?-----END [A-Z ]{0,32}PRIVATE KEY-----/g, replace: MASK },
+  { pattern: new RegExp(PRIVATE_KEY, 'g'), replace: MASK },
   // scheme://user:password@host, also with a malformed scheme (`postgresql//`, `postgres:/`). The
   // password runs to the last `@` before a double quote or the end of the line: it may itself
   // hold a raw `@`, `/`, `:`, `'` or a space, and hiding too much beats leaking a tail.
@@ -49,21 +51,10 @@ const RULES: Rule[] = [
     pattern: new RegExp(`(["'])([\\w.-]{0,64}?(?:${SECRET_KEY_WORDS}))\\1(\\s{0,8}:\\s{0,8})(["'])(?:\\\\.|(?!\\4).){0,512}\\4`, 'gi'),
     replace: `$1$2$1$3$4${MASK}$4`,
   },
-  // HTTP authorization values.
-  { pattern: /\b(Bearer|Basic)(\s{1,8})[A-Za-z0-9._~+/=-]{8,}/gi, replace: `$1$2${MASK}` },
-  // JSON Web Tokens: header.payload.signature, base64url.
-  { pattern: /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, replace: MASK },
-  // OpenAI / Anthropic style keys (sk-…, sk-live-…, sk-proj-…, sk-ant-…) and Stripe secret keys.
-  { pattern: /\bsk-[A-Za-z0-9_-]{10,}/g, replace: `sk-${MASK}` },
-  { pattern: /\b([rs]k_(?:live|test)_)[A-Za-z0-9]{8,}/g, replace: `$1${MASK}` },
-  // GitHub tokens.
-  { pattern: /\b(gh[pousr]_)[A-Za-z0-9]{20,}/g, replace: `$1${MASK}` },
-  { pattern: /\b(github_pat_)[A-Za-z0-9_]{20,}/g, replace: `$1${MASK}` },
-  // Slack tokens.
-  { pattern: /\b(xox[abposrce]-)[A-Za-z0-9-]{8,}/g, replace: `$1${MASK}` },
-  // AWS access key ids, Google API keys.
-  { pattern: /\b(AKIA|ASIA)[A-Z0-9]{16}\b/g, replace: `$1${MASK}` },
-  { pattern: /\bAIza[0-9A-Za-z_-]{35}/g, replace: `AIza${MASK}` },
+  // HTTP authorization values, JSON Web Tokens, and vendor API tokens (their prefix kept).
+  { pattern: new RegExp(AUTHORIZATION, 'gi'), replace: `$1 ${MASK}` },
+  { pattern: new RegExp(JWT, 'g'), replace: MASK },
+  ...TOKEN_SHAPES.map(({ prefix, body }) => ({ pattern: new RegExp(String.raw`\b(${prefix})${body}`, 'g'), replace: `$1${MASK}` })),
 ];
 
 /**

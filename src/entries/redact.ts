@@ -1,4 +1,5 @@
 import type { Entry } from './schema.js';
+import { API_TOKEN, AUTHORIZATION, JWT, PRIVATE_KEY } from './secret-patterns.js';
 
 /**
  * Built-in patterns for common secrets and personal data. Each is a regular expression matched
@@ -6,14 +7,14 @@ import type { Entry } from './schema.js';
  * bounded, so a long text without a match (a base64 blob) costs one pass, never a quadratic scan.
  */
 export const REDACT_PRESETS = {
-  /** API keys of common providers: OpenAI/Anthropic `sk-…`, GitHub, Slack, AWS, Google, Stripe. */
-  api_keys: String.raw`\b(?:sk-(?:ant-|proj-|live-|test-)?[A-Za-z0-9_-]{16,512}|(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,255}|github_pat_[A-Za-z0-9_]{40,255}|xox[abposr]-[A-Za-z0-9-]{10,255}|(?:AKIA|ASIA)[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{35}|(?:rk|sk)_(?:live|test)_[0-9A-Za-z]{16,255})\b`,
-  /** `Bearer <token>` as in an Authorization header. */
-  bearer_tokens: String.raw`\b[Bb]earer\s{1,8}[A-Za-z0-9._~+/-]{8,4096}=*`,
-  /** JSON Web Tokens: three base64url parts, the first two starting with `eyJ`. */
-  jwt: String.raw`\beyJ[A-Za-z0-9_-]{5,4096}\.eyJ[A-Za-z0-9_-]{5,8192}\.[A-Za-z0-9_-]{5,4096}`,
+  /** API keys of common vendors: OpenAI/Anthropic `sk-…`, GitHub, Slack, AWS, Google, Stripe. */
+  api_keys: API_TOKEN,
+  /** `Bearer <token>` (and `Basic <credentials>`) as in an Authorization header. */
+  bearer_tokens: AUTHORIZATION,
+  /** JSON Web Tokens. */
+  jwt: JWT,
   /** PEM private keys, whole blocks. */
-  private_keys: String.raw`-----BEGIN [A-Z ]{0,32}PRIVATE KEY-----[\s\S]{0,16384}?-----END [A-Z ]{0,32}PRIVATE KEY-----`,
+  private_keys: PRIVATE_KEY,
   /** Email addresses. */
   emails: String.raw`\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b`,
 } as const;
