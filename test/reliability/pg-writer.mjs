@@ -28,10 +28,11 @@ for (let batch = 0; !stopping; batch++) {
 // Everything logged is flushed before exit, however long the server takes to come back.
 for (;;) {
   try {
-    await historian.close();
+    await historian.flush();
     break;
   } catch (error) {
-    process.stderr.write(`close rejected: ${error.message}\n`);
+    process.stderr.write(`flush rejected: ${error.message}\n`);
   }
 }
+await historian.close();
 process.stdout.write('closed\n');
