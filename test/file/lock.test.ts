@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -17,8 +17,11 @@ function deadPid(): number {
   return Number(execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).toString());
 }
 
-function writeHolder(path: string, pid: number, host = hostname()): void {
-  writeFileSync(path, JSON.stringify({ pid, hostname: host, nonce: 'someone-else', acquired: '2026-01-01T00:00:00.000Z' }));
+/** This process's PID namespace, as the lock records it. */
+const PID_NAMESPACE = existsSync('/proc/self/ns/pid') ? readlinkSync('/proc/self/ns/pid') : '';
+
+function writeHolder(path: string, pid: number, host = hostname(), pidns = PID_NAMESPACE): void {
+  writeFileSync(path, JSON.stringify({ pid, hostname: host, pidns, nonce: 'someone-else', acquired: '2026-01-01T00:00:00.000Z' }));
 }
 
 describe('FileLock', () => {
@@ -50,6 +53,18 @@ describe('FileLock', () => {
     writeHolder(lock.path, deadPid());
     expect(await lock.run(async () => 'ran')).toBe('ran');
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('waits for a holder of this host name in another PID namespace, whose pid means nothing here', async () => {
+    const lock = new FileLock(join(dir, 'data.json'), { label: 'file', timeout: 150 });
+    writeHolder(lock.path, deadPid(), hostname(), 'pid:[another container]');
+    expect(await lock.run(async () => 'ran').catch((e: unknown) => (e as Error).name)).toBe('LockedError');
+  });
+
+  it('waits for a live holder on this host, judged by its pid', async () => {
+    const lock = new FileLock(join(dir, 'data.json'), { label: 'file', timeout: 150 });
+    writeHolder(lock.path, process.ppid);
+    expect(await lock.run(async () => 'ran').catch((e: unknown) => (e as Error).name)).toBe('LockedError');
   });
 
   it('breaks a lock naming this pid that this process never took (a dead process had the pid)', async () => {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readlinkSync } from 'node:fs';
 import { link, open, rename, unlink, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { ProviderError } from '../../errors.js';
@@ -8,6 +9,8 @@ import { isRunning } from './atomic.js';
 export interface LockHolder {
   pid: number;
   hostname: string;
+  /** The holder's PID namespace (Linux), so containers sharing a host name never judge each other's pids. */
+  pidns?: string;
   nonce: string;
   /** ISO 8601 time the lock was taken. */
   acquired: string;
@@ -54,6 +57,19 @@ interface LockFile {
  * left by a dead process that had the same pid (pids are reused, in containers quickly).
  */
 const PROCESS_TOKEN = randomBytes(6).toString('hex');
+
+/**
+ * This process's PID namespace, e.g. `pid:[4026531836]` ('' where /proc has none). Two
+ * containers may share a host name (host networking, a fixed `hostname:`) yet not each
+ * other's pids: a pid is only checked for liveness within its own namespace.
+ */
+const PID_NAMESPACE = (() => {
+  try {
+    return readlinkSync('/proc/self/ns/pid');
+  } catch {
+    return '';
+  }
+})();
 let locksTaken = 0;
 
 /**
@@ -115,7 +131,7 @@ export class FileLock {
   /** Creates the lock file with our record, or returns null when it already exists. */
   private async tryCreate(): Promise<HeldLock | null> {
     const nonce = `${PROCESS_TOKEN}-${(++locksTaken).toString(36)}`;
-    const holder: LockHolder = { pid: process.pid, hostname: hostname(), nonce, acquired: new Date().toISOString() };
+    const holder: LockHolder = { pid: process.pid, hostname: hostname(), pidns: PID_NAMESPACE, nonce, acquired: new Date().toISOString() };
     if (!(await createLockFile(this.path, holder))) return null;
     return new HeldLock(this.path, nonce, this.refreshEvery);
   }
@@ -123,7 +139,8 @@ export class FileLock {
   private isStale(lock: LockFile): boolean {
     if (Date.now() - lock.mtimeMs > this.staleAfter) return true;
     const holder = lock.holder;
-    if (holder === null || holder.hostname !== hostname()) return false;
+    // Another machine's or another container's pid says nothing here: only the age does.
+    if (holder === null || holder.hostname !== hostname() || (holder.pidns ?? '') !== PID_NAMESPACE) return false;
     if (holder.pid === process.pid) return !holder.nonce.startsWith(`${PROCESS_TOKEN}-`);
     return !isRunning(holder.pid);
   }
