@@ -24,9 +24,9 @@ export {
   type Pricing,
   type ModelPrice,
 } from './config/schema.js';
-export { effectiveAgents, effectiveFlags } from './config/filters.js';
-export { entrySchema } from './entries/schema.js';
-export { validateEntry } from './entries/validate.js';
+export { effectiveAgents, effectiveFlags } from './core/filters.js';
+export { entrySchema } from './core/entries.js';
+export { validateEntry } from './core/validate.js';
 export * from './adapters/index.js';
 export type {
   Entry,
@@ -42,15 +42,15 @@ export type {
   RunFact,
   RunFactType,
   RunFactOf,
-} from './entries/schema.js';
-export { isRunFact, RUN_FACT_TYPES } from './entries/schema.js';
-export type * from './runs/types.js';
+} from './core/entries.js';
+export { isRunFact, RUN_FACT_TYPES } from './core/entries.js';
+export type * from './core/run-queries.js';
 export { runViews, runView, listRuns, steps, traces } from './runs/views.js';
 export { costOfUsage, callCost, priceOf } from './runs/pricing.js';
 export { History } from './history/history.js';
-export { exportHistory, importEntries, readEntries, type ExportFormat, type TransferOptions, type TransferSummary } from './history/transfer.js';
-export { parseDuration, toTimestamp } from './history/time.js';
-export type * from './history/types.js';
+export { exportHistory, importEntries, readEntries, type ExportFormat, type TransferOptions, type TransferSummary } from './transfer/transfer.js';
+export { parseDuration, toTimestamp } from './core/time.js';
+export type * from './core/queries.js';
 export { providerRegistry } from './providers/registry.js';
-export type { Provider, ProviderDefinition, ProviderContext, LogRecord } from './providers/types.js';
-export { HistorianError, ManifestError, EntryError, ProviderError, RejectedEntryError, QueryError, type ManifestIssue } from './errors.js';
+export type { Provider, ProviderDefinition, ProviderContext, LogRecord } from './core/provider.js';
+export { HistorianError, ManifestError, EntryError, ProviderError, RejectedEntryError, QueryError, type ManifestIssue } from './core/errors.js';

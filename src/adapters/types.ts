@@ -1,4 +1,4 @@
-import type { EntryInput } from '../entries/schema.js';
+import type { EntryInput } from '../core/entries.js';
 
 /** A message entry as the adapters return it, ready for `historian.log()`. */
 export type MessageInput = Extract<EntryInput, { type: 'message' }>;

@@ -1,5 +1,5 @@
-import { maskSecrets } from '../config/secrets.js';
-import { HistorianError, ManifestError, rootCause } from '../errors.js';
+import { maskSecrets } from '../core/secrets.js';
+import { HistorianError, ManifestError, rootCause } from '../core/errors.js';
 import { diagnostic, writeErr } from './output.js';
 
 /** Set to 1 to see stack traces of failures (for bug reports); otherwise a failure is one line. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { inspect, type styleText } from 'node:util';
-import { maskSecrets } from '../config/secrets.js';
+import { maskSecrets } from '../core/secrets.js';
 
 /**
  * Everything the CLI prints goes through here. Logged content is untrusted: an agent's message

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { ManifestError, QueryError } from '../errors.js';
+import { ManifestError, QueryError } from '../core/errors.js';
 import { demoCommand } from './commands/demo.js';
 import { historyCommand } from './commands/history.js';
 import { ingestCommand } from './commands/ingest.js';

@@ -1,5 +1,5 @@
-import type { RunFact } from '../entries/schema.js';
-import type { RunView, Span, Trace } from '../runs/types.js';
+import type { RunFact } from '../core/entries.js';
+import type { RunView, Span, Trace } from '../core/run-queries.js';
 import { paint, shortTime, table } from './render.js';
 
 /** `1.5s`, `250ms`, `2m05s`; `-` when unknown. */

@@ -1,5 +1,5 @@
-import type { CommandEntry, MessageEntry } from '../entries/schema.js';
-import type { Conversation, ResetResult, Stats } from '../history/types.js';
+import type { CommandEntry, MessageEntry } from '../core/entries.js';
+import type { Conversation, ResetResult, Stats } from '../core/queries.js';
 import { style, unstyled, type Style } from './output.js';
 
 /** Colours only on a terminal, and never with NO_COLOR set (https://no-color.org). */

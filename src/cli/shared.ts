@@ -6,7 +6,7 @@ import type { History } from '../history/history.js';
 import { selectReader } from '../history/select.js';
 import { providerRegistry } from '../providers/registry.js';
 import { createHistorian, type Historian } from '../dispatch/historian.js';
-import { HistorianError, type ProviderError } from '../errors.js';
+import { HistorianError, type ProviderError } from '../core/errors.js';
 import { diagnostic, writeOut } from './output.js';
 
 /** An error the CLI reports as bad usage (exit 2) rather than a runtime failure (exit 1). */

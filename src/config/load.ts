@@ -3,14 +3,14 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { formatPath } from '../entries/path.js';
-import { ManifestError, type ManifestIssue } from '../errors.js';
-import { parseDatabaseUrl } from './database-url.js';
-import { effectiveAgents, effectiveFlags, type AgentSet } from './filters.js';
+import { formatPath } from '../core/field-path.js';
+import { ManifestError, type ManifestIssue } from '../core/errors.js';
+import { parseDatabaseUrl } from '../providers/sql/url.js';
+import { effectiveAgents, effectiveFlags, type AgentSet } from '../core/filters.js';
 import { interpolate } from './interpolate.js';
 import { PositionFinder } from './positions.js';
-import { isSecretVariable, maskValues, type SecretValue } from './secrets.js';
-import { checkYaml } from './yaml-guard.js';
+import { isSecretVariable, maskValues, type SecretValue } from '../core/secrets.js';
+import { checkYaml } from '../formats/yaml-guard.js';
 import { manifestSchema, sqlProviderSchema, type FlagName, type ProviderConfig, type StorageConfig, type StorageInput } from './schema.js';
 
 /** A provider as configured, with its effective agent set and flags computed. */

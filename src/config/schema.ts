@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { BINARY_ENCODINGS, FILE_FORMATS, formatOfPath, unknownExtensionMessage } from '../providers/file/formats.js';
-import { fieldPathProblem, patternProblem, REDACT_PRESETS, type RedactPreset } from '../entries/redact.js';
-import { parseDatabaseUrl } from './database-url.js';
-import { unknownKeyMessage } from './suggest.js';
+import { BINARY_ENCODINGS, FILE_FORMATS, formatOfPath, unknownExtensionMessage } from '../formats/formats.js';
+import { fieldPathProblem, patternProblem, REDACT_PRESETS, type RedactPreset } from '../core/redact.js';
+import { parseDatabaseUrl } from '../providers/sql/url.js';
+import { unknownKeyMessage } from '../core/suggest.js';
 
 /** The logging flags, each ANDed between the storage block and a provider (SPEC §1.3; `log_runs` §3.6). */
 export const FLAG_NAMES = ['log_messages', 'log_conversations', 'log_tool_calls', 'log_commands', 'log_context', 'log_runs'] as const;

@@ -1,7 +1,7 @@
-import type { AgentSet } from '../config/filters.js';
-import type { Entry, EntryType } from '../entries/schema.js';
-import { ProviderError, RejectedEntryError } from '../errors.js';
-import type { LogRecord, Provider, Rejection } from '../providers/types.js';
+import type { AgentSet } from '../core/filters.js';
+import type { Entry, EntryType } from '../core/entries.js';
+import { ProviderError, RejectedEntryError } from '../core/errors.js';
+import type { LogRecord, Provider, Rejection } from '../core/provider.js';
 import { writeDeadLetters } from './dead-letter.js';
 import { failureKind } from './failures.js';
 

@@ -1,9 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { AppendFile } from '../providers/file/append.js';
-import { FileLock } from '../providers/file/lock.js';
-import { endOnWholeLine } from '../providers/file/whole-lines.js';
-import type { Rejection } from '../providers/types.js';
+import { AppendFile } from '../fs/append.js';
+import { FileLock } from '../fs/lock.js';
+import { endOnWholeLine } from '../fs/whole-lines.js';
+import type { Rejection } from '../core/provider.js';
 
 /** One line of a dead-letter file: when and why a provider refused the entry, and the entry. */
 export interface DeadLetter {

@@ -1,4 +1,4 @@
-import { causeChain } from '../errors.js';
+import { causeChain } from '../core/errors.js';
 
 /**
  * What a failed write says about the entries in it:

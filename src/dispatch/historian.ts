@@ -1,17 +1,17 @@
 import { EventEmitter } from 'node:events';
-import { admitsAgent, admittedTypes } from '../config/filters.js';
+import { admitsAgent, admittedTypes } from '../core/filters.js';
 import { loadManifest, resolveStorage, type Manifest } from '../config/load.js';
 import type { StorageInput } from '../config/schema.js';
-import type { Entry, EntryInput } from '../entries/schema.js';
-import { compileRedactor, type Redactor } from '../entries/redact.js';
-import { EntryStamper } from '../entries/validate.js';
-import { HistorianError, ProviderError } from '../errors.js';
+import type { Entry, EntryInput } from '../core/entries.js';
+import { compileRedactor, type Redactor } from '../core/redact.js';
+import { EntryStamper } from '../core/validate.js';
+import { HistorianError, ProviderError } from '../core/errors.js';
 import { History } from '../history/history.js';
 import { selectReader } from '../history/select.js';
 import { checkProviders } from '../providers/check.js';
 import { providerRegistry } from '../providers/registry.js';
-import type { Provider, ProviderContext } from '../providers/types.js';
-import { AgentAttribution } from './attribution.js';
+import type { Provider, ProviderContext } from '../core/provider.js';
+import { AgentAttribution } from '../core/attribution.js';
 import { Channel } from './channel.js';
 
 /** Tuning of the logger; every field has a sensible default. */

@@ -1,10 +1,10 @@
 import type { Pricing } from '../config/schema.js';
-import type { CommandEntry, Entry, MessageEntry, RunFact, RunFactOf } from '../entries/schema.js';
-import { HistorianError, QueryError } from '../errors.js';
+import type { CommandEntry, Entry, MessageEntry, RunFact, RunFactOf } from '../core/entries.js';
+import { HistorianError, QueryError } from '../core/errors.js';
 import { withLlmCalls } from '../runs/stats.js';
-import type { RunQuery, RunReader, RunStatus, RunView, StepQuery, Trace, TraceQuery } from '../runs/types.js';
+import type { RunQuery, RunReader, RunStatus, RunView, StepQuery, Trace, TraceQuery } from '../core/run-queries.js';
 import { listRuns, runView, steps, traces } from '../runs/views.js';
-import { normalizeTimes } from './time.js';
+import { normalizeTimes } from '../core/time.js';
 import type {
   CommandQuery,
   Conversation,
@@ -16,7 +16,7 @@ import type {
   ResetResult,
   Stats,
   StatsQuery,
-} from './types.js';
+} from '../core/queries.js';
 
 const GROUPS = ['agent', 'model', 'hour', 'day'] as const;
 

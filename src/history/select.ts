@@ -1,4 +1,4 @@
-import { HistorianError } from '../errors.js';
+import { HistorianError } from '../core/errors.js';
 import { readableTypes } from '../providers/registry.js';
 
 /** What selection needs to know of a provider. */

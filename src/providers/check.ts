@@ -1,7 +1,7 @@
 import type { Manifest } from '../config/load.js';
-import { ManifestError } from '../errors.js';
+import { ManifestError } from '../core/errors.js';
 import { providerRegistry } from './registry.js';
-import type { ProviderDefinition } from './types.js';
+import type { ProviderDefinition } from '../core/provider.js';
 
 /**
  * Runs every provider type's load-time checks (template syntax, file formats) without writing

@@ -1,9 +1,9 @@
 import type { ProviderType } from '../config/schema.js';
 import { fileProvider } from './file/index.js';
-import { memoryProvider } from './memory.js';
+import { memoryProvider } from './memory/index.js';
 import { sqlProvider } from './sql/index.js';
 import { textFileProvider } from './text-file/index.js';
-import type { ProviderDefinition } from './types.js';
+import type { ProviderDefinition } from '../core/provider.js';
 
 /** Every provider type, by the `type` key of its config. */
 export const providerRegistry: { [T in ProviderType]: ProviderDefinition<T> } = {

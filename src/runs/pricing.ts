@@ -1,5 +1,5 @@
 import type { ModelPrice, Pricing } from '../config/schema.js';
-import type { CostInfo } from '../entries/schema.js';
+import type { CostInfo } from '../core/entries.js';
 
 /** The prices of `model`: its own key, else the key without a provider prefix (`openai/gpt-4o` → `gpt-4o`). */
 export function priceOf(pricing: Pricing | undefined, model: string): ModelPrice | undefined {

@@ -1,7 +1,7 @@
 import type { Pricing } from '../config/schema.js';
-import type { RunFactOf } from '../entries/schema.js';
-import { byStatsKey } from '../history/store-reader.js';
-import type { Stats, StatsGroup, StatsGroupRow } from '../history/types.js';
+import type { RunFactOf } from '../core/entries.js';
+import { byStatsKey } from '../store/reader.js';
+import type { Stats, StatsGroup, StatsGroupRow } from '../core/queries.js';
 import { callCost } from './pricing.js';
 import { addUsage, emptyUsage, usageOf } from './views.js';
 

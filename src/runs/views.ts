@@ -1,7 +1,7 @@
 import type { Pricing } from '../config/schema.js';
-import type { RunFact, RunFactOf } from '../entries/schema.js';
+import type { RunFact, RunFactOf } from '../core/entries.js';
 import { callCost } from './pricing.js';
-import type { RunQuery, RunTokenUsage, RunView, Span, StepQuery, Trace, TraceQuery } from './types.js';
+import type { RunQuery, RunTokenUsage, RunView, Span, StepQuery, Trace, TraceQuery } from '../core/run-queries.js';
 
 /*
  * Every view of the run log is rebuilt here from a plain list of facts, so every provider gives

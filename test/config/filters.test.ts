@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { effectiveAgents, effectiveFlags } from '../../src/config/filters.js';
+import { effectiveAgents, effectiveFlags } from '../../src/core/filters.js';
 import { FLAG_NAMES } from '../../src/config/schema.js';
 import { resolveStorage } from '../../src/index.js';
 

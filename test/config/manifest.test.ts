@@ -168,7 +168,7 @@ describe('bad manifests (SPEC §1.5)', () => {
 
 describe('password masking', () => {
   it('hides a password even when it holds @ or /', async () => {
-    const { maskUrl } = await import('../../src/config/database-url.js');
+    const { maskUrl } = await import('../../src/providers/sql/url.js');
     expect(maskUrl('postgresql://app:s3cr@t/x@db:5432/h')).toBe('postgresql://app:***@db:5432/h');
     expect(maskUrl('postgresql://app:plain@db/h')).toBe('postgresql://app:***@db/h');
     expect(maskUrl('sqlite:////var/h.db')).toBe('sqlite:////var/h.db');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSecretVariable, maskSecrets, maskStrings, maskValues } from '../../src/config/secrets.js';
+import { isSecretVariable, maskSecrets, maskStrings, maskValues } from '../../src/core/secrets.js';
 
 describe('maskSecrets', () => {
   it('leaves positions, paths and URLs without credentials alone', () => {

@@ -1,6 +1,6 @@
 import { parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { checkYaml, MAX_ALIAS_EXPANSION } from '../../src/config/yaml-guard.js';
+import { checkYaml, MAX_ALIAS_EXPANSION } from '../../src/formats/yaml-guard.js';
 
 const problems = (text: string, aliases = true) =>
   checkYaml(parseDocument(text, { uniqueKeys: false }), { aliases }).map((p) => ({ path: p.path, message: p.message }));

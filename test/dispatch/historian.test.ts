@@ -10,7 +10,7 @@ import {
   type Provider,
   type StorageInput,
 } from '../../src/index.js';
-import { memoryProvider } from '../../src/providers/memory.js';
+import { memoryProvider } from '../../src/providers/memory/index.js';
 
 const start = (conversation_id: string, agent_name: string) => ({ type: 'conversation_start' as const, conversation_id, agent_name });
 const say = (conversation_id: string, content: string, extra: object = {}) => ({

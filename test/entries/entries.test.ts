@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EntryError } from '../../src/index.js';
-import { EntryStamper, validateEntry } from '../../src/entries/validate.js';
+import { EntryStamper, validateEntry } from '../../src/core/validate.js';
 
 function fieldOf(input: unknown): string {
   try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileRedactor, type RedactConfig } from '../../src/entries/redact.js';
+import { compileRedactor, type RedactConfig } from '../../src/core/redact.js';
 import type { Entry } from '../../src/index.js';
 
 const config = (overrides: Partial<RedactConfig>): RedactConfig => ({ presets: [], patterns: [], fields: [], replacement: '[R]', ...overrides });
@@ -67,7 +67,7 @@ describe('redaction scope', () => {
 
 describe('redaction config checks', () => {
   it('refuse a field path that would replace a whole object field, and a pattern matching the empty string', async () => {
-    const { fieldPathProblem, patternProblem } = await import('../../src/entries/redact.js');
+    const { fieldPathProblem, patternProblem } = await import('../../src/core/redact.js');
     expect(fieldPathProblem('args')).toMatch(/would replace a whole object; name a key inside it, e.g\. args\.password/);
     expect(fieldPathProblem('**')).toMatch(/would replace a whole field/);
     expect(fieldPathProblem('args.password')).toBeNull();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EntryError } from '../../src/index.js';
-import { MAX_DEPTH, normaliseValues } from '../../src/entries/values.js';
+import { MAX_DEPTH, normaliseValues } from '../../src/core/values.js';
 
 describe('normaliseValues', () => {
   it('returns the same object when nothing needs changing', () => {

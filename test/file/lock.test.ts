@@ -4,7 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { failureKind } from '../../src/dispatch/failures.js';
-import { FileLock, LockedError } from '../../src/providers/file/lock.js';
+import { FileLock, LockedError } from '../../src/fs/lock.js';
 
 let dir: string;
 beforeEach(() => {

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveStorage, type Entry } from '../../src/index.js';
-import { documentText, GROUP_NAMES, GROUP_OF, type GroupName } from '../../src/providers/file/codec.js';
-import { codecFor } from '../../src/providers/file/codecs.js';
-import { decodeLines, encodeLine } from '../../src/providers/file/jsonl.js';
-import { toEntry } from '../../src/providers/file/load.js';
+import { documentText, GROUP_NAMES, GROUP_OF, type GroupName } from '../../src/formats/codec.js';
+import { codecFor } from '../../src/formats/codecs.js';
+import { decodeLines, encodeLine } from '../../src/formats/jsonl.js';
+import { toEntry } from '../../src/formats/load.js';
 import { fileProvider } from '../../src/providers/file/index.js';
 import { byId, entries } from './arbitraries.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHistorian, validateEntry, type Entry } from '../../src/index.js';
-import { exportHistory, readEntries } from '../../src/history/transfer.js';
+import { exportHistory, readEntries } from '../../src/transfer/transfer.js';
 import { SESSION } from '../contract/session.js';
 import { CLI } from '../cli/run.js';
 

@@ -2,7 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadManifest, parseManifest } from '../../src/config/load.js';
-import { ManifestError } from '../../src/errors.js';
+import { ManifestError } from '../../src/core/errors.js';
 import { runCli } from '../cli/run.js';
 import { countRows, sqliteManifest } from './cli-process.js';
 import { tempFolder } from './helpers.js';

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { maskUrl } from '../../src/config/database-url.js';
+import { maskUrl } from '../../src/providers/sql/url.js';
 import { parseManifest } from '../../src/config/load.js';
-import { ManifestError, ProviderError } from '../../src/errors.js';
+import { ManifestError, ProviderError } from '../../src/core/errors.js';
 import { runCli } from '../cli/run.js';
 import { tempFolder } from './helpers.js';
 

@@ -2,10 +2,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { effectiveAgents } from '../../config/filters.js';
+import { effectiveAgents } from '../../core/filters.js';
 import { loadManifest, type Manifest, type ResolvedProvider } from '../../config/load.js';
 import { createHistorian, type Historian } from '../../dispatch/historian.js';
-import type { EntryInput, EntryType } from '../../entries/schema.js';
+import type { EntryInput, EntryType } from '../../core/entries.js';
 import { validationReport } from './validate.js';
 import { paint, renderConversations, renderStats } from '../render.js';
 import { UsageError } from '../shared.js';

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { Command } from 'commander';
-import type { StatsGroup } from '../../history/types.js';
+import type { StatsGroup } from '../../core/queries.js';
 import { renderCommands, renderConversations, renderReset, renderStats } from '../render.js';
 import { countOption, optionsOf, print, readingOptions, UsageError, withHistory, type ReadOptions } from '../shared.js';
 import { diagnostic } from '../output.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
-import { maskUrl, parseDatabaseUrl } from '../../config/database-url.js';
-import { HistorianError } from '../../errors.js';
+import { maskUrl, parseDatabaseUrl } from '../../providers/sql/url.js';
+import { HistorianError } from '../../core/errors.js';
 import type { ProviderConfigOf } from '../../config/schema.js';
 import type { ResolvedProvider } from '../../config/load.js';
 import { applyMigration, databaseFailure, declaredTables, describeMissing, migrationPlan, openBackend, planMigration, type MigrationPlan } from '../../providers/sql/index.js';

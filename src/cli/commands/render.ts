@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { AgentAttribution } from '../../dispatch/attribution.js';
-import type { Entry } from '../../entries/schema.js';
+import { AgentAttribution } from '../../core/attribution.js';
+import type { Entry } from '../../core/entries.js';
 import { renderDocument } from '../../providers/text-file/render.js';
 import { templatesDir } from '../../providers/text-file/templates.js';
 import { optionsOf, UsageError, withHistory } from '../shared.js';

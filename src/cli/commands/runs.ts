@@ -1,7 +1,7 @@
 import { Command } from 'commander';
-import { HistorianError } from '../../errors.js';
-import { parseDuration } from '../../history/time.js';
-import type { RunStatus } from '../../runs/types.js';
+import { HistorianError } from '../../core/errors.js';
+import { parseDuration } from '../../core/time.js';
+import type { RunStatus } from '../../core/run-queries.js';
 import { renderRun, renderRuns, renderTraces } from '../render-runs.js';
 import { countOption, optionsOf, print, readingOptions, UsageError, withHistory, type ReadOptions } from '../shared.js';
 

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command } from 'commander';
-import { parseDuration, toTimestamp } from '../../history/time.js';
-import { isRunFact, type Entry } from '../../entries/schema.js';
+import { parseDuration, toTimestamp } from '../../core/time.js';
+import { isRunFact, type Entry } from '../../core/entries.js';
 import type { History } from '../../history/history.js';
 import { paint, shortTime } from '../render.js';
 import { formatOption, optionsOf, withHistory, type Format } from '../shared.js';

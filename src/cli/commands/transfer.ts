@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { exportHistory, importEntries, transferFormat, type ExportFormat, type TransferSummary } from '../../history/transfer.js';
+import { exportHistory, importEntries, transferFormat, type ExportFormat, type TransferSummary } from '../../transfer/transfer.js';
 import { progress } from '../progress.js';
 import { optionsOf, UsageError, withHistorian, withHistory } from '../shared.js';
 import { writeErr } from '../output.js';

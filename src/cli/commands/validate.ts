@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { FLAG_NAMES } from '../../config/schema.js';
 import type { Manifest, ResolvedProvider } from '../../config/load.js';
-import { maskUrl } from '../../config/database-url.js';
-import { maskStrings } from '../../config/secrets.js';
+import { maskUrl } from '../../providers/sql/url.js';
+import { maskStrings } from '../../core/secrets.js';
 import { selectReader } from '../../history/select.js';
 import { checkProviders } from '../../providers/check.js';
 import { providerRegistry } from '../../providers/registry.js';

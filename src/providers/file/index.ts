@@ -1,19 +1,19 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { ProviderError } from '../../errors.js';
-import { EntryStore } from '../../history/store.js';
-import { storeReader } from '../../history/store-reader.js';
-import { storeRunReader } from '../../runs/store-facts.js';
-import type { ProviderContext, ProviderDefinition } from '../types.js';
-import { DocumentError } from './codec.js';
-import { removeStaleTemps } from './atomic.js';
-import { codecFor } from './codecs.js';
-import { resolveFormat, unknownExtensionMessage, type FileFormat } from './formats.js';
+import { ProviderError } from '../../core/errors.js';
+import { EntryStore } from '../../store/store.js';
+import { storeReader } from '../../store/reader.js';
+import { storeRunReader } from '../../store/facts.js';
+import type { ProviderContext, ProviderDefinition } from '../../core/provider.js';
+import { DocumentError } from '../../formats/codec.js';
+import { removeStaleTemps } from '../../fs/atomic.js';
+import { codecFor } from '../../formats/codecs.js';
+import { resolveFormat, unknownExtensionMessage, type FileFormat } from '../../formats/formats.js';
 import { LinesWriter } from './lines-writer.js';
-import { loadFile, type LoadedFile } from './load.js';
+import { loadFile, type LoadedFile } from '../../formats/load.js';
 import { recordsOf, SharedFile } from './shared-file.js';
 import { DocumentWriter, type FileTarget, type FileWriter } from './writers.js';
-import { serial } from '../serial.js';
+import { serial } from '../../core/serial.js';
 
 /**
  * Reads the whole file. Failures are transient: a file that does not parse now (being edited,

@@ -1,9 +1,9 @@
-import type { Entry } from '../../entries/schema.js';
-import { AppendFile } from './append.js';
-import { writeAtomic } from './atomic.js';
-import { encodeLine } from './jsonl.js';
-import { checkEncodable, needsAsciiJson } from './text.js';
-import { endOnWholeLine } from './whole-lines.js';
+import type { Entry } from '../../core/entries.js';
+import { AppendFile } from '../../fs/append.js';
+import { writeAtomic } from '../../fs/atomic.js';
+import { encodeLine } from '../../formats/jsonl.js';
+import { checkEncodable, needsAsciiJson } from '../../formats/text.js';
+import { endOnWholeLine } from '../../fs/whole-lines.js';
 import { FOLD_EVERY, type FileTarget, type FileWriter } from './writers.js';
 
 /**

@@ -1,10 +1,10 @@
-import { AgentAttribution } from '../../dispatch/attribution.js';
-import type { Entry } from '../../entries/schema.js';
-import { byLogOrder, type EntryStore } from '../../history/store.js';
-import type { ResetQuery, ResetResult } from '../../history/types.js';
-import type { LogRecord, Rejection } from '../types.js';
-import { identityOf, sameIdentity, type FileIdentity, type LoadedFile } from './load.js';
-import { FileLock } from './lock.js';
+import { AgentAttribution } from '../../core/attribution.js';
+import type { Entry } from '../../core/entries.js';
+import { byLogOrder, type EntryStore } from '../../store/store.js';
+import type { ResetQuery, ResetResult } from '../../core/queries.js';
+import type { LogRecord, Rejection } from '../../core/provider.js';
+import { identityOf, sameIdentity, type FileIdentity, type LoadedFile } from '../../formats/load.js';
+import { FileLock } from '../../fs/lock.js';
 import type { FileWriter } from './writers.js';
 
 /** What a `SharedFile` works on. */

@@ -1,7 +1,7 @@
-import type { Entry } from '../../entries/schema.js';
-import { writeAtomic } from './atomic.js';
-import { GROUP_NAMES, GROUP_OF, type Codec, type GroupName } from './codec.js';
-import { checkEncodable } from './text.js';
+import type { Entry } from '../../core/entries.js';
+import { writeAtomic } from '../../fs/atomic.js';
+import { GROUP_NAMES, GROUP_OF, type Codec, type GroupName } from '../../formats/codec.js';
+import { checkEncodable } from '../../formats/text.js';
 
 /**
  * How the provider keeps its file in step with its store. `save` and `rewrite` run under the

@@ -7,11 +7,11 @@ import { drizzle as drizzleSqlite, type BetterSQLite3Database } from 'drizzle-or
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
-import { maskUrl, parseDatabaseUrl } from '../../config/database-url.js';
-import { causeChain, driverCause, ProviderError, rootCause } from '../../errors.js';
+import { maskUrl, parseDatabaseUrl } from './url.js';
+import { causeChain, driverCause, ProviderError, rootCause } from '../../core/errors.js';
 import type { Dialect } from './ddl.js';
 import { pgTables, sqliteTables, type Tables } from './schema/index.js';
-import { serial } from '../serial.js';
+import { serial } from '../../core/serial.js';
 
 /**
  * The drizzle database the shared query code is written against. PostgreSQL and PGlite

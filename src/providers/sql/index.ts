@@ -1,8 +1,8 @@
-import { driverCause, ProviderError } from '../../errors.js';
-import type { HistoryReader } from '../../history/types.js';
-import type { LogRecord, Provider, ProviderDefinition } from '../types.js';
+import { driverCause, ProviderError } from '../../core/errors.js';
+import type { HistoryReader } from '../../core/queries.js';
+import type { LogRecord, Provider, ProviderDefinition } from '../../core/provider.js';
 import { describeDatabaseFailure, openBackend, type ConnectionConfig, type SqlBackend } from './connect.js';
-import { parseDatabaseUrl } from '../../config/database-url.js';
+import { parseDatabaseUrl } from './url.js';
 import { join } from 'node:path';
 import { ensureSchema } from './migrate.js';
 import { readConversations, readMessages } from './read-conversations.js';

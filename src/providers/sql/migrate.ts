@@ -1,4 +1,4 @@
-import { ProviderError } from '../../errors.js';
+import { ProviderError } from '../../core/errors.js';
 import type { Db, SqlBackend } from './connect.js';
 import { addColumnSql, createIndexSql, createTableSql, declaredTables, type DeclaredTable } from './ddl.js';
 import { SCHEMA_VERSION } from './schema/index.js';

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, exists, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
-import type { MessageEntry } from '../../entries/schema.js';
-import type { Conversation, ConversationQuery, MessageQuery, Normalized, TokenTotals } from '../../history/types.js';
+import type { MessageEntry } from '../../core/entries.js';
+import type { Conversation, ConversationQuery, MessageQuery, Normalized, TokenTotals } from '../../core/queries.js';
 import type { SqlBackend } from './connect.js';
 import { containsText, jsonArrayHasAny, total } from './fragments.js';
 import { messageEntry } from './rows.js';

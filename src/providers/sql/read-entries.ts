@@ -1,8 +1,8 @@
 import { and, asc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import { RUN_FACT_TYPES, type Entry, type EntryType, type RunFactType } from '../../entries/schema.js';
-import { byLogOrder } from '../../history/store.js';
-import type { EntryQuery, Normalized } from '../../history/types.js';
+import { RUN_FACT_TYPES, type Entry, type EntryType, type RunFactType } from '../../core/entries.js';
+import { byLogOrder } from '../../store/store.js';
+import type { EntryQuery, Normalized } from '../../core/queries.js';
 import type { SqlBackend } from './connect.js';
 import { commandEntry, contextEntry, conversationStartEntry, messageEntry, toolCallEntry } from './rows.js';
 import { runFactOf } from './run-events.js';

@@ -1,7 +1,7 @@
 import { and, count, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
-import type { CommandEntry } from '../../entries/schema.js';
-import { byStatsKey } from '../../history/store-reader.js';
-import type { CommandQuery, Normalized, Stats, StatsGroup, StatsQuery } from '../../history/types.js';
+import type { CommandEntry } from '../../core/entries.js';
+import { byStatsKey } from '../../store/reader.js';
+import type { CommandQuery, Normalized, Stats, StatsGroup, StatsQuery } from '../../core/queries.js';
 import type { SqlBackend } from './connect.js';
 import { dayKey, distinctSorted, hourKey, total } from './fragments.js';
 import { commandEntry } from './rows.js';

@@ -1,6 +1,6 @@
 import { count, eq, inArray, type SQL } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
-import type { ResetQuery, ResetResult } from '../../history/types.js';
+import type { ResetQuery, ResetResult } from '../../core/queries.js';
 import type { Db, SqlBackend } from './connect.js';
 import { declaredTables, dropTableSql } from './ddl.js';
 import { planMigration, schemaVersionSql } from './migrate.js';

@@ -1,5 +1,5 @@
-import type { CommandEntry, ContextEntry, ConversationStartEntry, Entry, MessageEntry, ToolCallEntry } from '../../entries/schema.js';
-import type { LogRecord } from '../types.js';
+import type { CommandEntry, ContextEntry, ConversationStartEntry, Entry, MessageEntry, ToolCallEntry } from '../../core/entries.js';
+import type { LogRecord } from '../../core/provider.js';
 import type { CommandRow, ContextRow, ConversationRow, MessageRow, Tables, ToolCallRow } from './schema/index.js';
 
 type Insert<K extends keyof Tables> = Tables[K]['$inferInsert'];

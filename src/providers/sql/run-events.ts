@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { and, asc, count, eq, gte, inArray, lte, max, min, type SQL } from 'drizzle-orm';
-import { isRunFact, type RunFact } from '../../entries/schema.js';
-import type { RunFactQuery } from '../../runs/types.js';
-import type { LogRecord } from '../types.js';
+import { isRunFact, type RunFact } from '../../core/entries.js';
+import type { RunFactQuery } from '../../core/run-queries.js';
+import type { LogRecord } from '../../core/provider.js';
 import type { Db, SqlBackend } from './connect.js';
 import type { Tables } from './schema/index.js';
 

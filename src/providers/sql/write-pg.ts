@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { LogRecord } from '../types.js';
+import type { LogRecord } from '../../core/provider.js';
 import type { Db, SqlBackend } from './connect.js';
 import { batchRows, type BatchRows } from './rows.js';
 import { writeRunEvents } from './run-events.js';

@@ -1,6 +1,6 @@
 import { getTableColumns, is, Param, Placeholder, sql } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
-import type { LogRecord } from '../types.js';
+import type { LogRecord } from '../../core/provider.js';
 import type { Db, SqlBackend } from './connect.js';
 import { writeRunEvents } from './run-events.js';
 import { batchRows, type BatchRows } from './rows.js';

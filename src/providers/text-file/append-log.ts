@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { AppendFile } from '../file/append.js';
-import { FileLock } from '../file/lock.js';
+import { AppendFile } from '../../fs/append.js';
+import { FileLock } from '../../fs/lock.js';
 import { AsideNumbers, sizeOf } from './files.js';
 
 /** How an appended log is written. */

@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { writeAtomic } from '../file/atomic.js';
-import { FileLock } from '../file/lock.js';
-import { serial } from '../serial.js';
+import { writeAtomic } from '../../fs/atomic.js';
+import { FileLock } from '../../fs/lock.js';
+import { serial } from '../../core/serial.js';
 import { AsideNumbers, sizeOf } from './files.js';
 import { GroupedState, type EntryView } from './grouped-state.js';
 import { Journal } from './journal.js';

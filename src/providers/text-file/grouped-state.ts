@@ -1,4 +1,4 @@
-import { isRunFact, type Entry } from '../../entries/schema.js';
+import { isRunFact, type Entry } from '../../core/entries.js';
 
 /** An entry as templates see it: its fields (SPEC §2) plus `agent`, the agent the logger attributed it to. */
 export type EntryView = Entry & { agent: string | null };

@@ -1,7 +1,7 @@
 import type { ResolvedProvider } from '../../config/load.js';
 import type { ProviderConfigOf } from '../../config/schema.js';
-import { ManifestError, ProviderError } from '../../errors.js';
-import type { LogRecord, ProviderContext, ProviderDefinition, ProviderProblem, Rejection } from '../types.js';
+import { ManifestError, ProviderError } from '../../core/errors.js';
+import type { LogRecord, ProviderContext, ProviderDefinition, ProviderProblem, Rejection } from '../../core/provider.js';
 import { AppendLog, type Block } from './append-log.js';
 import { GroupedLog } from './grouped-log.js';
 import { GroupedState, type EntryView } from './grouped-state.js';

@@ -1,5 +1,5 @@
-import { AppendFile } from '../file/append.js';
-import { endOnWholeLine } from '../file/whole-lines.js';
+import { AppendFile } from '../../fs/append.js';
+import { endOnWholeLine } from '../../fs/whole-lines.js';
 import type { EntryView } from './grouped-state.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { LogRecord } from '../types.js';
+import type { LogRecord } from '../../core/provider.js';
 import { GroupedState } from './grouped-state.js';
 import { loadTemplateFile } from './templates.js';
 

@@ -1,4 +1,4 @@
-import type { Entry, EntryType } from '../../entries/schema.js';
+import type { Entry, EntryType } from '../core/entries.js';
 
 /** The group an entry type is stored under in a document (SPEC §3.3). */
 export const GROUP_OF = {

@@ -1,4 +1,4 @@
-import type { CommandEntry, Entry, MessageEntry } from '../entries/schema.js';
+import type { CommandEntry, Entry, MessageEntry } from '../core/entries.js';
 import { byLogOrder, type EntryStore, type StoredConversation } from './store.js';
 import type {
   CommandQuery,
@@ -12,7 +12,7 @@ import type {
   StatsGroupRow,
   StatsQuery,
   TokenTotals,
-} from './types.js';
+} from '../core/queries.js';
 
 type Window = { since?: string | undefined; until?: string | undefined };
 

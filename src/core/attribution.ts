@@ -1,4 +1,4 @@
-import { isRunFact, type Entry } from '../entries/schema.js';
+import { isRunFact, type Entry } from './entries.js';
 
 /**
  * Remembers which agent started each conversation, so later entries of that conversation are

@@ -1,4 +1,4 @@
-import { maskSecrets } from './config/secrets.js';
+import { maskSecrets } from './secrets.js';
 
 /** Base class of every error historian throws on purpose. */
 export class HistorianError extends Error {

@@ -1,6 +1,6 @@
-import type { RunFact } from '../entries/schema.js';
-import type { EntryStore } from '../history/store.js';
-import type { RunFactQuery, RunReader } from './types.js';
+import type { RunFact } from '../core/entries.js';
+import type { EntryStore } from './store.js';
+import type { RunFactQuery, RunReader } from '../core/run-queries.js';
 
 function within(timestamp: string, since: string | undefined, until: string | undefined): boolean {
   return (since === undefined || timestamp >= since) && (until === undefined || timestamp <= until);

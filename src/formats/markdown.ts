@@ -1,5 +1,5 @@
-import { isRunFact, type CommandEntry, type ContextEntry, type Entry, type MessageEntry, type RunFact, type ToolCallEntry } from '../entries/schema.js';
-import { AgentAttribution } from '../dispatch/attribution.js';
+import { isRunFact, type CommandEntry, type ContextEntry, type Entry, type MessageEntry, type RunFact, type ToolCallEntry } from '../core/entries.js';
+import { AgentAttribution } from '../core/attribution.js';
 
 /** One conversation's entries, in logging order, as the Markdown export lists them. */
 interface Section {

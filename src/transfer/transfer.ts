@@ -1,17 +1,17 @@
 import { extname } from 'node:path';
 import type { Historian } from '../dispatch/historian.js';
-import type { Entry, EntryInput } from '../entries/schema.js';
-import { HistorianError } from '../errors.js';
-import { writeAtomic } from '../providers/file/atomic.js';
-import { DocumentError, documentText, GROUP_NAMES, GROUP_OF, type GroupName } from '../providers/file/codec.js';
-import { codecFor } from '../providers/file/codecs.js';
-import { FILE_FORMATS, FORMAT_BY_EXTENSION, type FileFormat } from '../providers/file/formats.js';
-import { encodeLine } from '../providers/file/jsonl.js';
-import { loadFile } from '../providers/file/load.js';
-import { checkEncodable, needsAsciiJson } from '../providers/file/text.js';
-import type { History } from './history.js';
-import { renderMarkdown } from './markdown.js';
-import { byLogOrder } from './store.js';
+import type { Entry, EntryInput } from '../core/entries.js';
+import { HistorianError } from '../core/errors.js';
+import { writeAtomic } from '../fs/atomic.js';
+import { DocumentError, documentText, GROUP_NAMES, GROUP_OF, type GroupName } from '../formats/codec.js';
+import { codecFor } from '../formats/codecs.js';
+import { FILE_FORMATS, FORMAT_BY_EXTENSION, type FileFormat } from '../formats/formats.js';
+import { encodeLine } from '../formats/jsonl.js';
+import { loadFile } from '../formats/load.js';
+import { checkEncodable, needsAsciiJson } from '../formats/text.js';
+import type { History } from '../history/history.js';
+import { renderMarkdown } from '../formats/markdown.js';
+import { byLogOrder } from '../store/store.js';
 
 /** A format history can be exported to: any file format of SPEC §3.3, or Markdown. */
 export type ExportFormat = FileFormat | 'markdown';

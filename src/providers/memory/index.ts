@@ -1,7 +1,7 @@
-import { EntryStore } from '../history/store.js';
-import { storeReader } from '../history/store-reader.js';
-import { storeRunReader } from '../runs/store-facts.js';
-import type { ProviderDefinition } from './types.js';
+import { EntryStore } from '../../store/store.js';
+import { storeReader } from '../../store/reader.js';
+import { storeRunReader } from '../../store/facts.js';
+import type { ProviderDefinition } from '../../core/provider.js';
 
 /** `type: memory` — keeps entries in process and answers every query; for tests and demos. */
 export const memoryProvider: ProviderDefinition<'memory'> = {

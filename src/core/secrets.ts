@@ -4,7 +4,7 @@
  * taken back while a masked host name costs one look at the manifest.
  */
 
-import { AUTHORIZATION, JWT, PRIVATE_KEY, TOKEN_SHAPES } from '../entries/secret-patterns.js';
+import { AUTHORIZATION, JWT, PRIVATE_KEY, TOKEN_SHAPES } from './secret-patterns.js';
 
 /** What replaces a secret. */
 export const MASK = '***';

@@ -1,9 +1,9 @@
 import type { ResolvedProvider, Manifest } from '../config/load.js';
 import type { ProviderConfigOf, ProviderType } from '../config/schema.js';
-import type { Entry } from '../entries/schema.js';
-import type { ProviderError } from '../errors.js';
-import type { HistoryReader } from '../history/types.js';
-import type { RunReader } from '../runs/types.js';
+import type { Entry } from './entries.js';
+import type { ProviderError } from './errors.js';
+import type { HistoryReader } from './queries.js';
+import type { RunReader } from './run-queries.js';
 
 /**
  * One logged entry as providers receive it: the stamped entry and the agent the logger

@@ -1,4 +1,4 @@
-import type { Entry } from './schema.js';
+import type { Entry } from './entries.js';
 import { API_TOKEN, AUTHORIZATION, JWT, PRIVATE_KEY } from './secret-patterns.js';
 
 /**

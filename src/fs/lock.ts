@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readlinkSync } from 'node:fs';
 import { link, open, rename, unlink, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { ProviderError } from '../../errors.js';
+import { ProviderError } from '../core/errors.js';
 import { isRunning } from './atomic.js';
 
 /** What a lock file holds: who took it, when, and a nonce only its holder knows. */

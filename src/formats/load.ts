@@ -1,7 +1,7 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import type { BigIntStats } from 'node:fs';
-import type { Entry } from '../../entries/schema.js';
-import { validateEntry } from '../../entries/validate.js';
+import type { Entry } from '../core/entries.js';
+import { validateEntry } from '../core/validate.js';
 import { DocumentError, GROUP_OF, type Codec, type RawEntry } from './codec.js';
 import { decodeLines } from './jsonl.js';
 import { decodeText } from './text.js';

@@ -1,5 +1,5 @@
-import type { CommandEntry, Entry, EntryType, MessageEntry } from '../entries/schema.js';
-import type { RunTokenUsage } from '../runs/types.js';
+import type { CommandEntry, Entry, EntryType, MessageEntry } from './entries.js';
+import type { RunTokenUsage } from './run-queries.js';
 
 /**
  * A point in time as callers may give it: a `Date`, an ISO date-time, or a duration back from

@@ -1,5 +1,5 @@
-import type { RunFact, RunFactType } from '../entries/schema.js';
-import type { TimeInput } from '../history/types.js';
+import type { RunFact, RunFactType } from './entries.js';
+import type { TimeInput } from './queries.js';
 
 /** A run's status as its facts tell it. */
 export type RunStatus = 'running' | 'completed' | 'failed';

@@ -1,6 +1,6 @@
-import { isRunFact, type CommandEntry, type ContextEntry, type Entry, type MessageEntry, type RunFact, type ToolCallEntry } from '../entries/schema.js';
-import type { LogRecord } from '../providers/types.js';
-import type { ResetQuery, ResetResult } from './types.js';
+import { isRunFact, type CommandEntry, type ContextEntry, type Entry, type MessageEntry, type RunFact, type ToolCallEntry } from '../core/entries.js';
+import type { LogRecord } from '../core/provider.js';
+import type { ResetQuery, ResetResult } from '../core/queries.js';
 
 /** A conversation as held in memory, with everything logged under it. */
 export interface StoredConversation {

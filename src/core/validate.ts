@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
-import { EntryError } from '../errors.js';
-import { formatPath } from './path.js';
+import { EntryError } from './errors.js';
+import { formatPath } from './field-path.js';
 import { normaliseValues } from './values.js';
-import { ENTRY_TYPES, entrySchema, type Entry, type EntryInput } from './schema.js';
+import { ENTRY_TYPES, entrySchema, type Entry, type EntryInput } from './entries.js';
 
 function fieldsOf(issue: z.core.$ZodIssue): string[] {
   if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => formatPath([...issue.path, key]));

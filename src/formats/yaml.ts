@@ -1,6 +1,6 @@
 import { Document, LineCounter, parseDocument, visit, YAMLParseError } from 'yaml';
-import { checkYaml } from '../../config/yaml-guard.js';
-import { formatPath } from '../../entries/path.js';
+import { checkYaml } from './yaml-guard.js';
+import { formatPath } from '../core/field-path.js';
 import { DocumentError, GROUP_NAMES, groupsOf, listOf, pushJoined, type Codec, type GroupParts, type RawEntry } from './codec.js';
 
 /** No folding, no anchors, double quotes on one line: so every entry reads back exactly. */

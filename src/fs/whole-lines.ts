@@ -1,5 +1,5 @@
 import type { AppendFile } from './append.js';
-import { decodeText } from './text.js';
+import { decodeText } from '../formats/text.js';
 
 /** How far back a torn line is looked for at a time. Even, so UTF-16 newlines stay aligned. */
 const CHUNK = 64 * 1024;

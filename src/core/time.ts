@@ -1,5 +1,5 @@
-import { QueryError } from '../errors.js';
-import type { Normalized, TimeInput } from './types.js';
+import { QueryError } from './errors.js';
+import type { Normalized, TimeInput } from './queries.js';
 
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 const DURATION = /^(?:\d+[smhdw])+$/;

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { maskUrl } from './secrets.js';
+import { maskUrl } from '../../core/secrets.js';
 
 // Kept here too, where database URLs are read: the sql provider imports it from this module.
 export { maskUrl };

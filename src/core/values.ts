@@ -1,5 +1,5 @@
-import { EntryError } from '../errors.js';
-import { formatPath } from './path.js';
+import { EntryError } from './errors.js';
+import { formatPath } from './field-path.js';
 
 /** How deep values may nest inside an entry; deeper data is refused at `log()`, naming the field. */
 export const MAX_DEPTH = 64;
