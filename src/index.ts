@@ -11,20 +11,13 @@
  * ```
  * @packageDocumentation
  */
-export { createHistorian, Historian, type HistorianOptions, type ManifestSource } from './dispatch/historian.js';
+export { createHistorian, type Historian, type HistorianOptions, type ManifestSource } from './dispatch/historian.js';
 export { closeOnSignals, type CloseOnSignalsOptions, type ShutdownReport } from './dispatch/signals.js';
 export { loadManifest, parseManifest, resolveStorage, type Manifest, type ResolvedProvider, type LoadOptions } from './config/load.js';
-export {
-  storageSchema,
-  providerConfigSchema,
-  pricingSchema,
-  type StorageInput,
-  type StorageConfig,
-  type ProviderConfig,
-  type Pricing,
-  type ModelPrice,
-} from './config/schema.js';
-export { effectiveAgents, effectiveFlags } from './core/filters.js';
+export { storageSchema, type StorageInput, type StorageConfig, type ProviderConfig, type ProviderInput } from './config/schema.js';
+export type { Pricing, ModelPrice, FlagName } from './core/config-schema.js';
+export { defineProvider, type ProviderSpec, type ConfigOf, type InputOf } from './providers/define.js';
+export type { Provider, OpenProvider, ProviderDefinition, ProviderContext, ProviderProblem, ResolveContext, LogRecord, Rejection, WriteResult } from './core/provider.js';
 export { entrySchema } from './core/entries.js';
 export { validateEntry } from './core/validate.js';
 export * from './adapters/index.js';
@@ -47,10 +40,8 @@ export { isRunFact, RUN_FACT_TYPES } from './core/entries.js';
 export type * from './core/run-queries.js';
 export { runViews, runView, listRuns, steps, traces } from './runs/views.js';
 export { costOfUsage, callCost, priceOf } from './runs/pricing.js';
-export { History } from './history/history.js';
+export type { History } from './history/history.js';
 export { exportHistory, importEntries, readEntries, type ExportFormat, type TransferOptions, type TransferSummary } from './transfer/transfer.js';
 export { parseDuration, toTimestamp } from './core/time.js';
 export type * from './core/queries.js';
-export { providerRegistry } from './providers/registry.js';
-export type { Provider, ProviderDefinition, ProviderContext, LogRecord } from './core/provider.js';
 export { HistorianError, ManifestError, EntryError, ProviderError, RejectedEntryError, QueryError, type ManifestIssue } from './core/errors.js';

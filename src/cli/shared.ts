@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { loadManifest, resolveStorage, type Manifest, type ResolvedProvider } from '../config/load.js';
+import { loadManifest, resolveStorage, type Manifest } from '../config/load.js';
 import type { History } from '../history/history.js';
 import { selectReader } from '../history/select.js';
-import { providerRegistry } from '../providers/registry.js';
 import { createHistorian, type Historian } from '../dispatch/historian.js';
 import { HistorianError, type ProviderError } from '../core/errors.js';
 import { diagnostic, writeOut } from './output.js';
@@ -57,9 +56,8 @@ export async function withHistorian<T>(options: GlobalOptions, work: (historian:
  */
 export async function withHistory<T>(options: GlobalOptions, preferred: string | undefined, work: (history: History) => Promise<T>): Promise<T> {
   const manifest = manifestFor(options);
-  const readable = (p: ResolvedProvider) => providerRegistry[p.config.type].readable;
-  const items = manifest.providers.map((p) => ({ label: p.label, type: p.config.type, provider: p }));
-  const { provider } = selectReader(items, (item) => readable(item.provider), manifest.defaultProvider, preferred);
+  const items = manifest.providers.map((p) => ({ label: p.label, type: p.config.type, readable: p.definition.readable, provider: p }));
+  const { provider } = selectReader(items, manifest, preferred);
   const historian = await createHistorian({ ...manifest, providers: [provider] }, { onError: warn });
   try {
     return await work(historian.history(provider.label));

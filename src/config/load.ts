@@ -1,43 +1,20 @@
 import { readFileSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { formatPath } from '../core/field-path.js';
 import { ManifestError, type ManifestIssue } from '../core/errors.js';
-import { parseDatabaseUrl } from '../providers/sql/url.js';
-import { effectiveAgents, effectiveFlags, type AgentSet } from '../core/filters.js';
+import { effectiveAgents, effectiveFlags } from '../core/filters.js';
 import { interpolate } from './interpolate.js';
 import { PositionFinder } from './positions.js';
 import { isSecretVariable, maskValues, type SecretValue } from '../core/secrets.js';
 import { checkYaml } from '../formats/yaml-guard.js';
-import { manifestSchema, sqlProviderSchema, type FlagName, type ProviderConfig, type StorageConfig, type StorageInput } from './schema.js';
+import type { CommonProviderConfig, StorageSettings } from '../core/config-schema.js';
+import type { Manifest, ProviderDefinition, ResolvedProvider } from '../core/provider.js';
+import { DEFAULT_PROVIDER, providerTypes } from '../providers/registry.js';
+import { manifestSchema, type StorageInput } from './schema.js';
 
-/** A provider as configured, with its effective agent set and flags computed. */
-export interface ResolvedProvider<C extends ProviderConfig = ProviderConfig> {
-  /** `name`, else `type` (with `#2`, `#3`… for unnamed repeats): how messages refer to it. */
-  label: string;
-  /** Position in `storage.providers`. */
-  index: number;
-  /** The validated config, with relative paths resolved against the manifest's folder. */
-  config: C;
-  agents: AgentSet;
-  flags: Record<FlagName, boolean>;
-}
-
-/** A loaded, validated manifest: what `createHistorian` runs on. */
-export interface Manifest {
-  /** The manifest file, or `<string>` / `<object>`. */
-  file: string;
-  /** The folder relative paths were resolved against. */
-  baseDir: string;
-  storage: StorageConfig;
-  providers: ResolvedProvider[];
-  /** `storage.default_provider`, checked to name a configured provider. */
-  defaultProvider: string | null;
-  /** An issue positioned at a YAML path of this manifest (for checks made after loading). */
-  issueAt(path: (string | number)[], message: string): ManifestIssue;
-}
+export type { Manifest, ResolvedProvider } from '../core/provider.js';
 
 /** Options for loading a manifest. */
 export interface LoadOptions {
@@ -47,12 +24,15 @@ export interface LoadOptions {
   baseDir?: string;
   /** Environment for `${VAR}` interpolation and `HISTORIAN_DB_URL`; defaults to `process.env`. */
   env?: NodeJS.ProcessEnv;
+  /** Provider types defined in code (`defineProvider`) that the manifest may name, besides the built-in ones. */
+  providers?: readonly ProviderDefinition[];
 }
 
 interface Context {
   file: string;
   baseDir: string;
   env: NodeJS.ProcessEnv;
+  definitions: readonly ProviderDefinition[];
   positions?: PositionFinder;
   /** Values that `${VAR}` took from secret-looking variables: messages show `${VAR}` instead. */
   secrets: SecretValue[];
@@ -67,13 +47,6 @@ export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
 /** At most this many YAML problems are listed; past them the manifest is clearly not one. */
 const MAX_YAML_PROBLEMS = 20;
-
-/** The SQLite URL used when no provider or no `url` is given (SPEC §1.4). */
-export function defaultDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.HISTORIAN_DB_URL) return env.HISTORIAN_DB_URL;
-  const dataHome = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
-  return `sqlite:///${join(dataHome, 'historian', 'history.db')}`;
-}
 
 /** Loads and validates the manifest file at `path`. Throws `ManifestError` listing every problem. */
 export function loadManifest(path: string, options: LoadOptions = {}): Manifest {
@@ -104,6 +77,7 @@ export function parseManifest(text: string, options: LoadOptions = {}): Manifest
     file,
     baseDir: options.baseDir ?? process.cwd(),
     env: options.env ?? process.env,
+    definitions: providerTypes(options.providers),
     positions: new PositionFinder(doc, lines),
     secrets: [],
   };
@@ -155,11 +129,15 @@ function tooLarge(bytes: number): string {
 }
 
 /** Validates a storage block built in code (the value of `storage:`). */
-export function resolveStorage(storage: StorageInput | null | undefined, options: LoadOptions = {}): Manifest {
+export function resolveStorage<Custom extends ProviderDefinition = never>(
+  storage: StorageInput<Custom> | null | undefined,
+  options: LoadOptions & { providers?: readonly Custom[] } = {},
+): Manifest {
   return build(storage, {
     file: options.file ?? '<object>',
     baseDir: options.baseDir ?? process.cwd(),
     env: options.env ?? process.env,
+    definitions: providerTypes(options.providers),
     secrets: [],
   });
 }
@@ -170,17 +148,18 @@ function build(rawStorage: unknown, ctx: Context): Manifest {
   const issues: ManifestIssue[] = unset.map((u) =>
     issueAt(ctx, u.path, `environment variable ${u.variable} is not set (use \${${u.variable}:-default} for a fallback)`),
   );
-  const parsed = manifestSchema.safeParse({ storage: value ?? undefined });
+  const schema = manifestSchema(ctx.definitions);
+  const parsed = schema.safeParse({ storage: value ?? undefined });
   if (!parsed.success) {
     const interpolated = new Set(issues.map((issue) => issue.path));
     const schemaIssues = parsed.error.issues.flatMap((issue) => fromZod(ctx, issue));
     issues.push(...schemaIssues.filter((issue) => !interpolated.has(issue.path)));
   }
   if (issues.length > 0 || !parsed.success) throw new ManifestError(issues.sort(byPosition));
-  const storage = storageWithDefaults(parsed.data.storage ?? undefined);
-  const providers = resolveProviders(storage, ctx);
+  const { providers: configs, ...storage } = parsed.data.storage ?? schema.parse({ storage: {} }).storage!;
+  const providers = resolveProviders(storage, (configs as CommonProviderConfig[] | undefined) ?? [defaultConfig(ctx)], ctx);
   const defaultProvider = storage.default_provider ?? null;
-  const problems = [...duplicateNames(storage, ctx), ...unknownDefault(defaultProvider, providers, ctx)];
+  const problems = [...duplicateNames(providers, ctx), ...unknownDefault(defaultProvider, providers, ctx)];
   if (problems.length > 0) throw new ManifestError(problems);
   return {
     file: ctx.file,
@@ -188,6 +167,7 @@ function build(rawStorage: unknown, ctx: Context): Manifest {
     storage,
     providers,
     defaultProvider,
+    definitions: ctx.definitions,
     issueAt: (path, message) => issueAt(ctx, path, message),
   };
 }
@@ -196,58 +176,46 @@ function byPosition(a: ManifestIssue, b: ManifestIssue): number {
   return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
 }
 
-function storageWithDefaults(storage: StorageConfig | undefined): StorageConfig {
-  return storage ?? manifestSchema.parse({ storage: {} }).storage!;
+/** The provider of a manifest that names none (SPEC §1.4), with its defaults. */
+function defaultConfig(ctx: Context): CommonProviderConfig {
+  return definitionOf(DEFAULT_PROVIDER.type, ctx).schema.parse(DEFAULT_PROVIDER);
 }
 
-function resolveProviders(storage: StorageConfig, ctx: Context): ResolvedProvider[] {
-  const configs: ProviderConfig[] = storage.providers ?? [sqlProviderSchema.parse({ type: 'sql' })];
+function definitionOf(type: string, ctx: Context): ProviderDefinition {
+  // The schema admitted only known types.
+  return ctx.definitions.find((definition) => definition.type === type)!;
+}
+
+function resolveProviders(storage: StorageSettings, configs: CommonProviderConfig[], ctx: Context): ResolvedProvider[] {
   const seen = new Map<string, number>();
   return configs.map((config, index) => {
     const base = config.name ?? config.type;
     const count = (seen.get(base) ?? 0) + 1;
     seen.set(base, count);
+    const definition = definitionOf(config.type, ctx);
     return {
       label: count === 1 ? base : `${base}#${count}`,
       index,
-      config: resolvePaths(config, ctx),
+      config: definition.resolve(config, { baseDir: ctx.baseDir, env: ctx.env }),
       agents: effectiveAgents(storage.filter_mode, storage.agents, config.agents),
       flags: effectiveFlags(storage, config),
+      definition,
     };
   });
 }
 
-function resolvePaths(config: ProviderConfig, ctx: Context): ProviderConfig {
-  const absolute = (path: string) => (isAbsolute(path) ? path : resolve(ctx.baseDir, path));
-  switch (config.type) {
-    case 'sql': {
-      const url = config.url ?? defaultDatabaseUrl(ctx.env);
-      const parsed = parseDatabaseUrl(url, ctx.baseDir);
-      if (parsed.dialect === 'postgres') return { ...config, url };
-      if (parsed.path === ':memory:' || parsed.path === 'memory') return { ...config, url };
-      return { ...config, url: `${parsed.dialect}:///${parsed.path}` };
-    }
-    case 'text_file':
-      return { ...config, path: absolute(config.path), template: config.template ? absolute(config.template) : null };
-    case 'file':
-      return { ...config, path: absolute(config.path) };
-    case 'memory':
-      return config;
-  }
-}
-
-function duplicateNames(storage: StorageConfig, ctx: Context): ManifestIssue[] {
+function duplicateNames(providers: ResolvedProvider[], ctx: Context): ManifestIssue[] {
   const first = new Map<string, number>();
   const issues: ManifestIssue[] = [];
-  (storage.providers ?? []).forEach((provider, index) => {
-    if (provider.name === undefined) return;
-    const earlier = first.get(provider.name);
-    if (earlier === undefined) first.set(provider.name, index);
+  for (const { config, index } of providers) {
+    if (config.name === undefined) continue;
+    const earlier = first.get(config.name);
+    if (earlier === undefined) first.set(config.name, index);
     else {
-      const message = `duplicate provider name "${provider.name}" (already used by storage.providers[${earlier}])`;
+      const message = `duplicate provider name "${config.name}" (already used by storage.providers[${earlier}])`;
       issues.push(issueAt(ctx, ['storage', 'providers', index, 'name'], message));
     }
-  });
+  }
   return issues;
 }
 
@@ -271,12 +239,13 @@ function fromZod(ctx: Context, issue: z.core.$ZodIssue): ManifestIssue[] {
     const messages = issue.message.split('\n');
     return issue.keys.map((key, i) => issueAt(ctx, path, messages[i] ?? `unknown key "${key}"`, key));
   }
-  return [issueAt(ctx, path, describe(issue))];
+  return [issueAt(ctx, path, describe(issue, ctx))];
 }
 
-function describe(issue: z.core.$ZodIssue): string {
+function describe(issue: z.core.$ZodIssue, ctx: Context): string {
   if (issue.code === 'invalid_union' && 'discriminator' in issue) {
-    return `unknown or missing provider type; expected type: sql, text_file, file or memory`;
+    const types = ctx.definitions.map((definition) => definition.type);
+    return `unknown or missing provider type; expected type: ${types.slice(0, -1).join(', ')} or ${types.at(-1)}`;
   }
   if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) {
     return `required key "${String(issue.path.at(-1))}" is missing (expected ${issue.expected})`;

@@ -1,5 +1,5 @@
 import type { EntryType } from './entries.js';
-import { FLAG_NAMES, type FlagName } from '../config/schema.js';
+import { FLAG_NAMES, type FlagName } from './config-schema.js';
 
 /** The agent set a provider admits: null admits everyone, an empty set nobody. */
 export type AgentSet = ReadonlySet<string> | null;

@@ -1,7 +1,8 @@
-import type { ResolvedProvider, Manifest } from '../config/load.js';
-import type { ProviderConfigOf, ProviderType } from '../config/schema.js';
+import type { z } from 'zod';
+import type { CommonProviderConfig, FlagName, StorageSettings } from './config-schema.js';
 import type { Entry } from './entries.js';
-import type { ProviderError } from './errors.js';
+import type { ManifestIssue, ProviderError } from './errors.js';
+import type { AgentSet } from './filters.js';
 import type { HistoryReader } from './queries.js';
 import type { RunReader } from './run-queries.js';
 
@@ -32,7 +33,8 @@ export type WriteResult = void | readonly Rejection[];
 export interface Provider {
   /** The provider's label (its `name`, else its `type`). */
   readonly label: string;
-  readonly type: ProviderType;
+  /** Its provider type. */
+  readonly type: string;
   /**
    * Most records per `write`; default the logger's `batchSize`. A provider that rewrites a whole
    * document per write sets Infinity, so a long queue costs one rewrite, not one per batch.
@@ -40,7 +42,7 @@ export interface Provider {
   readonly batchLimit?: number;
   /**
    * Stores a batch; resolves when it is durable. A throw means nothing of the batch may be
-   * counted as stored: the logger retries it (a transient failure, see `isTransient`) or splits it
+   * counted as stored: the logger retries it (a transient failure, see `failureKind`) or splits it
    * to find the entries that fail alone. Entries the provider knows it can never store (an entry
    * its format cannot encode, a path that escapes the log folder) are returned instead, and the
    * logger moves them to the dead-letter file; the rest of the batch must then be durable.
@@ -59,6 +61,9 @@ export interface Provider {
   readonly runs?: RunReader;
 }
 
+/** What a provider type's `open` returns: an open provider, without the label and type, which are filled in. */
+export type OpenProvider = Omit<Provider, 'label' | 'type'>;
+
 /** What a provider factory gets besides its own config. */
 export interface ProviderContext {
   manifest: Manifest;
@@ -66,17 +71,68 @@ export interface ProviderContext {
   warn(error: ProviderError): void;
 }
 
-/** A provider type: how to open it, and which checks to run at manifest load. */
-export interface ProviderDefinition<T extends ProviderType = ProviderType> {
+/** A provider as configured, with its effective agent set and flags computed. */
+export interface ResolvedProvider<C extends CommonProviderConfig = CommonProviderConfig> {
+  /** `name`, else `type` (with `#2`, `#3`… for unnamed repeats): how messages refer to it. */
+  label: string;
+  /** Position in `storage.providers`. */
+  index: number;
+  /** The validated config, with relative paths resolved against the manifest's folder. */
+  config: C;
+  agents: AgentSet;
+  flags: Record<FlagName, boolean>;
+  /** The provider type this config is of: how to open, check and describe it. */
+  definition: ProviderDefinition<C>;
+}
+
+/** A loaded, validated manifest: what `createHistorian` runs on. */
+export interface Manifest {
+  /** The manifest file, or `<string>` / `<object>`. */
+  file: string;
+  /** The folder relative paths were resolved against. */
+  baseDir: string;
+  /** The storage block's own settings (its providers are in `providers`). */
+  storage: StorageSettings;
+  providers: ResolvedProvider[];
+  /** `storage.default_provider`, checked to name a configured provider. */
+  defaultProvider: string | null;
+  /** Every provider type the manifest could name (the built-in ones and any given in code). */
+  definitions: readonly ProviderDefinition[];
+  /** An issue positioned at a YAML path of this manifest (for checks made after loading). */
+  issueAt(path: (string | number)[], message: string): ManifestIssue;
+}
+
+/** Where a provider's relative paths are resolved and its defaults read. */
+export interface ResolveContext {
+  /** The manifest's folder (the working directory for a storage block built in code). */
+  baseDir: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * A provider type: the one place that knows it. Its config schema (the `type` literal, the
+ * common fields and its own), how its relative paths resolve, which checks run at load, how it
+ * opens, and what `historian validate` shows of it. Built-in and custom types alike are made
+ * with `defineProvider`.
+ */
+export interface ProviderDefinition<C extends CommonProviderConfig = CommonProviderConfig, Input = unknown> {
+  /** The `type` that names it in a manifest. */
+  readonly type: string;
+  /** Its config schema: a strict object with `type: <literal>`, the common fields and its own. */
+  readonly schema: z.ZodType<C, Input>;
   /** Whether providers of this type answer history queries. */
   readonly readable: boolean;
-  /** Opens the provider (create folders, connect, migrate, load). */
-  open(provider: ResolvedProvider<ProviderConfigOf<T>>, ctx: ProviderContext): Provider | Promise<Provider>;
+  /** The config with relative paths made absolute and defaults filled in from the environment. */
+  resolve(config: C, where: ResolveContext): C;
   /**
    * Problems found without writing anything (template syntax, unsupported file extension),
-   * each `{ path, message }` with `path` relative to the provider (e.g. `template`).
+   * each `{ key, message }` with `key` relative to the provider (e.g. `template`).
    */
-  check?(provider: ResolvedProvider<ProviderConfigOf<T>>): Promise<ProviderProblem[]> | ProviderProblem[];
+  check(provider: ResolvedProvider<C>): Promise<ProviderProblem[]> | ProviderProblem[];
+  /** Opens the provider (create folders, connect, migrate, load). */
+  open(provider: ResolvedProvider<C>, ctx: ProviderContext): Promise<Provider>;
+  /** Where it stores, for `historian validate`: a path, a URL with its password masked, or null. */
+  describe(config: C): string | null;
 }
 
 /** A problem a provider's `check` found, relative to the provider's config. */

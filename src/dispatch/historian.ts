@@ -9,8 +9,7 @@ import { HistorianError, ProviderError } from '../core/errors.js';
 import { History } from '../history/history.js';
 import { selectReader } from '../history/select.js';
 import { checkProviders } from '../providers/check.js';
-import { providerRegistry } from '../providers/registry.js';
-import type { Provider, ProviderContext } from '../core/provider.js';
+import type { Provider, ProviderContext, ProviderDefinition } from '../core/provider.js';
 import { AgentAttribution } from '../core/attribution.js';
 import { Channel } from './channel.js';
 
@@ -56,7 +55,7 @@ export class Historian extends EventEmitter<{ error: [ProviderError] }> {
     readonly manifest: Manifest,
     /** The open providers, in manifest order. */
     readonly providers: readonly Provider[],
-    private readonly options: HistorianOptions = {},
+    options: HistorianOptions = {},
   ) {
     super();
     this.batchSize = options.batchSize ?? 1000;
@@ -68,7 +67,7 @@ export class Historian extends EventEmitter<{ error: [ProviderError] }> {
       batchSize: this.batchSize,
       retryDelay: options.retryDelay ?? 100,
       maxRetryDelay: 5_000,
-      report: (error: ProviderError) => this.reportError(error),
+      report: (error: ProviderError) => reportProviderError(this, options.onError, error),
     };
     this.channels = providers.map((provider, i) => {
       const resolved = manifest.providers[i]!;
@@ -177,7 +176,8 @@ export class Historian extends EventEmitter<{ error: [ProviderError] }> {
 
   /** Reads history through `preferred` (name or type), else `default_provider`, else the first readable one. */
   history(preferred?: string): History {
-    const provider = selectReader(this.providers, (p) => p.reader !== undefined, this.manifest.defaultProvider, preferred);
+    const readers = this.providers.map((provider) => ({ label: provider.label, type: provider.type, readable: provider.reader !== undefined, provider }));
+    const { provider } = selectReader(readers, this.manifest, preferred);
     return new History(provider.label, provider.reader!, provider.runs, this.manifest.storage.pricing);
   }
 
@@ -199,31 +199,34 @@ export class Historian extends EventEmitter<{ error: [ProviderError] }> {
     this.timer = null;
     this.soon = null;
   }
+}
 
-  /** Hands a provider error to `onError` and `error` listeners (a process warning when there are none). */
-  reportError(error: ProviderError): void {
-    // A listener that throws must not break the channel that reports (its queue and its retry).
-    try {
-      this.options.onError?.(error);
-      if (this.listenerCount('error') > 0) this.emit('error', error);
-      else if (!this.options.onError) process.emitWarning(error.message, 'HistorianProviderWarning');
-    } catch (thrown) {
-      process.emitWarning(`an error listener threw (${thrown instanceof Error ? thrown.message : String(thrown)}) on: ${error.message}`, 'HistorianProviderWarning');
-    }
+/** Hands a provider error to `onError` and `error` listeners (a process warning when there are none). */
+function reportProviderError(historian: Historian, onError: HistorianOptions['onError'], error: ProviderError): void {
+  // A listener that throws must not break the channel that reports (its queue and its retry).
+  try {
+    onError?.(error);
+    if (historian.listenerCount('error') > 0) historian.emit('error', error);
+    else if (!onError) process.emitWarning(error.message, 'HistorianProviderWarning');
+  } catch (thrown) {
+    process.emitWarning(`an error listener threw (${thrown instanceof Error ? thrown.message : String(thrown)}) on: ${error.message}`, 'HistorianProviderWarning');
   }
 }
 
-/** Where a logger's configuration comes from: a manifest path, a storage block, or a loaded manifest. */
-export type ManifestSource = string | StorageInput | Manifest;
+/**
+ * Where a logger's configuration comes from: a manifest path, a storage block built in code
+ * (whose providers may be of the built-in types or of `Custom`), or a loaded manifest.
+ */
+export type ManifestSource<Custom extends ProviderDefinition = never> = string | StorageInput<Custom> | Manifest;
 
 function isManifest(source: object): source is Manifest {
   return 'providers' in source && 'baseDir' in source && 'file' in source;
 }
 
 /** Loads a manifest from a path, a storage block built in code, or an already loaded manifest. */
-export function toManifest(source: ManifestSource): Manifest {
-  if (typeof source === 'string') return loadManifest(source);
-  return isManifest(source) ? source : resolveStorage(source);
+export function toManifest<Custom extends ProviderDefinition = never>(source: ManifestSource<Custom>, providers: readonly Custom[] = []): Manifest {
+  if (typeof source === 'string') return loadManifest(source, { providers });
+  return isManifest(source) ? source : resolveStorage(source, { providers });
 }
 
 /**
@@ -231,20 +234,20 @@ export function toManifest(source: ManifestSource): Manifest {
  * (throwing `ManifestError`), opens every
  * provider (throwing `ProviderError` after closing the ones already open), and returns it.
  */
-export async function createHistorian(source: ManifestSource, options: HistorianOptions = {}): Promise<Historian> {
-  const manifest = toManifest(source);
+export async function createHistorian<const Custom extends ProviderDefinition = never>(
+  source: ManifestSource<Custom>,
+  options: HistorianOptions & { providers?: readonly Custom[] } = {},
+): Promise<Historian> {
+  const manifest = toManifest(source, options.providers);
   await checkProviders(manifest);
   const opened: Provider[] = [];
   let historian: Historian | undefined;
   const ctx: ProviderContext = {
     manifest,
-    warn: (error) => (historian ? historian.reportError(error) : options.onError?.(error)),
+    warn: (error) => (historian ? reportProviderError(historian, options.onError, error) : options.onError?.(error)),
   };
   try {
-    for (const resolved of manifest.providers) {
-      const definition = providerRegistry[resolved.config.type] as (typeof providerRegistry)[typeof resolved.config.type];
-      opened.push(await definition.open(resolved as never, ctx));
-    }
+    for (const resolved of manifest.providers) opened.push(await resolved.definition.open(resolved, ctx));
   } catch (error) {
     await Promise.allSettled(opened.map((p) => p.close()));
     if (error instanceof HistorianError) throw error;

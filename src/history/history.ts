@@ -1,4 +1,4 @@
-import type { Pricing } from '../config/schema.js';
+import type { Pricing } from '../core/config-schema.js';
 import type { CommandEntry, Entry, MessageEntry, RunFact, RunFactOf } from '../core/entries.js';
 import { HistorianError, QueryError } from '../core/errors.js';
 import { withLlmCalls } from '../runs/stats.js';

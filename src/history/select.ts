@@ -1,10 +1,11 @@
 import { HistorianError } from '../core/errors.js';
-import { readableTypes } from '../providers/registry.js';
 
 /** What selection needs to know of a provider. */
 export interface Selectable {
   readonly label: string;
   readonly type: string;
+  /** Whether it can read history back. */
+  readonly readable: boolean;
 }
 
 /**
@@ -14,12 +15,12 @@ export interface Selectable {
  */
 export function selectReader<P extends Selectable>(
   providers: readonly P[],
-  canRead: (provider: P) => boolean,
-  defaultProvider: string | null,
+  manifest: { defaultProvider: string | null; definitions: readonly { type: string; readable: boolean }[] },
   preferred?: string,
 ): P {
-  const wanted = preferred ?? defaultProvider ?? undefined;
-  const readable = readableTypes.join(', ');
+  const canRead = (provider: P) => provider.readable;
+  const wanted = preferred ?? manifest.defaultProvider ?? undefined;
+  const readable = manifest.definitions.filter((definition) => definition.readable).map((definition) => definition.type).join(', ');
   if (wanted !== undefined) {
     const matching = providers.filter((p) => p.label === wanted || p.type === wanted);
     const found = matching.find(canRead) ?? matching[0];

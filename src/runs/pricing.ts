@@ -1,4 +1,4 @@
-import type { ModelPrice, Pricing } from '../config/schema.js';
+import type { ModelPrice, Pricing } from '../core/config-schema.js';
 import type { CostInfo } from '../core/entries.js';
 
 /** The prices of `model`: its own key, else the key without a provider prefix (`openai/gpt-4o` → `gpt-4o`). */

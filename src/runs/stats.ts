@@ -1,4 +1,4 @@
-import type { Pricing } from '../config/schema.js';
+import type { Pricing } from '../core/config-schema.js';
 import type { RunFactOf } from '../core/entries.js';
 import { byStatsKey } from '../store/reader.js';
 import type { Stats, StatsGroup, StatsGroupRow } from '../core/queries.js';

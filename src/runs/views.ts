@@ -1,4 +1,4 @@
-import type { Pricing } from '../config/schema.js';
+import type { Pricing } from '../core/config-schema.js';
 import type { RunFact, RunFactOf } from '../core/entries.js';
 import { callCost } from './pricing.js';
 import type { RunQuery, RunTokenUsage, RunView, Span, StepQuery, Trace, TraceQuery } from '../core/run-queries.js';

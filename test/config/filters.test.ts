@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { effectiveAgents, effectiveFlags } from '../../src/core/filters.js';
-import { FLAG_NAMES } from '../../src/config/schema.js';
+import { FLAG_NAMES } from '../../src/core/config-schema.js';
 import { resolveStorage } from '../../src/index.js';
 
 const G = ['planner', 'executor', 'analyzer'];

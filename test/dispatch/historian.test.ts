@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   createHistorian,
   EntryError,
-  Historian,
   HistorianError,
   ProviderError,
   resolveStorage,
@@ -10,6 +9,7 @@ import {
   type Provider,
   type StorageInput,
 } from '../../src/index.js';
+import { Historian } from '../../src/dispatch/historian.js';
 import { memoryProvider } from '../../src/providers/memory/index.js';
 
 const start = (conversation_id: string, agent_name: string) => ({ type: 'conversation_start' as const, conversation_id, agent_name });
@@ -221,10 +221,12 @@ describe('selectReader', () => {
       { label: 'chat', type: 'text_file', readable: false },
       { label: 'archive', type: 'file', readable: true },
     ];
-    const canRead = (item: (typeof items)[number]) => item.readable;
-    expect(selectReader(items, canRead, null).label).toBe('archive');
-    expect(() => selectReader(items, canRead, null, 'chat')).toThrow('provider "chat" (text_file) cannot read history; readable types: sql, file, memory');
-    expect(() => selectReader(items, canRead, 'text_file')).toThrow('cannot read history');
+    const { definitions } = resolveStorage({ providers: [] });
+    expect(selectReader(items, { defaultProvider: null, definitions }).label).toBe('archive');
+    expect(() => selectReader(items, { defaultProvider: null, definitions }, 'chat')).toThrow(
+      'provider "chat" (text_file) cannot read history; readable types: sql, file, memory',
+    );
+    expect(() => selectReader(items, { defaultProvider: 'text_file', definitions })).toThrow('cannot read history');
   });
 });
 

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Historian, ProviderError, RejectedEntryError, resolveStorage, type LogRecord, type Provider } from '../../src/index.js';
+import { ProviderError, RejectedEntryError, resolveStorage, type LogRecord, type Provider } from '../../src/index.js';
+import { Historian } from '../../src/dispatch/historian.js';
 
 const folders: string[] = [];
 afterAll(() => folders.forEach((dir) => rmSync(dir, { recursive: true, force: true })));

@@ -3,7 +3,7 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, truncateSync, writ
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { providerRegistry, resolveStorage, type LogRecord, type Provider, type ProviderError, type StorageInput } from '../../src/index.js';
+import { resolveStorage, type LogRecord, type Provider, type ProviderError, type StorageInput } from '../../src/index.js';
 
 type ProviderInput = NonNullable<StorageInput['providers']>[number];
 
@@ -12,8 +12,7 @@ export async function openProvider(input: ProviderInput): Promise<{ provider: Pr
   const manifest = resolveStorage({ providers: [input] });
   const resolved = manifest.providers[0]!;
   const warnings: ProviderError[] = [];
-  const definition = providerRegistry[resolved.config.type];
-  const provider = await definition.open(resolved as never, { manifest, warn: (error) => warnings.push(error) });
+  const provider = await resolved.definition.open(resolved, { manifest, warn: (error) => warnings.push(error) });
   return { provider, warnings };
 }
 

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createHistorian, loadManifest, ManifestError, providerRegistry, RejectedEntryError } from '../../src/index.js';
+import { createHistorian, loadManifest, ManifestError, RejectedEntryError } from '../../src/index.js';
 import { openLogger, useTempDir } from './helpers.js';
 
 /** Writes a manifest with one text_file provider (after a memory one) and returns its path. */
@@ -55,9 +55,9 @@ describe('template problems are manifest errors', () => {
     writeFileSync(join(dir, 'bad.j2'), '{% for e in entries %}\n{{ e.content | }}\n{% endfor %}');
     const manifest = loadManifest(manifestWith(dir, '      template: bad.j2\n'));
     const provider = manifest.providers[1]!;
-    const problems = await providerRegistry.text_file.check!(provider as never);
+    const problems = await provider.definition.check(provider);
     expect(problems).toEqual([{ key: 'template', message: expect.stringContaining(`template ${join(dir, 'bad.j2')}, line 2`) }]);
-    expect(() => providerRegistry.text_file.open(provider as never, { manifest, warn: () => {} })).toThrow(ManifestError);
+    await expect(provider.definition.open(provider, { manifest, warn: () => {} })).rejects.toThrow(ManifestError);
   });
 });
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import { maskUrl, parseDatabaseUrl } from '../../providers/sql/url.js';
 import { HistorianError } from '../../core/errors.js';
-import type { ProviderConfigOf } from '../../config/schema.js';
+import type { SqlConfig } from '../../providers/sql/config.js';
 import type { ResolvedProvider } from '../../config/load.js';
 import { applyMigration, databaseFailure, declaredTables, describeMissing, migrationPlan, openBackend, planMigration, type MigrationPlan } from '../../providers/sql/index.js';
 import { manifestFor, optionsOf, UsageError } from '../shared.js';
@@ -13,7 +13,7 @@ interface MigrateOptions {
   provider?: string;
 }
 
-type SqlProvider = ResolvedProvider<ProviderConfigOf<'sql'>>;
+type SqlProvider = ResolvedProvider<SqlConfig>;
 
 /** The plan of a SQLite file that does not exist yet: everything, without creating the file. */
 function planOfMissingFile(provider: SqlProvider): MigrationPlan | undefined {

@@ -1,11 +1,9 @@
 import { Command } from 'commander';
-import { FLAG_NAMES } from '../../config/schema.js';
-import type { Manifest, ResolvedProvider } from '../../config/load.js';
-import { maskUrl } from '../../providers/sql/url.js';
+import { FLAG_NAMES } from '../../core/config-schema.js';
+import type { Manifest } from '../../core/provider.js';
 import { maskStrings } from '../../core/secrets.js';
 import { selectReader } from '../../history/select.js';
 import { checkProviders } from '../../providers/check.js';
-import { providerRegistry } from '../../providers/registry.js';
 import { formatOption, manifestFor, optionsOf, print, type Format } from '../shared.js';
 
 /** The JSON shape of `historian validate --format json` (SPEC §6). */
@@ -23,19 +21,12 @@ export interface ValidationReport {
   default_provider: string | null;
 }
 
-const canRead = (p: ResolvedProvider) => providerRegistry[p.config.type].readable;
-
-function targetOf({ config }: ResolvedProvider): string | null {
-  if (config.type === 'sql') return maskUrl(config.url ?? '');
-  return config.type === 'memory' ? null : config.path;
-}
-
 /** Summarises a loaded manifest: per provider its effective agents and flags. */
 export function validationReport(manifest: Manifest): ValidationReport {
-  const items = manifest.providers.map((p) => ({ label: p.label, type: p.config.type, readable: canRead(p) }));
+  const items = manifest.providers.map((p) => ({ label: p.label, type: p.config.type, readable: p.definition.readable }));
   let reader: string | null;
   try {
-    reader = selectReader(items, (item) => item.readable, manifest.defaultProvider).label;
+    reader = selectReader(items, manifest).label;
   } catch {
     reader = null;
   }
@@ -45,10 +36,10 @@ export function validationReport(manifest: Manifest): ValidationReport {
     providers: manifest.providers.map((p) => ({
       name: p.label,
       type: p.config.type,
-      target: targetOf(p),
+      target: p.definition.describe(p.config),
       agents: p.agents === null ? null : [...p.agents].sort(),
       flags: p.flags,
-      can_read: canRead(p),
+      can_read: p.definition.readable,
     })),
     default_provider: reader,
   };

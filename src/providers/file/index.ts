@@ -4,7 +4,8 @@ import { ProviderError } from '../../core/errors.js';
 import { EntryStore } from '../../store/store.js';
 import { storeReader } from '../../store/reader.js';
 import { storeRunReader } from '../../store/facts.js';
-import type { ProviderContext, ProviderDefinition } from '../../core/provider.js';
+import { defineProvider } from '../define.js';
+import { fileConfigProblems, fileOptions, resolveFileConfig } from './config.js';
 import { DocumentError } from '../../formats/codec.js';
 import { removeStaleTemps } from '../../fs/atomic.js';
 import { codecFor } from '../../formats/codecs.js';
@@ -37,9 +38,14 @@ async function load(path: string, format: FileFormat, encoding: BufferEncoding, 
  * queries are answered from memory, as the memory provider does. Several processes may share
  * one file (see `SharedFile`).
  */
-export const fileProvider: ProviderDefinition<'file'> = {
+export const fileProvider = defineProvider({
+  type: 'file',
+  options: fileOptions,
+  refine: fileConfigProblems,
   readable: true,
-  async open({ label, config }, ctx: ProviderContext) {
+  resolve: resolveFileConfig,
+  describe: (config) => config.path,
+  async open({ label, config }, ctx) {
     const { path, encoding } = config;
     const format = resolveFormat(path, config.format);
     if (format === undefined) throw new ProviderError(unknownExtensionMessage(path), label);
@@ -63,8 +69,6 @@ export const fileProvider: ProviderDefinition<'file'> = {
       throw new ProviderError(`cannot write ${path}: ${(error as Error).message}`, label, { cause: error });
     };
     return {
-      label,
-      type: 'file',
       // A write costs a whole rewrite (documents) or an fsync (JSON Lines) whatever its size,
       // so a backlog is best written at once.
       batchLimit: Number.POSITIVE_INFINITY,
@@ -78,4 +82,4 @@ export const fileProvider: ProviderDefinition<'file'> = {
       runs: storeRunReader(store),
     };
   },
-};
+});

@@ -1,16 +1,15 @@
 import { EntryStore } from '../../store/store.js';
 import { storeReader } from '../../store/reader.js';
 import { storeRunReader } from '../../store/facts.js';
-import type { ProviderDefinition } from '../../core/provider.js';
+import { defineProvider } from '../define.js';
 
 /** `type: memory` — keeps entries in process and answers every query; for tests and demos. */
-export const memoryProvider: ProviderDefinition<'memory'> = {
+export const memoryProvider = defineProvider({
+  type: 'memory',
   readable: true,
-  open({ label }) {
+  open() {
     const store = new EntryStore();
     return {
-      label,
-      type: 'memory',
       write(batch) {
         for (const record of batch) store.add(record);
       },
@@ -19,4 +18,4 @@ export const memoryProvider: ProviderDefinition<'memory'> = {
       runs: storeRunReader(store),
     };
   },
-};
+});

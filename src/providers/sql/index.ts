@@ -1,8 +1,10 @@
 import { driverCause, ProviderError } from '../../core/errors.js';
 import type { HistoryReader } from '../../core/queries.js';
-import type { LogRecord, Provider, ProviderDefinition } from '../../core/provider.js';
+import type { LogRecord } from '../../core/provider.js';
+import { defineProvider } from '../define.js';
+import { resolveSqlConfig, sqlOptions } from './config.js';
 import { describeDatabaseFailure, openBackend, type ConnectionConfig, type SqlBackend } from './connect.js';
-import { parseDatabaseUrl } from './url.js';
+import { maskUrl, parseDatabaseUrl } from './url.js';
 import { join } from 'node:path';
 import { ensureSchema } from './migrate.js';
 import { readConversations, readMessages } from './read-conversations.js';
@@ -68,8 +70,12 @@ function openWriter(backend: SqlBackend) {
  * drizzle-orm. Opening connects, then adds missing tables, columns and indexes
  * (`auto_migration`) or fails naming them; each batch is written in one transaction.
  */
-export const sqlProvider: ProviderDefinition<'sql'> = {
+export const sqlProvider = defineProvider({
+  type: 'sql',
+  options: sqlOptions,
   readable: true,
+  resolve: resolveSqlConfig,
+  describe: (config) => maskUrl(config.url ?? ''),
   async open({ label, config }, ctx) {
     const backend = await openBackend(config, label);
     try {
@@ -79,9 +85,7 @@ export const sqlProvider: ProviderDefinition<'sql'> = {
       return databaseFailure('migration', backend.where, config, label)(error);
     }
     const writer = openWriter(backend);
-    const provider: Provider = {
-      label,
-      type: 'sql',
+    return {
       deadLetterPath: deadLetterPath(config.url ?? '', ctx.manifest.baseDir, label),
       write: (batch: readonly LogRecord[]) => writer.write(batch).catch(databaseFailure(`writing ${batch.length} entries`, backend.where, config, label)),
       async close() {
@@ -94,6 +98,5 @@ export const sqlProvider: ProviderDefinition<'sql'> = {
       reader: reader(backend, config, label),
       runs: { facts: (query) => readRunFacts(backend, query).catch(databaseFailure('run log query', backend.where, config, label)) },
     };
-    return provider;
   },
-};
+});

@@ -1,14 +1,12 @@
-import type { ResolvedProvider } from '../../config/load.js';
-import type { ProviderConfigOf } from '../../config/schema.js';
 import { ManifestError, ProviderError } from '../../core/errors.js';
-import type { LogRecord, ProviderContext, ProviderDefinition, ProviderProblem, Rejection } from '../../core/provider.js';
+import type { LogRecord, ProviderContext, ProviderProblem, Rejection, ResolvedProvider } from '../../core/provider.js';
+import { defineProvider } from '../define.js';
+import { resolveTextFileConfig, textFileOptions, type TextFileConfig } from './config.js';
 import { AppendLog, type Block } from './append-log.js';
 import { GroupedLog } from './grouped-log.js';
 import { GroupedState, type EntryView } from './grouped-state.js';
 import { PathRouter, UnusablePathError } from './paths.js';
 import { compilePathTemplate, loadLogTemplate, TemplateProblem, type LogTemplate, type PathTemplate } from './templates.js';
-
-type TextFileConfig = ProviderConfigOf<'text_file'>;
 
 /** One file the provider writes: appended or grouped, by the kind of template. */
 type Target = AppendLog | GroupedLog;
@@ -17,8 +15,11 @@ type Target = AppendLog | GroupedLog;
  * `type: text_file` — human-readable logs rendered with nunjucks (SPEC §3.2). Write-only.
  * Template and path problems are manifest errors, found by `check` and again by `open`.
  */
-export const textFileProvider: ProviderDefinition<'text_file'> = {
-  readable: false,
+export const textFileProvider = defineProvider({
+  type: 'text_file',
+  options: textFileOptions,
+  resolve: resolveTextFileConfig,
+  describe: (config) => config.path,
   check(provider) {
     return compile(provider.config).problems;
   },
@@ -30,7 +31,7 @@ export const textFileProvider: ProviderDefinition<'text_file'> = {
     }
     return new TextFileProvider(provider, ctx, template, path);
   },
-};
+});
 
 function compile(config: TextFileConfig): { template?: LogTemplate; path?: PathTemplate; problems: ProviderProblem[] } {
   const problems: ProviderProblem[] = [];
@@ -56,7 +57,6 @@ interface Unrendered {
 
 /** The open provider: routes each entry to the file its path renders to. */
 class TextFileProvider {
-  readonly type = 'text_file' as const;
   readonly label: string;
   /**
    * A grouped log is rewritten whole per write, so it takes a long queue in one write (one

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
-import type { ProviderConfigOf } from '../../config/schema.js';
+import type { TextFileConfig } from './config.js';
 import { REVISION } from './grouped-state.js';
 
 /** A macro exported by a template, as nunjucks hands it back: returns a SafeString. */
@@ -37,7 +37,7 @@ function findTemplatesDir(start: string): string {
 }
 
 /** The template file a text_file provider uses: `template` wins over `format`. */
-function templateFileOf(config: ProviderConfigOf<'text_file'>): string {
+function templateFileOf(config: TextFileConfig): string {
   return config.template ?? join(templatesDir, `${config.format}.j2`);
 }
 
@@ -111,7 +111,7 @@ function indentLines(text: unknown, width = 2): string {
 }
 
 /** Loads and compiles the template of a text_file config; throws `TemplateProblem` naming file and line. */
-export function loadLogTemplate(config: ProviderConfigOf<'text_file'>): LogTemplate {
+export function loadLogTemplate(config: TextFileConfig): LogTemplate {
   return loadTemplateFile(templateFileOf(config));
 }
 
