@@ -16,7 +16,7 @@ export { closeOnSignals, type CloseOnSignalsOptions, type ShutdownReport } from 
 export { loadManifest, parseManifest, resolveStorage, type Manifest, type ResolvedProvider, type LoadOptions } from './config/load.js';
 export { storageSchema, type StorageInput, type StorageConfig, type ProviderConfig, type ProviderInput } from './config/schema.js';
 export type { Pricing, ModelPrice, FlagName } from './core/config-schema.js';
-export { defineProvider, type ProviderSpec, type ConfigOf, type InputOf } from './providers/define.js';
+export { defineProvider, type ProviderSpec, type ConfigOf, type InputOf } from './core/define-provider.js';
 export type { Provider, OpenProvider, ProviderDefinition, ProviderContext, ProviderProblem, ResolveContext, LogRecord, Rejection, WriteResult } from './core/provider.js';
 export { entrySchema } from './core/entries.js';
 export { validateEntry } from './core/validate.js';

@@ -1,5 +1,4 @@
 import type { CommandEntry, Entry, EntryType, MessageEntry } from './entries.js';
-import type { RunTokenUsage } from './run-queries.js';
 
 /**
  * A point in time as callers may give it: a `Date`, an ISO date-time, or a duration back from
@@ -133,4 +132,13 @@ export interface HistoryReader {
   reset(query: ResetQuery): Promise<ResetResult>;
   /** Every stored entry matching the query, in logging order. */
   entries(query: Normalized<EntryQuery>): AsyncIterable<Entry>;
+}
+
+/** Token totals of a run's LLM calls. */
+export interface RunTokenUsage {
+  total: number;
+  prompt: number;
+  completion: number;
+  cache_read: number;
+  cache_write: number;
 }

@@ -1,17 +1,10 @@
 import type { RunFact, RunFactType } from './entries.js';
-import type { TimeInput } from './queries.js';
+import type { RunTokenUsage, TimeInput } from './queries.js';
+
+export type { RunTokenUsage } from './queries.js';
 
 /** A run's status as its facts tell it. */
 export type RunStatus = 'running' | 'completed' | 'failed';
-
-/** Token totals of a run's LLM calls. */
-export interface RunTokenUsage {
-  total: number;
-  prompt: number;
-  completion: number;
-  cache_read: number;
-  cache_write: number;
-}
 
 /**
  * One run rebuilt from its facts: the JSON shape of SPEC §3.6, plus `user_input`,

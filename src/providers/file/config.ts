@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { encodingField, pathField } from '../../core/config-schema.js';
 import type { ProviderProblem, ResolveContext } from '../../core/provider.js';
 import { BINARY_ENCODINGS, FILE_FORMATS, formatOfPath, unknownExtensionMessage } from '../../formats/formats.js';
-import type { ConfigOf } from '../define.js';
+import type { ConfigOf } from '../../core/define-provider.js';
 
 /** The fields of a `type: file` provider besides the common ones (SPEC §1.1). */
 export const fileOptions = {

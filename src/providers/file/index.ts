@@ -4,7 +4,7 @@ import { ProviderError } from '../../core/errors.js';
 import { EntryStore } from '../../store/store.js';
 import { storeReader } from '../../store/reader.js';
 import { storeRunReader } from '../../store/facts.js';
-import { defineProvider } from '../define.js';
+import { defineProvider } from '../../core/define-provider.js';
 import { fileConfigProblems, fileOptions, resolveFileConfig } from './config.js';
 import { DocumentError } from '../../formats/codec.js';
 import { removeStaleTemps } from '../../fs/atomic.js';

@@ -1,7 +1,7 @@
 import { EntryStore } from '../../store/store.js';
 import { storeReader } from '../../store/reader.js';
 import { storeRunReader } from '../../store/facts.js';
-import { defineProvider } from '../define.js';
+import { defineProvider } from '../../core/define-provider.js';
 
 /** `type: memory` — keeps entries in process and answers every query; for tests and demos. */
 export const memoryProvider = defineProvider({

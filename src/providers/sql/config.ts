@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { ResolveContext } from '../../core/provider.js';
-import type { ConfigOf } from '../define.js';
+import type { ConfigOf } from '../../core/define-provider.js';
 import { parseDatabaseUrl } from './url.js';
 
 const databaseUrl = z

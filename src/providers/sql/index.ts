@@ -1,7 +1,7 @@
 import { driverCause, ProviderError } from '../../core/errors.js';
 import type { HistoryReader } from '../../core/queries.js';
 import type { LogRecord } from '../../core/provider.js';
-import { defineProvider } from '../define.js';
+import { defineProvider } from '../../core/define-provider.js';
 import { resolveSqlConfig, sqlOptions } from './config.js';
 import { describeDatabaseFailure, openBackend, type ConnectionConfig, type SqlBackend } from './connect.js';
 import { maskUrl, parseDatabaseUrl } from './url.js';

@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { encodingField, pathField } from '../../core/config-schema.js';
 import type { ResolveContext } from '../../core/provider.js';
-import type { ConfigOf } from '../define.js';
+import type { ConfigOf } from '../../core/define-provider.js';
 
 /** The fields of a `type: text_file` provider besides the common ones (SPEC §1.1). */
 export const textFileOptions = {

@@ -1,6 +1,6 @@
 import { ManifestError, ProviderError } from '../../core/errors.js';
 import type { LogRecord, ProviderContext, ProviderProblem, Rejection, ResolvedProvider } from '../../core/provider.js';
-import { defineProvider } from '../define.js';
+import { defineProvider } from '../../core/define-provider.js';
 import { resolveTextFileConfig, textFileOptions, type TextFileConfig } from './config.js';
 import { AppendLog, type Block } from './append-log.js';
 import { GroupedLog } from './grouped-log.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonProviderFields, strict, type CommonProviderConfig } from '../core/config-schema.js';
+import { commonProviderFields, strict, type CommonProviderConfig } from './config-schema.js';
 import type {
   OpenProvider,
   ProviderContext,
@@ -7,7 +7,7 @@ import type {
   ProviderProblem,
   ResolveContext,
   ResolvedProvider,
-} from '../core/provider.js';
+} from './provider.js';
 
 /** The validated fields of a shape (nothing for an empty one). */
 type Fields<Shape extends z.ZodRawShape> = keyof Shape extends never ? unknown : z.output<z.ZodObject<Shape>>;
