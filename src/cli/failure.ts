@@ -2,6 +2,11 @@ import { maskSecrets } from '../core/secrets.js';
 import { HistorianError, ManifestError, rootCause } from '../core/errors.js';
 import { diagnostic, writeErr } from './output.js';
 
+/** An error the CLI reports as bad usage (exit 2) rather than a runtime failure (exit 1). */
+export class UsageError extends HistorianError {
+  override name = 'UsageError';
+}
+
 /** Set to 1 to see stack traces of failures (for bug reports); otherwise a failure is one line. */
 export const DEBUG_VARIABLE = 'HISTORIAN_DEBUG';
 

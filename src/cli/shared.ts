@@ -5,13 +5,12 @@ import { loadManifest, resolveStorage, type Manifest } from '../config/load.js';
 import type { History } from '../history/history.js';
 import { selectReader } from '../history/select.js';
 import { createHistorian, type Historian } from '../dispatch/historian.js';
-import { HistorianError, type ProviderError } from '../core/errors.js';
+import type { ProviderError } from '../core/errors.js';
+import { UsageError } from './failure.js';
+
+export { UsageError };
 import { diagnostic, writeOut } from './output.js';
 
-/** An error the CLI reports as bad usage (exit 2) rather than a runtime failure (exit 1). */
-export class UsageError extends HistorianError {
-  override name = 'UsageError';
-}
 
 /** Options every command accepts (`-c/--config` before or after the command name). */
 export interface GlobalOptions {

@@ -1,21 +1,20 @@
 import type { Codec } from './codec.js';
 import type { FileFormat } from './formats.js';
-import { iniCodec } from './ini.js';
-import { jsonCodec } from './json.js';
 import { needsAsciiJson } from './text.js';
-import { tomlCodec } from './toml.js';
-import { yamlCodec } from './yaml.js';
 
-/** The codec of a whole-document format (JSON Lines has none: it is written line by line). */
-export function codecFor(format: Exclude<FileFormat, 'jsonl'>, encoding: BufferEncoding = 'utf-8'): Codec {
+/**
+ * The codec of a whole-document format (JSON Lines has none: it is written line by line).
+ * Each codec's library (yaml, smol-toml, ini) is loaded the first time its format is used.
+ */
+export async function loadCodec(format: Exclude<FileFormat, 'jsonl'>, encoding: BufferEncoding = 'utf-8'): Promise<Codec> {
   switch (format) {
     case 'json':
-      return jsonCodec(needsAsciiJson(encoding));
+      return (await import('./json.js')).jsonCodec(needsAsciiJson(encoding));
     case 'yaml':
-      return yamlCodec();
+      return (await import('./yaml.js')).yamlCodec();
     case 'toml':
-      return tomlCodec();
+      return (await import('./toml.js')).tomlCodec();
     case 'ini':
-      return iniCodec();
+      return (await import('./ini.js')).iniCodec();
   }
 }

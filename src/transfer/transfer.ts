@@ -4,7 +4,7 @@ import type { Entry, EntryInput } from '../core/entries.js';
 import { HistorianError } from '../core/errors.js';
 import { writeAtomic } from '../fs/atomic.js';
 import { DocumentError, documentText, GROUP_NAMES, GROUP_OF, type GroupName } from '../formats/codec.js';
-import { codecFor } from '../formats/codecs.js';
+import { loadCodec } from '../formats/codecs.js';
 import { FILE_FORMATS, FORMAT_BY_EXTENSION, type FileFormat } from '../formats/formats.js';
 import { encodeLine } from '../formats/jsonl.js';
 import { loadFile } from '../formats/load.js';
@@ -46,10 +46,10 @@ export function transferFormat(path: string, format: ExportFormat | 'auto' = 'au
 }
 
 /** The text of a file holding `entries` (in logging order) in `format`. */
-export function encodeEntries(entries: readonly Entry[], format: ExportFormat, encoding: BufferEncoding = 'utf-8', progress?: (done: number) => void): string {
+export async function encodeEntries(entries: readonly Entry[], format: ExportFormat, encoding: BufferEncoding = 'utf-8', progress?: (done: number) => void): Promise<string> {
   if (format === 'markdown') return renderMarkdown(entries);
   if (format === 'jsonl') return entries.map((entry, i) => (progress?.(i + 1), encodeLine(entry, needsAsciiJson(encoding)))).join('');
-  const codec = codecFor(format, encoding);
+  const codec = await loadCodec(format, encoding);
   const parts = Object.fromEntries(GROUP_NAMES.map((group) => [group, [] as string[]])) as Record<GroupName, string[]>;
   entries.forEach((entry, i) => {
     const group = GROUP_OF[entry.type];
@@ -69,7 +69,7 @@ export async function exportHistory(history: History, path: string, options: Tra
   const entries: Entry[] = [];
   for await (const entry of history.entries()) entries.push(entry);
   options.onProgress?.(0, entries.length);
-  const text = encodeEntries(entries, format, encoding, (done) => options.onProgress?.(done, entries.length));
+  const text = await encodeEntries(entries, format, encoding, (done) => options.onProgress?.(done, entries.length));
   try {
     checkEncodable(text, encoding);
   } catch (error) {
@@ -86,7 +86,7 @@ export async function readEntries(path: string, options: TransferOptions = {}): 
   const encoding = options.encoding ?? 'utf-8';
   let loaded;
   try {
-    loaded = await loadFile(path, format === 'jsonl' ? null : codecFor(format, encoding), encoding);
+    loaded = await loadFile(path, format === 'jsonl' ? null : await loadCodec(format, encoding), encoding);
   } catch (error) {
     const at = error instanceof DocumentError && error.line !== undefined ? `${path}:${error.line}:${error.column ?? 1}` : path;
     throw new HistorianError(`cannot import ${at}: ${(error as Error).message}`, { cause: error });

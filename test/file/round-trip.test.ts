@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveStorage, type Entry } from '../../src/index.js';
 import { documentText, GROUP_NAMES, GROUP_OF, type GroupName } from '../../src/formats/codec.js';
-import { codecFor } from '../../src/formats/codecs.js';
+import { loadCodec } from '../../src/formats/codecs.js';
 import { decodeLines, encodeLine } from '../../src/formats/jsonl.js';
 import { toEntry } from '../../src/formats/load.js';
 import { fileProvider } from '../../src/providers/file/index.js';
@@ -13,8 +13,10 @@ import { byId, entries } from './arbitraries.js';
 
 const DOCUMENTS = ['json', 'yaml', 'toml', 'ini'] as const;
 
+const codecs = Object.fromEntries(await Promise.all(DOCUMENTS.map(async (format) => [format, await loadCodec(format)] as const)));
+
 function documentRoundTrip(format: (typeof DOCUMENTS)[number], list: Entry[]): Entry[] {
-  const codec = codecFor(format);
+  const codec = codecs[format]!;
   const parts = Object.fromEntries(GROUP_NAMES.map((group) => [group, [] as string[]])) as Record<GroupName, string[]>;
   for (const entry of list) {
     const group = GROUP_OF[entry.type];

@@ -1,0 +1,204 @@
+import { ManifestError, ProviderError } from '../../core/errors.js';
+import type { LogRecord, OpenProvider, ProviderContext, ProviderProblem, Rejection, ResolvedProvider } from '../../core/provider.js';
+import type { TextFileConfig } from './config.js';
+import { AppendLog, type Block } from './append-log.js';
+import { GroupedLog } from './grouped-log.js';
+import { GroupedState, type EntryView } from './grouped-state.js';
+import { PathRouter, UnusablePathError } from './paths.js';
+import { compilePathTemplate, loadLogTemplate, TemplateProblem, type LogTemplate, type PathTemplate } from './templates.js';
+
+/** One file the provider writes: appended or grouped, by the kind of template. */
+type Target = AppendLog | GroupedLog;
+
+/** Template and path problems of a config: manifest errors, found at load and again at open. */
+export function checkTextFile(provider: ResolvedProvider<TextFileConfig>): ProviderProblem[] {
+  return compile(provider.config).problems;
+}
+
+/** Opens a `type: text_file` provider: compiles its templates, then routes each entry to its file. */
+export function openTextFile(provider: ResolvedProvider<TextFileConfig>, ctx: ProviderContext): OpenProvider {
+  const { template, path, problems } = compile(provider.config);
+  if (!template || !path || problems.length > 0) {
+    const at = (key: string) => ['storage', 'providers', provider.index, key];
+    throw new ManifestError(problems.map((problem) => ctx.manifest.issueAt(at(problem.key), problem.message)));
+  }
+  return new TextFileProvider(provider, ctx, template, path);
+}
+
+function compile(config: TextFileConfig): { template?: LogTemplate; path?: PathTemplate; problems: ProviderProblem[] } {
+  const problems: ProviderProblem[] = [];
+  const attempt = <T>(key: string, load: () => T): T | undefined => {
+    try {
+      return load();
+    } catch (error) {
+      if (!(error instanceof TemplateProblem)) throw error;
+      problems.push({ key, message: error.message });
+      return undefined;
+    }
+  };
+  const template = attempt('template', () => loadLogTemplate(config));
+  const path = attempt('path', () => compilePathTemplate(config.path));
+  return { template, path, problems };
+}
+
+/** An entry an appending template failed on, and why. */
+interface Unrendered {
+  view: EntryView;
+  error: Error;
+}
+
+/** The open provider: routes each entry to the file its path renders to. */
+class TextFileProvider {
+  readonly label: string;
+  /**
+   * A grouped log is rewritten whole per write, so it takes a long queue in one write (one
+   * render) rather than in batches; appended logs keep the logger's batch size.
+   */
+  readonly batchLimit: number | undefined;
+  readonly deadLetterPath: string;
+  private readonly config: TextFileConfig;
+  private readonly router: PathRouter;
+  private readonly targets = new Map<string, Target>();
+  /** Rejections found by a write that then failed on another file, by entry id: its retry returns them. */
+  private readonly owed = new Map<string, Error>();
+  /** The header, rendered once per provider rather than once per file. */
+  private header: string | null = null;
+
+  constructor(
+    provider: ResolvedProvider<TextFileConfig>,
+    private readonly ctx: ProviderContext,
+    private readonly template: LogTemplate,
+    pathTemplate: PathTemplate,
+  ) {
+    this.label = provider.label;
+    this.config = provider.config;
+    this.batchLimit = template.kind === 'grouped' ? Infinity : undefined;
+    this.router = new PathRouter(pathTemplate, provider.config.path);
+    this.deadLetterPath = this.router.deadLetterPath(this.label);
+  }
+
+  /**
+   * Writes each entry to its file; returns the entries that can never be written here (their
+   * path cannot be used, or an appending template fails on them), which are not retried.
+   */
+  async write(batch: readonly LogRecord[]): Promise<Rejection[]> {
+    const rejected: Rejection[] = [];
+    const byPath = new Map<string, EntryView[]>();
+    const records = new Map<EntryView, LogRecord>();
+    for (const record of batch) {
+      const owed = this.owed.get(record.entry.id);
+      if (owed) {
+        this.owed.delete(record.entry.id);
+        rejected.push({ record, error: owed });
+        continue;
+      }
+      const view: EntryView = { ...record.entry, agent: record.agent };
+      let path: string;
+      try {
+        path = this.router.route(view);
+      } catch (error) {
+        if (!(error instanceof UnusablePathError)) throw error;
+        rejected.push({ record, error });
+        continue;
+      }
+      records.set(view, record);
+      const views = byPath.get(path);
+      if (views) views.push(view);
+      else byPath.set(path, [view]);
+    }
+    // A file that cannot be written must not hold back the others: write them all, then fail
+    // the batch (it is retried, and the files already written skip what they hold).
+    let firstError: unknown = null;
+    for (const [path, views] of byPath) {
+      const unrendered = await this.writeTo(path, views).catch((error: unknown) => {
+        firstError ??= error;
+        return [];
+      });
+      for (const { view, error } of unrendered) rejected.push({ record: records.get(view)!, error });
+    }
+    if (firstError !== null) {
+      // A retry skips what was written, failed renders included: their rejection waits for it.
+      for (const { record, error } of rejected) this.owed.set(record.entry.id, error);
+      throw firstError;
+    }
+    return rejected;
+  }
+
+  async close(): Promise<void> {
+    // Only grouped logs hold unwritten work (renders deferred during a burst); appends are done.
+    const grouped = [...this.targets.values()].filter((target) => target instanceof GroupedLog);
+    const results = await Promise.allSettled(grouped.map((target) => target.close()));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw new ProviderError(`cannot close: ${(failed.reason as Error).message}`, this.label, { cause: failed.reason });
+  }
+
+  /**
+   * Writes one file's share of a batch; entries already written (a retried batch) are skipped.
+   * Returns the entries an appending template failed on.
+   */
+  private async writeTo(path: string, views: EntryView[]): Promise<Unrendered[]> {
+    let target = this.targets.get(path);
+    if (!target) {
+      target = this.createTarget(path);
+      this.targets.set(path, target);
+    }
+    const lastSeq = target.lastSeq;
+    const unwritten = views.filter((view) => view.seq > lastSeq);
+    if (unwritten.length === 0) return [];
+    if (target instanceof GroupedLog) {
+      await target.write(unwritten);
+      return [];
+    }
+    const { blocks, unrendered } = this.renderBlocks(unwritten);
+    await target.append(blocks);
+    return unrendered;
+  }
+
+  private createTarget(path: string): Target {
+    const { encoding } = this.config;
+    const template = this.template;
+    if (template.kind === 'appending') {
+      this.header ??= template.header();
+      return new AppendLog(path, { encoding, maxBytes: this.config.max_bytes, header: this.header, label: this.label });
+    }
+    return new GroupedLog(path, {
+      encoding,
+      label: this.label,
+      render: (state) => template.render(state.context()),
+      probe: (view) => {
+        const alone = new GroupedState();
+        alone.add({ ...view });
+        template.render(alone.context());
+      },
+      warn: (message, cause) => this.warn(message, cause),
+    });
+  }
+
+  /**
+   * Each entry's block, rendered once. An entry the template fails on gets an empty block (so
+   * a retry does not render it again) and is returned, to be set aside with the error.
+   */
+  private renderBlocks(views: EntryView[]): { blocks: Block[]; unrendered: Unrendered[] } {
+    const blocks: Block[] = [];
+    const unrendered: Unrendered[] = [];
+    if (this.template.kind !== 'appending') return { blocks, unrendered };
+    for (const view of views) {
+      try {
+        blocks.push({ seq: view.seq, text: this.template.entry(view) });
+      } catch (error) {
+        unrendered.push({ view, error: new Error(`${this.template.file}: ${message(error)}`, { cause: error }) });
+        blocks.push({ seq: view.seq, text: '' });
+      }
+    }
+    return { blocks, unrendered };
+  }
+
+  private warn(text: string, cause: unknown): void {
+    const detail = text.includes(message(cause)) ? text : `${text}: ${message(cause)}`;
+    this.ctx.warn(new ProviderError(detail, this.label, { cause }));
+  }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
