@@ -2,8 +2,8 @@ import { isRunFact, type Entry } from './entries.js';
 
 /**
  * Remembers which agent started each conversation, so later entries of that conversation are
- * attributed to it (SPEC §1.2). Bounded: past `capacity` conversations the least recently
- * started one is forgotten.
+ * attributed to it (SPEC §1.2). Bounded: past `capacity` conversations the least recently used
+ * one is forgotten, so a long-running conversation is kept however early it started.
  */
 export class AgentAttribution {
   private readonly agents = new Map<string, string>();
@@ -20,10 +20,19 @@ export class AgentAttribution {
       case 'command':
         return entry.agent_name;
       case 'message':
-        return this.agents.get(entry.conversation_id) ?? entry.name ?? null;
+        return this.recall(entry.conversation_id) ?? entry.name ?? null;
       default:
-        return this.agents.get(entry.conversation_id) ?? null;
+        return this.recall(entry.conversation_id);
     }
+  }
+
+  /** The agent of a conversation, marking it as used (a Map keeps insertion order: re-inserted, it is the newest). */
+  private recall(conversation: string): string | null {
+    const agent = this.agents.get(conversation);
+    if (agent === undefined) return null;
+    this.agents.delete(conversation);
+    this.agents.set(conversation, agent);
+    return agent;
   }
 
   private remember(conversation: string, agent: string): void {

@@ -1,14 +1,10 @@
 import { isRunFact, type CommandEntry, type ContextEntry, type Entry, type MessageEntry, type RunFact, type ToolCallEntry } from '../core/entries.js';
+import { Conversations, type ConversationHead } from '../core/conversations.js';
 import type { LogRecord } from '../core/provider.js';
 import type { ResetQuery, ResetResult } from '../core/queries.js';
 
 /** A conversation as held in memory, with everything logged under it. */
-export interface StoredConversation {
-  conversation_id: string;
-  agent_name: string | null;
-  start_time: string;
-  /** Whether a conversation_start was stored (else agent and start come from the first entry). */
-  started: boolean;
+export interface StoredConversation extends ConversationHead {
   messages: MessageEntry[];
   tool_calls: ToolCallEntry[];
   context: ContextEntry[];
@@ -25,7 +21,7 @@ export function byLogOrder(a: Entry, b: Entry): number {
  * the in-memory index of the file provider. Adding is O(1); an `id` seen before is ignored.
  */
 export class EntryStore {
-  readonly conversations = new Map<string, StoredConversation>();
+  readonly conversations = new Conversations<StoredConversation>((head) => ({ ...head, messages: [], tool_calls: [], context: [] }));
   commands: CommandEntry[] = [];
   /** Run-log facts (SPEC §3.6), each numbered within its session. */
   facts: RunFact[] = [];
@@ -60,21 +56,17 @@ export class EntryStore {
     const entry = record.entry;
     this.all.push(entry);
     switch (entry.type) {
-      case 'conversation_start': {
-        const conversation = this.conversation(entry.conversation_id, entry.agent_name, entry.timestamp);
-        conversation.agent_name = entry.agent_name;
-        conversation.start_time = entry.timestamp;
-        conversation.started = true;
+      case 'conversation_start':
+        this.conversations.start(entry);
         break;
-      }
       case 'message':
-        this.conversation(entry.conversation_id, agent, entry.timestamp).messages.push(entry);
+        this.conversations.of(entry, agent).messages.push(entry);
         break;
       case 'tool_call':
-        this.conversation(entry.conversation_id, agent, entry.timestamp).tool_calls.push(entry);
+        this.conversations.of(entry, agent).tool_calls.push(entry);
         break;
       case 'context':
-        this.conversation(entry.conversation_id, agent, entry.timestamp).context.push(entry);
+        this.conversations.of(entry, agent).context.push(entry);
         break;
       case 'command':
         this.commands.push(entry);
@@ -141,24 +133,6 @@ export class EntryStore {
     return result;
   }
 
-  private conversation(id: string, agent: string | null, timestamp: string): StoredConversation {
-    let conversation = this.conversations.get(id);
-    if (!conversation) {
-      conversation = {
-        conversation_id: id,
-        agent_name: agent,
-        start_time: timestamp,
-        started: false,
-        messages: [],
-        tool_calls: [],
-        context: [],
-      };
-      this.conversations.set(id, conversation);
-    } else if (!conversation.started && timestamp < conversation.start_time) {
-      conversation.start_time = timestamp;
-    }
-    return conversation;
-  }
 }
 
 function sum<T>(items: readonly T[], count: (item: T) => number): number {

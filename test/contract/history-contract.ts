@@ -208,6 +208,32 @@ export function historyContract(name: string, fixture: () => Promise<ContractFix
       });
     });
 
+    describe('a repeated conversation_start', () => {
+      const start = (agent_name: string, timestamp: string) => ({ type: 'conversation_start' as const, conversation_id: 'c9', agent_name, timestamp });
+      const say = (timestamp: string) => ({ type: 'message' as const, conversation_id: 'c9', role: 'user', content: 'again', timestamp });
+
+      it('is decided by the last one, in one batch: its agent and its start time', async () => {
+        historian.log(start('first', '2026-11-23T10:00:00.000Z'));
+        historian.log(say('2026-11-23T10:00:01.000Z'));
+        historian.log(start('second', '2026-11-23T10:00:02.000Z'));
+        await historian.flush();
+        const [c9] = await historian.history().conversations({ agent: 'second' });
+        expect(c9).toMatchObject({ conversation_id: 'c9', agent_name: 'second', start_time: '2026-11-23T10:00:02.000Z' });
+        expect(await historian.history().conversations({ agent: 'first' })).toEqual([]);
+      });
+
+      it('is decided by the last one across batches, and an earlier one logged late does not undo it', async () => {
+        historian.log(start('first', '2026-11-23T10:00:00.000Z'));
+        await historian.flush();
+        historian.log(start('second', '2026-11-23T10:00:02.000Z'));
+        await historian.flush();
+        historian.log(start('stale', '2026-11-23T09:59:00.000Z'));
+        await historian.flush();
+        const [c9] = await historian.history().conversations({ agent: 'second' });
+        expect(c9).toMatchObject({ agent_name: 'second', start_time: '2026-11-23T10:00:02.000Z' });
+      });
+    });
+
     describe('writes', () => {
       it('does not duplicate an entry logged twice with the same id', async () => {
         historian.log(SESSION[1]!);

@@ -80,3 +80,22 @@ describe('renderDocument (for `historian render`)', () => {
     expect(renderDocument(join(templatesDir, 'conversations.j2'), records)).toBe(grouped);
   });
 });
+
+describe('a repeated conversation_start in a grouped template', () => {
+  const tempDir = useTempDir();
+
+  it('is decided by the last one, as in every readable provider', async () => {
+    const dir = tempDir();
+    const template = join(dir, 'heads.j2');
+    writeFileSync(template, '{% for c in conversations %}{{ c.conversation_id }} {{ c.agent_name }} {{ c.start_time }}\n{% endfor %}');
+    const path = join(dir, 'heads.log');
+    const entries = [
+      { type: 'conversation_start' as const, conversation_id: 'c1', agent_name: 'first', timestamp: '2026-11-23T10:00:00.000Z' },
+      { type: 'message' as const, conversation_id: 'c1', role: 'user', content: 'hi', timestamp: '2026-11-23T10:00:01.000Z' },
+      { type: 'conversation_start' as const, conversation_id: 'c1', agent_name: 'second', timestamp: '2026-11-23T10:00:02.000Z' },
+      { type: 'conversation_start' as const, conversation_id: 'c1', agent_name: 'stale', timestamp: '2026-11-23T09:00:00.000Z' },
+    ];
+    expect(await logAll([{ type: 'text_file', path, template }], entries)).toEqual([]);
+    expect(readFileSync(path, 'utf8')).toBe('c1 second 2026-11-23T10:00:02.000Z\n');
+  });
+});

@@ -164,9 +164,9 @@ export interface BatchRows {
 
 /**
  * Groups a batch into rows, with one conversation change per conversation. This has the effect
- * of applying the records one by one as `EntryStore.add` does: the last conversation_start of
- * the batch decides a started conversation; otherwise the first record's agent creates the row
- * and the earliest timestamp is its start time.
+ * of applying the records one by one by the rules of `Conversations` (src/core/conversations.ts):
+ * the latest conversation_start of the batch decides a started conversation; otherwise the
+ * first record's agent creates the row and the earliest timestamp is its start time.
  */
 export function batchRows(batch: readonly LogRecord[]): BatchRows {
   const rows: BatchRows = { starts: [], implicit: [], messages: [], toolCalls: [], commands: [], context: [] };
@@ -180,6 +180,7 @@ export function batchRows(batch: readonly LogRecord[]): BatchRows {
   for (const { entry, agent } of batch) {
     switch (entry.type) {
       case 'conversation_start':
+        if ((starts.get(entry.conversation_id)?.start_time ?? '') > entry.timestamp) break;
         starts.set(entry.conversation_id, {
           conversation_id: entry.conversation_id,
           agent_name: entry.agent_name,

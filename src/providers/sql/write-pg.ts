@@ -38,6 +38,8 @@ async function upsertConversations(db: Db, t: Tables, rows: BatchRows): Promise<
           start_id: sql`excluded.start_id`,
           seq: sql`excluded.seq`,
         },
+        // The last conversation_start wins: the latest timestamp (a start logged late with an earlier one does not).
+        setWhere: sql`${t.conversations.started} = false OR excluded.start_time >= ${t.conversations.start_time}`,
       });
   }
 }

@@ -71,13 +71,17 @@ export function compileInserts(db: Db, t: Tables): Record<StatementName, Compile
       { start_time: sql`excluded.start_time` },
       sql`${t.conversations.started} = 0 AND excluded.start_time < ${t.conversations.start_time}`,
     ),
-    start: conversations({
-      agent_name: sql`excluded.agent_name`,
-      start_time: sql`excluded.start_time`,
-      started: sql`excluded.started`,
-      start_id: sql`excluded.start_id`,
-      seq: sql`excluded.seq`,
-    }),
+    // The last conversation_start wins: the latest timestamp (a start logged late with an earlier one does not).
+    start: conversations(
+      {
+        agent_name: sql`excluded.agent_name`,
+        start_time: sql`excluded.start_time`,
+        started: sql`excluded.started`,
+        start_id: sql`excluded.start_id`,
+        seq: sql`excluded.seq`,
+      },
+      sql`${t.conversations.started} = 0 OR excluded.start_time >= ${t.conversations.start_time}`,
+    ),
     messages: insert(t.messages),
     toolCalls: insert(t.toolCalls),
     commands: insert(t.commands),

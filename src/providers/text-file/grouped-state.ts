@@ -1,3 +1,4 @@
+import { Conversations, type ConversationHead } from '../../core/conversations.js';
 import { isRunFact, type Entry } from '../../core/entries.js';
 
 /** An entry as templates see it: its fields (SPEC §2) plus `agent`, the agent the logger attributed it to. */
@@ -39,9 +40,11 @@ export interface GroupedContext {
   runs: RunGroupView[];
 }
 
-class Conversation implements ConversationView {
+class Conversation implements ConversationView, ConversationHead {
+  readonly conversation_id: string;
   agent_name: string | null;
   start_time: string;
+  started: boolean;
   messages: MessageView[] = [];
   tool_calls: ViewOf<'tool_call'>[] = [];
   context: ViewOf<'context'>[] = [];
@@ -50,14 +53,12 @@ class Conversation implements ConversationView {
   readonly byMessageId = new Map<string, MessageView>();
   /** Tool calls waiting for their message, by `message_id`. */
   readonly waiting = new Map<string, ViewOf<'tool_call'>[]>();
-  started = false;
 
-  constructor(
-    readonly conversation_id: string,
-    first: EntryView,
-  ) {
-    this.agent_name = first.agent;
-    this.start_time = first.timestamp;
+  constructor(head: ConversationHead) {
+    this.conversation_id = head.conversation_id;
+    this.agent_name = head.agent_name;
+    this.start_time = head.start_time;
+    this.started = head.started;
   }
 
   get unattached_tool_calls(): ViewOf<'tool_call'>[] {
@@ -71,7 +72,7 @@ class Conversation implements ConversationView {
  */
 export class GroupedState {
   private readonly entries: EntryView[] = [];
-  private readonly conversations = new Map<string, Conversation>();
+  private readonly conversations = new Conversations((head) => new Conversation(head));
   private readonly commands: ViewOf<'command'>[] = [];
   private readonly runs = new Map<string, RunGroupView>();
 
@@ -94,7 +95,8 @@ export class GroupedState {
         this.commands.push(view);
         return;
       case 'conversation_start':
-        return this.start(view);
+        this.conversations.start(view);
+        return;
       case 'message':
         return this.addMessage(view);
       case 'tool_call':
@@ -142,20 +144,7 @@ export class GroupedState {
   }
 
   private conversationOf(view: EntryView & { conversation_id: string }): Conversation {
-    let conversation = this.conversations.get(view.conversation_id);
-    if (!conversation) {
-      conversation = new Conversation(view.conversation_id, view);
-      this.conversations.set(view.conversation_id, conversation);
-    }
-    return conversation;
-  }
-
-  private start(view: ViewOf<'conversation_start'>): void {
-    const conversation = this.conversationOf(view);
-    if (conversation.started) return;
-    conversation.started = true;
-    conversation.agent_name = view.agent_name;
-    conversation.start_time = view.timestamp;
+    return this.conversations.of(view, view.agent);
   }
 
   private addMessage(entry: ViewOf<'message'>): void {
@@ -168,7 +157,6 @@ export class GroupedState {
     conversation.byMessageId.set(id, view);
     conversation.messages.push(view);
     conversation.items.push(view);
-    conversation.agent_name ??= entry.agent;
   }
 
   private addToolCall(view: ViewOf<'tool_call'>): void {
