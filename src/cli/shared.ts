@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
+import { yamlLibrary } from '../formats/yaml-library.js';
 import { loadManifest, resolveStorage, type Manifest } from '../config/load.js';
 import type { History } from '../history/history.js';
 import { selectReader } from '../history/select.js';
@@ -97,7 +97,7 @@ export function countOption(value: string): number {
 /** Prints `value` as JSON or YAML, or as the text `render` makes of it. */
 export function print<T>(format: Format, value: T, render: (value: T) => string): void {
   if (format === 'json') writeOut(`${JSON.stringify(value, null, 2)}\n`, 'json');
-  else if (format === 'yaml') writeOut(stringify(value, { lineWidth: 0 }));
+  else if (format === 'yaml') writeOut(yamlLibrary().stringify(value, { lineWidth: 0 }));
   else {
     const text = render(value);
     writeOut(text.endsWith('\n') || text === '' ? text : `${text}\n`);

@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import type { Document } from 'yaml';
+import { yamlLibrary } from '../formats/yaml-library.js';
 import type { z } from 'zod';
 import { formatPath } from '../core/field-path.js';
 import { ManifestError, type ManifestIssue } from '../core/errors.js';
@@ -69,10 +70,11 @@ export function parseManifest(text: string, options: LoadOptions = {}): Manifest
   const file = options.file ?? '<string>';
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > MAX_MANIFEST_BYTES) throw new ManifestError([{ file, path: '', message: tooLarge(bytes) }]);
-  const lines = new LineCounter();
+  const yaml = yamlLibrary();
+  const lines = new yaml.LineCounter();
   // Duplicate keys are checked by checkYaml: the yaml library's own check (uniqueKeys) compares
   // every key of a mapping with every other, which made large manifests parse in quadratic time.
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
+  const doc = yaml.parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
   const ctx: Context = {
     file,
     baseDir: options.baseDir ?? process.cwd(),
@@ -97,14 +99,14 @@ function yamlProblems(doc: Document, positions: PositionFinder): Omit<ManifestIs
 /** Converts only `storage:` to plain values: the rest of the manifest belongs to other tools. */
 function storageNode(doc: Document, ctx: Context): unknown {
   const root = doc.contents;
-  if (root === null || (isScalar(root) && root.value === null)) return undefined;
-  if (!isMap(root)) {
+  if (root === null || (yamlLibrary().isScalar(root) && root.value === null)) return undefined;
+  if (!yamlLibrary().isMap(root)) {
     throw new ManifestError([{ file: ctx.file, path: '', line: 1, column: 1, message: 'expected a YAML mapping at the top level' }]);
   }
   const storage = root.get('storage', true);
   try {
     // checkYaml has bounded what aliases expand to and ruled out cycles, so no count is needed here.
-    return isNode(storage) ? storage.toJS(doc, { maxAliasCount: -1 }) : storage;
+    return yamlLibrary().isNode(storage) ? storage.toJS(doc, { maxAliasCount: -1 }) : storage;
   } catch (error) {
     throw new ManifestError([issueAt(ctx, ['storage'], `cannot read the storage block: ${(error as Error).message}`)]);
   }

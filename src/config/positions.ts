@@ -1,4 +1,5 @@
-import { isMap, isNode, type Document, type LineCounter, type Node } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
+import { yamlLibrary } from '../formats/yaml-library.js';
 
 /** Where a YAML node starts, 1-based. */
 export interface Position {
@@ -20,14 +21,14 @@ export class PositionFinder {
   find(path: readonly (string | number)[], key?: string): Position | undefined {
     if (key !== undefined) {
       const map = this.doc.getIn(path, true);
-      if (isMap(map)) {
-        const pair = map.items.find((item) => isNode(item.key) && (item.key as { value?: unknown }).value === key);
-        if (pair && isNode(pair.key)) return this.at(pair.key);
+      if (yamlLibrary().isMap(map)) {
+        const pair = map.items.find((item) => yamlLibrary().isNode(item.key) && (item.key as { value?: unknown }).value === key);
+        if (pair && yamlLibrary().isNode(pair.key)) return this.at(pair.key);
       }
     }
     for (let depth = path.length; depth >= 0; depth--) {
       const node = depth === 0 ? this.doc.contents : this.doc.getIn(path.slice(0, depth), true);
-      if (isNode(node)) return this.at(node);
+      if (yamlLibrary().isNode(node)) return this.at(node);
     }
     return undefined;
   }

@@ -1,4 +1,5 @@
-import { isAlias, isCollection, isMap, isPair, isScalar, type Document, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
+import { yamlLibrary } from './yaml-library.js';
 
 /**
  * How many values aliases may add to a manifest when expanded. Reusing an agent list or a prompt
@@ -120,15 +121,15 @@ function enter(walk: Walk, node: Node): number | undefined {
   // An anchor names its node from where it starts, as the yaml library resolves it, so an
   // alias inside the anchored node refers to that node: a cycle.
   if (node.anchor) walk.anchors.set(node.anchor, node);
-  if (isAlias(node)) return aliasSize(walk, node.source, node);
-  if (!isCollection(node)) return 1;
+  if (yamlLibrary().isAlias(node)) return aliasSize(walk, node.source, node);
+  if (!yamlLibrary().isCollection(node)) return 1;
   if (walk.stack.length >= MAX_NESTING) {
     problem(walk, node, `YAML nested more than ${MAX_NESTING} levels deep`);
     return 1;
   }
   if (node.anchor) walk.open.add(node);
-  walk.stack.push({ node, ...childrenOf(node.items, isMap(node)), next: 0, expanded: 1 });
-  if (isMap(node)) duplicateKeys(walk, walk.stack.at(-1)!);
+  walk.stack.push({ node, ...childrenOf(node.items, yamlLibrary().isMap(node)), next: 0, expanded: 1 });
+  if (yamlLibrary().isMap(node)) duplicateKeys(walk, walk.stack.at(-1)!);
   return undefined;
 }
 
@@ -153,12 +154,12 @@ function childrenOf(items: readonly unknown[], mapping: boolean): { children: Ch
   const children: Child[] = [];
   const segments: (string | number)[] = [];
   items.forEach((item, index) => {
-    if (!isPair(item)) {
+    if (!yamlLibrary().isPair(item)) {
       children.push(item as Child);
       segments.push(index);
       return;
     }
-    const key = isScalar(item.key) ? String(item.key.value) : mapping ? '?' : index;
+    const key = yamlLibrary().isScalar(item.key) ? String(item.key.value) : mapping ? '?' : index;
     children.push(item.key as Child, item.value as Child);
     segments.push(key, key);
   });
@@ -170,7 +171,7 @@ function duplicateKeys(walk: Walk, frame: Frame): void {
   const seen = new Set<unknown>();
   for (let i = 0; i < frame.children.length; i += 2) {
     const key = frame.children[i];
-    if (!isScalar(key)) continue;
+    if (!yamlLibrary().isScalar(key)) continue;
     if (seen.has(key.value)) {
       const path = [...pathHere(walk).slice(0, -1), frame.segments[i]!];
       walk.problems.push({ node: key, path, message: `duplicate key ${JSON.stringify(key.value)} (keys of a mapping must be unique)` });
