@@ -1,15 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { sql, type SQL } from 'drizzle-orm';
-import { drizzle as drizzleSqlite, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import pg from 'pg';
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import type { Pool } from 'pg';
 import { maskUrl, parseDatabaseUrl } from './url.js';
-import { causeChain, driverCause, ProviderError, rootCause } from '../../core/errors.js';
+import { driverCause, ProviderError } from '../../core/errors.js';
 import type { Dialect } from './ddl.js';
+import { importDriver } from './drivers.js';
+import { describeDatabaseFailure, type ConnectionConfig } from './failure.js';
 import { pgTables, sqliteTables, type Tables } from './schema/index.js';
 import { serial } from '../../core/serial.js';
 
@@ -65,7 +64,10 @@ function whenNotBusy<T>(work: () => T): T {
   }
 }
 
-function openSqlite(path: string, where: string): SqlBackend {
+async function openSqlite(path: string, where: string, label: string): Promise<SqlBackend> {
+  const [{ default: Database }, { drizzle: drizzleSqlite }] = await importDriver('better-sqlite3', where, label, () =>
+    Promise.all([import('better-sqlite3'), import('drizzle-orm/better-sqlite3')]),
+  );
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const client = new Database(path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
   if (path !== ':memory:') whenNotBusy(() => client.pragma('journal_mode = WAL'));
@@ -141,7 +143,7 @@ function pgBackend(db: PgDb, where: string, close: () => Promise<void>, transact
  * client: after a few server restarts the pool was full of dead clients and hung for good.)
  * A client whose ROLLBACK also fails is broken and is destroyed rather than reused.
  */
-function poolTransaction(pool: pg.Pool): PgTransaction {
+function poolTransaction(pool: Pool, drizzlePg: typeof import('drizzle-orm/node-postgres').drizzle): PgTransaction {
   return async (work) => {
     const client = await pool.connect();
     let broken: Error | undefined;
@@ -172,7 +174,8 @@ export interface PostgresOptions {
  * unhandled 'error' event would take the whole process down. Every client gets a listener of
  * its own; the query in flight rejects, the batch is retried, and the pool connects anew.
  */
-function openPostgres(connectionString: string, options: PostgresOptions, where: string): SqlBackend {
+async function openPostgres(connectionString: string, options: PostgresOptions, where: string, label: string): Promise<SqlBackend> {
+  const [{ default: pg }, { drizzle: drizzlePg }] = await importDriver('pg', where, label, () => Promise.all([import('pg'), import('drizzle-orm/node-postgres')]));
   const pool = new pg.Pool({
     connectionString,
     max: options.poolSize,
@@ -186,23 +189,18 @@ function openPostgres(connectionString: string, options: PostgresOptions, where:
   pool.on('error', ignore);
   pool.on('connect', (client) => client.on('error', ignore));
   const db = drizzlePg({ client: pool });
-  return pgBackend(db as unknown as PgDb, where, () => pool.end(), poolTransaction(pool));
+  return pgBackend(db as unknown as PgDb, where, () => pool.end(), poolTransaction(pool, drizzlePg));
 }
 
-async function openPglite(path: string, where: string): Promise<SqlBackend> {
+async function openPglite(path: string, where: string, label: string): Promise<SqlBackend> {
+  const [{ PGlite }, { drizzle: drizzlePglite }] = await importDriver('@electric-sql/pglite', where, label, () =>
+    Promise.all([import('@electric-sql/pglite'), import('drizzle-orm/pglite')]),
+  );
   if (path !== 'memory') mkdirSync(path, { recursive: true });
   const client = path === 'memory' ? new PGlite() : new PGlite(path);
   await client.waitReady;
   const db = drizzlePglite({ client });
   return pgBackend(db as unknown as PgDb, where, () => client.close());
-}
-
-/** The connection settings of an sql provider. */
-export interface ConnectionConfig {
-  url?: string | undefined;
-  pool_size: number;
-  connect_timeout_ms: number;
-  query_timeout_ms: number;
 }
 
 /**
@@ -215,34 +213,15 @@ export async function openBackend(config: ConnectionConfig, label: string): Prom
   let backend: SqlBackend | undefined;
   try {
     const parsed = parseDatabaseUrl(url);
-    if (parsed.dialect === 'sqlite') return openSqlite(parsed.path, where);
-    if (parsed.dialect === 'pglite') return await openPglite(parsed.path, where);
+    if (parsed.dialect === 'sqlite') return await openSqlite(parsed.path, where, label);
+    if (parsed.dialect === 'pglite') return await openPglite(parsed.path, where, label);
     const options = { poolSize: config.pool_size, connectTimeoutMs: config.connect_timeout_ms, queryTimeoutMs: config.query_timeout_ms };
-    backend = openPostgres(parsed.connectionString, options, where);
+    backend = await openPostgres(parsed.connectionString, options, where, label);
     await backend.query('SELECT 1');
     return backend;
   } catch (error) {
     await backend?.close().catch(() => undefined);
+    if (error instanceof ProviderError) throw error;
     throw new ProviderError(`cannot open ${where}: ${describeDatabaseFailure(error, config)}`, label, { cause: driverCause(error) });
   }
-}
-
-/** The root cause of a failed database call in one line, with the setting to change after a timeout. */
-export function describeDatabaseFailure(error: unknown, config: ConnectionConfig): string {
-  const cause = rootCause(error);
-  // pg reports a connect timeout around the error it caused ("Connection terminated unexpectedly").
-  const said = causeChain(error).map((item) => (item instanceof Error ? item.message : '')).join('\n');
-  if (/timeout exceeded when trying to connect|connection timeout/i.test(said)) {
-    return `no answer within ${config.connect_timeout_ms} ms (connect_timeout_ms)`;
-  }
-  if (/query read timeout/i.test(said)) return `no answer within ${config.query_timeout_ms} ms (query_timeout_ms)`;
-  if (/canceling statement due to statement timeout/i.test(cause)) return `${cause}; the limit is query_timeout_ms (${config.query_timeout_ms} ms)`;
-  return maskInMessage(cause, config.url ?? '');
-}
-
-/** An error's message with the URL's password masked, in case a driver quoted the URL. */
-export function maskInMessage(error: unknown, url: string): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const password = /^[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:([^@/\s]*)@/i.exec(url)?.[1];
-  return password ? message.split(password).join('***') : message;
 }

@@ -1,24 +1,8 @@
 import { ProviderError } from '../../core/errors.js';
 import type { Db, SqlBackend } from './connect.js';
-import { addColumnSql, createIndexSql, createTableSql, declaredTables, type DeclaredTable } from './ddl.js';
+import { declaredTables } from './declared.js';
+import { describeMissing, planMigration, type LiveSchema, type MigrationPlan } from './plan.js';
 import { SCHEMA_VERSION } from './schema/index.js';
-
-/** The tables, columns and indexes a live database has. */
-export interface LiveSchema {
-  /** Column names per table. */
-  tables: Map<string, Set<string>>;
-  indexes: Set<string>;
-}
-
-/** What a database lacks compared with the declared schema, and the DDL that adds it. */
-export interface MigrationPlan {
-  missingTables: string[];
-  /** `table.column` */
-  missingColumns: string[];
-  missingIndexes: string[];
-  /** The statements that add everything missing, in order; empty when up to date. */
-  statements: string[];
-}
 
 async function liveSqlite(backend: SqlBackend, db?: Db): Promise<LiveSchema> {
   const objects = await backend.query<{ type: string; name: string }>(
@@ -53,28 +37,6 @@ export function liveSchema(backend: SqlBackend, db?: Db): Promise<LiveSchema> {
   return backend.dialect === 'sqlite' ? liveSqlite(backend, db) : livePostgres(backend, db);
 }
 
-/** Compares the declared drizzle tables with a live schema. Never plans a drop. */
-export function planMigration(declared: DeclaredTable[], live: LiveSchema): MigrationPlan {
-  const plan: MigrationPlan = { missingTables: [], missingColumns: [], missingIndexes: [], statements: [] };
-  for (const table of declared) {
-    const columns = live.tables.get(table.name);
-    if (!columns) {
-      plan.missingTables.push(table.name);
-      plan.statements.push(createTableSql(table));
-    } else {
-      for (const column of table.columns.filter((c) => !columns.has(c.name))) {
-        plan.missingColumns.push(`${table.name}.${column.name}`);
-        plan.statements.push(addColumnSql(table.name, column));
-      }
-    }
-    for (const index of table.indexes.filter((i) => !live.indexes.has(i.name))) {
-      plan.missingIndexes.push(index.name);
-      plan.statements.push(createIndexSql(table.name, index));
-    }
-  }
-  return plan;
-}
-
 /** The migration plan of a connected database (inside a transaction when `db` is its handle). */
 export async function migrationPlan(backend: SqlBackend, db?: Db): Promise<MigrationPlan> {
   return planMigration(declaredTables(backend.dialect), await liveSchema(backend, db));
@@ -105,15 +67,6 @@ export async function applyMigration(backend: SqlBackend): Promise<MigrationPlan
     await backend.execute(schemaVersionSql(backend.dialect), db);
     return plan;
   });
-}
-
-/** Describes what a plan adds, e.g. `tables messages, commands; columns messages.model_name`. */
-export function describeMissing(plan: MigrationPlan): string {
-  const parts: string[] = [];
-  if (plan.missingTables.length > 0) parts.push(`tables ${plan.missingTables.join(', ')}`);
-  if (plan.missingColumns.length > 0) parts.push(`columns ${plan.missingColumns.join(', ')}`);
-  if (plan.missingIndexes.length > 0) parts.push(`indexes ${plan.missingIndexes.join(', ')}`);
-  return parts.join('; ');
 }
 
 /**

@@ -2,8 +2,10 @@ import { count, eq, inArray, type SQL } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { ResetQuery, ResetResult } from '../../core/queries.js';
 import type { Db, SqlBackend } from './connect.js';
-import { declaredTables, dropTableSql } from './ddl.js';
-import { planMigration, schemaVersionSql } from './migrate.js';
+import { dropTableSql } from './ddl.js';
+import { declaredTables } from './declared.js';
+import { schemaVersionSql } from './migrate.js';
+import { planMigration } from './plan.js';
 import { deleteRunEvents } from './run-events.js';
 import { TABLE_NAMES } from './schema/index.js';
 
