@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import type { LogRecord, OpenProvider, ProviderContext, ResolvedProvider } from '../../core/provider.js';
 import type { HistoryReader } from '../../core/queries.js';
 import type { SqlConfig } from './config.js';
-import { openBackend, type SqlBackend } from './connect.js';
+import { openBackend } from './backend.js';
+import type { SqlBackend } from './dialect.js';
 import { databaseFailure, type ConnectionConfig } from './failure.js';
 import { ensureSchema } from './migrate.js';
 import { readConversations, readMessages } from './read-conversations.js';
@@ -11,8 +12,7 @@ import { readCommands, readStats } from './read-stats.js';
 import { resetHistory } from './reset.js';
 import { readRunFacts } from './run-events.js';
 import { parseDatabaseUrl } from './url.js';
-import { pgWriter } from './write-pg.js';
-import { sqliteWriter } from './write-sqlite.js';
+import { batchWriter } from './write.js';
 
 function reader(backend: SqlBackend, config: ConnectionConfig, label: string): HistoryReader {
   const read = <T>(what: string, work: Promise<T>) => work.catch(databaseFailure(what, backend.where, config, label));
@@ -44,11 +44,6 @@ function deadLetterPath(url: string, baseDir: string, label: string): string | u
   return `${parsed.path}.rejected.jsonl`;
 }
 
-/** The batch writer of a backend: prepared statements on SQLite, multi-row inserts on PostgreSQL. */
-function openWriter(backend: SqlBackend) {
-  return backend.dialect === 'postgres' ? pgWriter(backend) : sqliteWriter(backend);
-}
-
 /**
  * Opens an sql provider: connects (loading the driver the URL needs), then adds missing tables,
  * columns and indexes (`auto_migration`) or fails naming them; each batch is written in one
@@ -62,17 +57,11 @@ export async function openSql({ label, config }: ResolvedProvider<SqlConfig>, ct
     await backend.close().catch(() => undefined);
     return databaseFailure('migration', backend.where, config, label)(error);
   }
-  const writer = openWriter(backend);
+  const writer = batchWriter(backend);
   return {
     deadLetterPath: deadLetterPath(config.url ?? '', ctx.manifest.baseDir, label),
     write: (batch: readonly LogRecord[]) => writer.write(batch).catch(databaseFailure(`writing ${batch.length} entries`, backend.where, config, label)),
-    async close() {
-      try {
-        await writer.close();
-      } finally {
-        await backend.close();
-      }
-    },
+    close: () => backend.close(),
     reader: reader(backend, config, label),
     runs: { facts: (query) => readRunFacts(backend, query).catch(databaseFailure('run log query', backend.where, config, label)) },
   };

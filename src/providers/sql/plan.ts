@@ -28,12 +28,12 @@ export function planMigration(declared: DeclaredTable[], live: LiveSchema): Migr
     } else {
       for (const column of table.columns.filter((c) => !columns.has(c.name))) {
         plan.missingColumns.push(`${table.name}.${column.name}`);
-        plan.statements.push(addColumnSql(table.name, column));
+        plan.statements.push(addColumnSql(table, column));
       }
     }
     for (const index of table.indexes.filter((i) => !live.indexes.has(i.name))) {
       plan.missingIndexes.push(index.name);
-      plan.statements.push(createIndexSql(table.name, index));
+      plan.statements.push(createIndexSql(table, index));
     }
   }
   return plan;
