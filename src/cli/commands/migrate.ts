@@ -16,10 +16,10 @@ interface MigrateOptions {
 type SqlProvider = ResolvedProvider<SqlConfig>;
 
 /** The plan of a SQLite file that does not exist yet: everything, without creating the file. */
-function planOfMissingFile(provider: SqlProvider): MigrationPlan | undefined {
+async function planOfMissingFile(provider: SqlProvider): Promise<MigrationPlan | undefined> {
   const parsed = parseDatabaseUrl(provider.config.url ?? '');
   if (parsed.dialect !== 'sqlite' || parsed.path === ':memory:' || existsSync(parsed.path)) return undefined;
-  return planMigration(declaredTables('sqlite'), { tables: new Map(), indexes: new Set() });
+  return planMigration(await declaredTables('sqlite'), { tables: new Map(), indexes: new Set() });
 }
 
 /** Prints (with `--print-sql`) or applies the schema changes of one sql provider. */
@@ -36,7 +36,7 @@ async function migrateProvider(provider: SqlProvider, printSql: boolean): Promis
 
 async function runMigration(provider: SqlProvider, printSql: boolean): Promise<void> {
   const { label, config } = provider;
-  const planned = printSql ? planOfMissingFile(provider) : undefined;
+  const planned = printSql ? await planOfMissingFile(provider) : undefined;
   const backend = planned ? undefined : await openBackend(config, label);
   try {
     const plan = planned ?? (printSql ? await migrationPlan(backend!) : await applyMigration(backend!));

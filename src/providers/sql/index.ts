@@ -1,68 +1,22 @@
-import { driverCause, ProviderError } from '../../core/errors.js';
-import type { HistoryReader } from '../../core/queries.js';
-import type { LogRecord } from '../../core/provider.js';
 import { defineProvider } from '../../core/define-provider.js';
+import { loadDialect } from './backend.js';
 import { resolveSqlConfig, sqlOptions } from './config.js';
-import { describeDatabaseFailure, openBackend, type ConnectionConfig, type SqlBackend } from './connect.js';
-import { maskUrl, parseDatabaseUrl } from './url.js';
-import { join } from 'node:path';
-import { ensureSchema } from './migrate.js';
-import { readConversations, readMessages } from './read-conversations.js';
-import { readEntries } from './read-entries.js';
-import { readCommands, readStats } from './read-stats.js';
-import { resetHistory } from './reset.js';
-import { readRunFacts } from './run-events.js';
-import { pgWriter } from './write-pg.js';
-import { sqliteWriter } from './write-sqlite.js';
+import type { DeclaredTable, Family } from './ddl.js';
+import { maskUrl } from './url.js';
 
-export { openBackend, type SqlBackend } from './connect.js';
-export { applyMigration, migrationPlan, planMigration, describeMissing, type MigrationPlan } from './migrate.js';
-export { declaredTables } from './ddl.js';
+// This module is imported at startup by the provider registry, for every command, and so are the
+// modules it imports statically: none loads a driver or drizzle. A family's dialect, its driver
+// and the queries are imported when a manifest opens an sql provider (or `historian migrate` runs).
 
-/**
- * Wraps a driver error as a `ProviderError` with the provider's label and the root cause in one
- * line: never the password, never the statement's parameters (which hold logged content).
- */
-export function databaseFailure(what: string, where: string, config: ConnectionConfig, label: string) {
-  return (error: unknown): never => {
-    if (error instanceof ProviderError) throw error;
-    throw new ProviderError(`${what} failed on ${where}: ${describeDatabaseFailure(error, config)}`, label, { cause: driverCause(error) });
-  };
-}
+export { openBackend } from './backend.js';
+export type { SqlBackend } from './dialect.js';
+export { databaseFailure } from './failure.js';
+export { applyMigration, migrationPlan } from './migrate.js';
+export { describeMissing, planMigration, type MigrationPlan } from './plan.js';
 
-function reader(backend: SqlBackend, config: ConnectionConfig, label: string): HistoryReader {
-  const read = <T>(what: string, work: Promise<T>) => work.catch(databaseFailure(what, backend.where, config, label));
-  return {
-    conversations: (query) => read('conversations query', readConversations(backend, query)),
-    messages: (query) => read('messages query', readMessages(backend, query)),
-    stats: (query) => read('stats query', readStats(backend, query)),
-    commands: (query) => read('commands query', readCommands(backend, query)),
-    reset: (query) => read('reset', resetHistory(backend, query)),
-    async *entries(query) {
-      try {
-        yield* readEntries(backend, query);
-      } catch (error) {
-        databaseFailure('entries query', backend.where, config, label)(error);
-      }
-    },
-  };
-}
-
-/**
- * Where entries the database refuses are kept: `<file>.rejected.jsonl` beside a SQLite file or
- * a PGlite folder, `<label>.rejected.jsonl` in the manifest's folder for a server. In-memory
- * databases keep nothing, so they have no dead-letter file either.
- */
-function deadLetterPath(url: string, baseDir: string, label: string): string | undefined {
-  const parsed = parseDatabaseUrl(url, baseDir);
-  if (parsed.dialect === 'postgres') return join(baseDir, `${label}.rejected.jsonl`);
-  if (parsed.path === ':memory:' || parsed.path === 'memory') return undefined;
-  return `${parsed.path}.rejected.jsonl`;
-}
-
-/** The batch writer of a backend: prepared statements on SQLite, multi-row inserts on PostgreSQL. */
-function openWriter(backend: SqlBackend) {
-  return backend.dialect === 'postgres' ? pgWriter(backend) : sqliteWriter(backend);
+/** The tables of a family as declared in drizzle, for planning DDL without a connection. */
+export async function declaredTables(family: Family): Promise<DeclaredTable[]> {
+  return (await loadDialect(family)).declared();
 }
 
 /**
@@ -76,27 +30,5 @@ export const sqlProvider = defineProvider({
   readable: true,
   resolve: resolveSqlConfig,
   describe: (config) => maskUrl(config.url ?? ''),
-  async open({ label, config }, ctx) {
-    const backend = await openBackend(config, label);
-    try {
-      await ensureSchema(backend, config.auto_migration, label);
-    } catch (error) {
-      await backend.close().catch(() => undefined);
-      return databaseFailure('migration', backend.where, config, label)(error);
-    }
-    const writer = openWriter(backend);
-    return {
-      deadLetterPath: deadLetterPath(config.url ?? '', ctx.manifest.baseDir, label),
-      write: (batch: readonly LogRecord[]) => writer.write(batch).catch(databaseFailure(`writing ${batch.length} entries`, backend.where, config, label)),
-      async close() {
-        try {
-          await writer.close();
-        } finally {
-          await backend.close();
-        }
-      },
-      reader: reader(backend, config, label),
-      runs: { facts: (query) => readRunFacts(backend, query).catch(databaseFailure('run log query', backend.where, config, label)) },
-    };
-  },
+  open: async (provider, ctx) => (await import('./open.js')).openSql(provider, ctx),
 });

@@ -1,119 +1,33 @@
 import { ProviderError } from '../../core/errors.js';
-import type { Db, SqlBackend } from './connect.js';
-import { addColumnSql, createIndexSql, createTableSql, declaredTables, type DeclaredTable } from './ddl.js';
+import type { SqlBackend, Statements } from './dialect.js';
+import { describeMissing, planMigration, type MigrationPlan } from './plan.js';
 import { SCHEMA_VERSION } from './schema/index.js';
 
-/** The tables, columns and indexes a live database has. */
-export interface LiveSchema {
-  /** Column names per table. */
-  tables: Map<string, Set<string>>;
-  indexes: Set<string>;
+/** The migration plan of a connected database (inside a transaction when given its statements). */
+export async function migrationPlan(backend: SqlBackend, statements: Statements = backend.statements): Promise<MigrationPlan> {
+  return planMigration(backend.dialect.declared(), await backend.dialect.liveSchema(statements));
 }
 
-/** What a database lacks compared with the declared schema, and the DDL that adds it. */
-export interface MigrationPlan {
-  missingTables: string[];
-  /** `table.column` */
-  missingColumns: string[];
-  missingIndexes: string[];
-  /** The statements that add everything missing, in order; empty when up to date. */
-  statements: string[];
+/** Records the schema version this code writes in `historian_meta`. */
+export function recordSchemaVersion(statements: Statements): Promise<void> {
+  return statements.setMeta('schema_version', String(SCHEMA_VERSION));
 }
-
-async function liveSqlite(backend: SqlBackend, db?: Db): Promise<LiveSchema> {
-  const objects = await backend.query<{ type: string; name: string }>(
-    "SELECT type, name FROM sqlite_master WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%'",
-    db,
-  );
-  const tables = new Map<string, Set<string>>();
-  for (const { name } of objects.filter((o) => o.type === 'table')) {
-    const columns = await backend.query<{ name: string }>(`PRAGMA table_info("${name.replace(/"/g, '""')}")`, db);
-    tables.set(name, new Set(columns.map((c) => c.name)));
-  }
-  return { tables, indexes: new Set(objects.filter((o) => o.type === 'index').map((o) => o.name)) };
-}
-
-async function livePostgres(backend: SqlBackend, db?: Db): Promise<LiveSchema> {
-  const columns = await backend.query<{ table_name: string; column_name: string }>(
-    'SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema()',
-    db,
-  );
-  const indexes = await backend.query<{ indexname: string }>('SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()', db);
-  const tables = new Map<string, Set<string>>();
-  for (const { table_name, column_name } of columns) {
-    const known = tables.get(table_name) ?? new Set<string>();
-    known.add(column_name);
-    tables.set(table_name, known);
-  }
-  return { tables, indexes: new Set(indexes.map((i) => i.indexname)) };
-}
-
-/** Reads the live schema of the database, or of a transaction's `db` (PRAGMA table_info / information_schema). */
-export function liveSchema(backend: SqlBackend, db?: Db): Promise<LiveSchema> {
-  return backend.dialect === 'sqlite' ? liveSqlite(backend, db) : livePostgres(backend, db);
-}
-
-/** Compares the declared drizzle tables with a live schema. Never plans a drop. */
-export function planMigration(declared: DeclaredTable[], live: LiveSchema): MigrationPlan {
-  const plan: MigrationPlan = { missingTables: [], missingColumns: [], missingIndexes: [], statements: [] };
-  for (const table of declared) {
-    const columns = live.tables.get(table.name);
-    if (!columns) {
-      plan.missingTables.push(table.name);
-      plan.statements.push(createTableSql(table));
-    } else {
-      for (const column of table.columns.filter((c) => !columns.has(c.name))) {
-        plan.missingColumns.push(`${table.name}.${column.name}`);
-        plan.statements.push(addColumnSql(table.name, column));
-      }
-    }
-    for (const index of table.indexes.filter((i) => !live.indexes.has(i.name))) {
-      plan.missingIndexes.push(index.name);
-      plan.statements.push(createIndexSql(table.name, index));
-    }
-  }
-  return plan;
-}
-
-/** The migration plan of a connected database (inside a transaction when `db` is its handle). */
-export async function migrationPlan(backend: SqlBackend, db?: Db): Promise<MigrationPlan> {
-  return planMigration(declaredTables(backend.dialect), await liveSchema(backend, db));
-}
-
-/** The statement recording the schema version in `historian_meta`. */
-export function schemaVersionSql(dialect: SqlBackend['dialect']): string {
-  const upsert = dialect === 'sqlite' ? 'ON CONFLICT ("key") DO UPDATE SET "value" = excluded."value"' : 'ON CONFLICT ("key") DO UPDATE SET "value" = EXCLUDED."value"';
-  return `INSERT INTO "historian_meta" ("key", "value") VALUES ('schema_version', '${SCHEMA_VERSION}') ${upsert};`;
-}
-
-/** The advisory lock key migrations take on PostgreSQL (any fixed 64-bit number). */
-const MIGRATION_LOCK = 4_817_254_019_113n;
 
 /**
  * Adds whatever is missing in one transaction and records the schema version; returns the plan
- * applied. The plan is computed inside the transaction (under a lock on PostgreSQL), so a second
+ * applied. The plan is computed inside the transaction under the migration lock, so a second
  * process opening the same database at the same moment waits and then finds nothing to add.
+ * (PostgreSQL runs concurrent CREATE TABLE IF NOT EXISTS side by side and one fails on the catalog.)
  */
 export async function applyMigration(backend: SqlBackend): Promise<MigrationPlan> {
-  return backend.transaction(async (db) => {
-    // PostgreSQL runs concurrent CREATE TABLE IF NOT EXISTS side by side and one fails on the
-    // catalog; one lock per database makes a second process wait, then find nothing to add.
-    if (backend.dialect === 'postgres') await backend.execute(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`, db);
-    const plan = await migrationPlan(backend, db);
+  return backend.transaction(async (s) => {
+    await s.lockMigration();
+    const plan = await migrationPlan(backend, s);
     if (plan.statements.length === 0) return plan;
-    for (const statement of plan.statements) await backend.execute(statement, db);
-    await backend.execute(schemaVersionSql(backend.dialect), db);
+    for (const statement of plan.statements) await s.execute(statement);
+    await recordSchemaVersion(s);
     return plan;
   });
-}
-
-/** Describes what a plan adds, e.g. `tables messages, commands; columns messages.model_name`. */
-export function describeMissing(plan: MigrationPlan): string {
-  const parts: string[] = [];
-  if (plan.missingTables.length > 0) parts.push(`tables ${plan.missingTables.join(', ')}`);
-  if (plan.missingColumns.length > 0) parts.push(`columns ${plan.missingColumns.join(', ')}`);
-  if (plan.missingIndexes.length > 0) parts.push(`indexes ${plan.missingIndexes.join(', ')}`);
-  return parts.join('; ');
 }
 
 /**

@@ -1,14 +1,14 @@
 import { and, asc, desc, eq, exists, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { MessageEntry } from '../../core/entries.js';
 import type { Conversation, ConversationQuery, MessageQuery, Normalized, TokenTotals } from '../../core/queries.js';
-import type { SqlBackend } from './connect.js';
-import { containsText, jsonArrayHasAny, total } from './fragments.js';
+import type { Dialect, SqlBackend } from './dialect.js';
+import { field, total } from './fragments.js';
 import { messageEntry } from './rows.js';
 
 // Ordering stops at (timestamp, seq), the columns of the indexes, so no sort step is needed;
 // rows tied on both come in index order, which on SQLite is insertion order, as in memory.
 
-// Conversation ids per `IN (…)` list: well under the bind-parameter limits of both dialects.
+// Conversation ids per `IN (…)` list: well under the bind-parameter limits of every family.
 const IDS_PER_QUERY = 500;
 
 function chunked<T>(items: T[], size: number): T[][] {
@@ -18,24 +18,23 @@ function chunked<T>(items: T[], size: number): T[][] {
 }
 
 /** The message filters of the conversation list (`query`, `model`), or undefined when none. */
-function messageFilter(backend: SqlBackend, query: Normalized<ConversationQuery>): SQL | undefined {
-  const m = backend.tables.messages;
+function messageFilter(dialect: Dialect, query: Normalized<ConversationQuery>): SQL | undefined {
+  const m = dialect.tables.messages;
   return and(
-    query.query === undefined ? undefined : containsText(backend.dialect, m.content, query.query),
+    query.query === undefined ? undefined : dialect.containsText(m.content, query.query),
     query.model === undefined ? undefined : eq(m.model, query.model),
   );
 }
 
 /** Passing messages of some conversations, in one query per chunk of ids, grouped by conversation. */
 async function messagesOf(backend: SqlBackend, ids: string[], filter: SQL | undefined): Promise<Map<string, MessageEntry[]>> {
-  const m = backend.tables.messages;
+  const m = backend.dialect.tables.messages;
   const grouped = new Map<string, MessageEntry[]>();
   for (const chunk of chunked(ids, IDS_PER_QUERY)) {
-    const rows = await backend.db
-      .select()
-      .from(m)
-      .where(and(inArray(m.conversation_id, chunk), filter))
-      .orderBy(asc(m.conversation_id), asc(m.timestamp), asc(m.seq));
+    const rows = await backend.statements.rows('messages', {
+      where: and(inArray(m.conversation_id, chunk), filter),
+      orderBy: [asc(m.conversation_id), asc(m.timestamp), asc(m.seq)],
+    });
     for (const row of rows) {
       const list = grouped.get(row.conversation_id) ?? [];
       list.push(messageEntry(row));
@@ -47,15 +46,13 @@ async function messagesOf(backend: SqlBackend, ids: string[], filter: SQL | unde
 
 /** Token totals of the passing messages of some conversations, summed by the database. */
 async function tokensOf(backend: SqlBackend, ids: string[], filter: SQL | undefined): Promise<Map<string, TokenTotals>> {
-  const m = backend.tables.messages;
+  const m = backend.dialect.tables.messages;
   const totals = new Map<string, TokenTotals>();
+  const sums = { id: field(m.conversation_id), total: total(m.total_tokens), prompt: total(m.prompt_tokens), completion: total(m.completion_tokens) };
   for (const chunk of chunked(ids, IDS_PER_QUERY)) {
-    const rows = await backend.db
-      .select({ id: m.conversation_id, total: total(m.total_tokens), prompt: total(m.prompt_tokens), completion: total(m.completion_tokens) })
-      .from(m)
-      .where(and(inArray(m.conversation_id, chunk), filter))
-      .groupBy(m.conversation_id);
-    for (const { id, ...sums } of rows) totals.set(id, sums);
+    const where = and(inArray(m.conversation_id, chunk), filter);
+    const rows = await backend.statements.fields(sums, 'messages', { where, groupBy: [field(m.conversation_id)] });
+    for (const { id, ...tokens } of rows) if (id !== null) totals.set(id, tokens);
   }
   return totals;
 }
@@ -65,17 +62,16 @@ async function tokensOf(backend: SqlBackend, ids: string[], filter: SQL | undefi
  * kept when a message passes the filters), one query per 500 of them fetches their messages.
  */
 export async function readConversations(backend: SqlBackend, query: Normalized<ConversationQuery>): Promise<Conversation[]> {
-  const { conversations: c, messages: m } = backend.tables;
-  const filter = messageFilter(backend, query);
-  const passing = filter && exists(backend.db.select({ one: sql`1` }).from(m).where(and(eq(m.conversation_id, c.conversation_id), filter)));
+  const { conversations: c, messages: m } = backend.dialect.tables;
+  const filter = messageFilter(backend.dialect, query);
+  const passing = filter && exists(backend.statements.subquery({ one: sql`1` }, 'messages', { where: and(eq(m.conversation_id, c.conversation_id), filter) }));
   const where = and(
     query.agent === undefined ? undefined : eq(c.agent_name, query.agent),
     query.since === undefined ? undefined : gte(c.start_time, query.since),
     query.until === undefined ? undefined : lte(c.start_time, query.until),
     passing,
   );
-  const pageQuery = backend.db.select().from(c).where(where).orderBy(desc(c.start_time), desc(c.conversation_id));
-  const page = query.limit === undefined ? await pageQuery : await pageQuery.limit(query.limit);
+  const page = await backend.statements.rows('conversations', { where, orderBy: [desc(c.start_time), desc(c.conversation_id)], limit: query.limit });
   const ids = page.map((row) => row.conversation_id);
   const messages = await messagesOf(backend, ids, filter);
   const tokens = query.tokens ? await tokensOf(backend, ids, filter) : undefined;
@@ -92,27 +88,31 @@ export async function readConversations(backend: SqlBackend, query: Normalized<C
   });
 }
 
+/** Messages of the given agents' conversations, and with `include_forwarded` those forwarded from them. */
+function agentFilter(backend: SqlBackend, query: Normalized<MessageQuery>): SQL | undefined {
+  if (query.agents === undefined) return undefined;
+  const { conversations: c, messages: m } = backend.dialect.tables;
+  const theirs = backend.statements.subquery({ id: field(c.conversation_id) }, 'conversations', { where: inArray(c.agent_name, query.agents) });
+  const ofAgents = inArray(m.conversation_id, theirs);
+  if (!query.include_forwarded || query.agents.length === 0) return ofAgents;
+  return sql`(${ofAgents} OR ${backend.dialect.jsonArrayHasAny(m.forwarded_from, query.agents)})`;
+}
+
 /** The message list (SPEC §5): chronological, the newest `limit` when a limit is given. */
 export async function readMessages(backend: SqlBackend, query: Normalized<MessageQuery>): Promise<MessageEntry[]> {
-  const { conversations: c, messages: m } = backend.tables;
-  let agents: SQL | undefined;
-  if (query.agents !== undefined) {
-    const ofAgents = inArray(m.conversation_id, backend.db.select({ id: c.conversation_id }).from(c).where(inArray(c.agent_name, query.agents)));
-    const forwarded = query.include_forwarded && query.agents.length > 0 ? jsonArrayHasAny(backend.dialect, m.forwarded_from, query.agents) : undefined;
-    agents = forwarded ? sql`(${ofAgents} OR ${forwarded})` : ofAgents;
-  }
+  const m = backend.dialect.tables.messages;
   const where = and(
     query.conversation_id === undefined ? undefined : eq(m.conversation_id, query.conversation_id),
-    agents,
+    agentFilter(backend, query),
     query.roles === undefined ? undefined : inArray(m.role, query.roles),
     query.since === undefined ? undefined : gte(m.timestamp, query.since),
     query.until === undefined ? undefined : lte(m.timestamp, query.until),
-    query.contains === undefined ? undefined : containsText(backend.dialect, m.content, query.contains),
+    query.contains === undefined ? undefined : backend.dialect.containsText(m.content, query.contains),
   );
   if (query.limit === undefined) {
-    const rows = await backend.db.select().from(m).where(where).orderBy(asc(m.timestamp), asc(m.seq));
+    const rows = await backend.statements.rows('messages', { where, orderBy: [asc(m.timestamp), asc(m.seq)] });
     return rows.map(messageEntry);
   }
-  const newest = await backend.db.select().from(m).where(where).orderBy(desc(m.timestamp), desc(m.seq)).limit(query.limit);
+  const newest = await backend.statements.rows('messages', { where, orderBy: [desc(m.timestamp), desc(m.seq)], limit: query.limit });
   return newest.reverse().map(messageEntry);
 }

@@ -1,9 +1,8 @@
-import { and, asc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { and, asc, eq, gte, lte, type AnyColumn, type SQL } from 'drizzle-orm';
 import { RUN_FACT_TYPES, type Entry, type EntryType, type RunFactType } from '../../core/entries.js';
 import { byLogOrder } from '../../store/store.js';
 import type { EntryQuery, Normalized } from '../../core/queries.js';
-import type { SqlBackend } from './connect.js';
+import type { SqlBackend } from './dialect.js';
 import { commandEntry, contextEntry, conversationStartEntry, messageEntry, toolCallEntry } from './rows.js';
 import { runFactOf } from './run-events.js';
 
@@ -15,46 +14,43 @@ type Cursor = readonly [string, number, string];
 
 interface Source {
   /** The columns ordering the stream: timestamp, seq, id. */
-  order: readonly [SQLiteColumn, SQLiteColumn, SQLiteColumn];
+  order: readonly [AnyColumn, AnyColumn, AnyColumn];
   /** Extra condition on the table's rows (e.g. only explicitly started conversations). */
   where?: SQL;
   page(where: SQL | undefined, order: SQL[]): Promise<Entry[]>;
 }
 
-/** One stream per fact kind over the run_events table, so the merge below needs no special case. */
-function runSources({ db, tables: t }: SqlBackend): Record<RunFactType, Source> {
-  const source = (kind: RunFactType): Source => ({
+function sources({ dialect, statements: s }: SqlBackend): Record<EntryType, Source> {
+  const t = dialect.tables;
+  const page = (where: SQL | undefined, orderBy: SQL[]) => ({ where, orderBy, limit: PAGE_SIZE });
+  // One stream per fact kind over the run_events table, so the merge below needs no special case.
+  const runSource = (kind: RunFactType): Source => ({
     order: [t.runEvents.timestamp, t.runEvents.seq, t.runEvents.id],
     where: eq(t.runEvents.kind, kind),
-    page: async (where, order) => (await db.select().from(t.runEvents).where(where).orderBy(...order).limit(PAGE_SIZE)).map(runFactOf),
+    page: async (where, orderBy) => (await s.rows('runEvents', page(where, orderBy))).map(runFactOf),
   });
-  return Object.fromEntries(RUN_FACT_TYPES.map((kind) => [kind, source(kind)])) as Record<RunFactType, Source>;
-}
-
-function sources(backend: SqlBackend): Record<EntryType, Source> {
-  const { db, tables: t } = backend;
   return {
-    ...runSources(backend),
+    ...(Object.fromEntries(RUN_FACT_TYPES.map((kind) => [kind, runSource(kind)])) as Record<RunFactType, Source>),
     conversation_start: {
       order: [t.conversations.start_time, t.conversations.seq, t.conversations.conversation_id],
       where: eq(t.conversations.started, true),
-      page: async (where, order) => (await db.select().from(t.conversations).where(where).orderBy(...order).limit(PAGE_SIZE)).map(conversationStartEntry),
+      page: async (where, orderBy) => (await s.rows('conversations', page(where, orderBy))).map(conversationStartEntry),
     },
     message: {
       order: [t.messages.timestamp, t.messages.seq, t.messages.id],
-      page: async (where, order) => (await db.select().from(t.messages).where(where).orderBy(...order).limit(PAGE_SIZE)).map(messageEntry),
+      page: async (where, orderBy) => (await s.rows('messages', page(where, orderBy))).map(messageEntry),
     },
     tool_call: {
       order: [t.toolCalls.timestamp, t.toolCalls.seq, t.toolCalls.id],
-      page: async (where, order) => (await db.select().from(t.toolCalls).where(where).orderBy(...order).limit(PAGE_SIZE)).map(toolCallEntry),
+      page: async (where, orderBy) => (await s.rows('toolCalls', page(where, orderBy))).map(toolCallEntry),
     },
     command: {
       order: [t.commands.timestamp, t.commands.seq, t.commands.id],
-      page: async (where, order) => (await db.select().from(t.commands).where(where).orderBy(...order).limit(PAGE_SIZE)).map(commandEntry),
+      page: async (where, orderBy) => (await s.rows('commands', page(where, orderBy))).map(commandEntry),
     },
     context: {
       order: [t.context.timestamp, t.context.seq, t.context.id],
-      page: async (where, order) => (await db.select().from(t.context).where(where).orderBy(...order).limit(PAGE_SIZE)).map(contextEntry),
+      page: async (where, orderBy) => (await s.rows('context', page(where, orderBy))).map(contextEntry),
     },
   };
 }
@@ -65,7 +61,7 @@ function cursorOf(entry: Entry): Cursor {
 }
 
 /** One table's entries in log order, read a page at a time with keyset pagination. */
-async function* stream(source: Source, window: Normalized<EntryQuery>): AsyncGenerator<Entry> {
+async function* stream(backend: SqlBackend, source: Source, window: Normalized<EntryQuery>): AsyncGenerator<Entry> {
   const [timestamp, seq, id] = source.order;
   const order = [asc(timestamp), asc(seq), asc(id)];
   let after: Cursor | undefined;
@@ -74,7 +70,7 @@ async function* stream(source: Source, window: Normalized<EntryQuery>): AsyncGen
       source.where,
       window.since === undefined ? undefined : gte(timestamp, window.since),
       window.until === undefined ? undefined : lte(timestamp, window.until),
-      after === undefined ? undefined : sql`(${timestamp}, ${seq}, ${id}) > (${after[0]}, ${after[1]}, ${after[2]})`,
+      after === undefined ? undefined : backend.dialect.after(source.order, after),
     );
     const page = await source.page(where, order);
     yield* page;
@@ -90,7 +86,7 @@ async function* stream(source: Source, window: Normalized<EntryQuery>): AsyncGen
 export async function* readEntries(backend: SqlBackend, query: Normalized<EntryQuery>): AsyncGenerator<Entry> {
   const all = sources(backend);
   const types = query.types ?? (Object.keys(all) as EntryType[]);
-  const streams = [...new Set(types)].map((type) => stream(all[type], query));
+  const streams = [...new Set(types)].map((type) => stream(backend, all[type], query));
   const heads: { entry: Entry; from: AsyncGenerator<Entry> }[] = [];
   for (const from of streams) {
     const next = await from.next();

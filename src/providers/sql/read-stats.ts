@@ -2,21 +2,21 @@ import { and, count, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import type { CommandEntry } from '../../core/entries.js';
 import { byStatsKey } from '../../store/reader.js';
 import type { CommandQuery, Normalized, Stats, StatsGroup, StatsQuery } from '../../core/queries.js';
-import type { SqlBackend } from './connect.js';
-import { dayKey, distinctSorted, hourKey, total } from './fragments.js';
+import type { Dialect, SqlBackend } from './dialect.js';
+import { field, total } from './fragments.js';
 import { commandEntry } from './rows.js';
 
-function groupKey(backend: SqlBackend, group: StatsGroup): SQL<string | null> {
-  const { conversations: c, messages: m } = backend.tables;
+function groupKey(dialect: Dialect, group: StatsGroup): SQL<string | null> {
+  const { conversations: c, messages: m } = dialect.tables;
   switch (group) {
     case 'agent':
-      return sql<string | null>`${c.agent_name}`;
+      return field(c.agent_name);
     case 'model':
-      return sql<string | null>`${m.model}`;
+      return field(m.model);
     case 'hour':
-      return hourKey(m.timestamp);
+      return dialect.hourKey(m.timestamp);
     case 'day':
-      return dayKey(m.timestamp);
+      return dialect.dayKey(m.timestamp);
   }
 }
 
@@ -26,8 +26,9 @@ function groupKey(backend: SqlBackend, group: StatsGroup): SQL<string | null> {
  * the conversations; other groupings read the messages alone.
  */
 export async function readStats(backend: SqlBackend, query: Normalized<StatsQuery> & { group_by: StatsGroup }): Promise<Stats> {
-  const { conversations: c, messages: m } = backend.tables;
-  const key = groupKey(backend, query.group_by);
+  const { dialect } = backend;
+  const { conversations: c, messages: m } = dialect.tables;
+  const key = groupKey(dialect, query.group_by);
   const where = and(
     query.since === undefined ? undefined : gte(m.timestamp, query.since),
     query.until === undefined ? undefined : lte(m.timestamp, query.until),
@@ -40,23 +41,21 @@ export async function readStats(backend: SqlBackend, query: Normalized<StatsQuer
     prompt_tokens: total(m.prompt_tokens),
     completion_tokens: total(m.completion_tokens),
     cost: sql`coalesce(sum(${m.cost}), 0)`.mapWith(Number),
-    models: distinctSorted(backend.dialect, m.model),
+    models: dialect.distinctSorted(m.model),
   };
   const needsAgent = query.group_by === 'agent' || query.agent !== undefined;
-  const rows = needsAgent
-    ? await backend.db.select(fields).from(m).leftJoin(c, eq(m.conversation_id, c.conversation_id)).where(where).groupBy(key)
-    : await backend.db.select(fields).from(m).where(where).groupBy(key);
+  const join = needsAgent ? { table: 'conversations' as const, on: eq(m.conversation_id, c.conversation_id) } : undefined;
+  const rows = await backend.statements.fields(fields, 'messages', { join, where, groupBy: [key] });
   return { group_by: query.group_by, since: query.since ?? null, until: query.until ?? null, groups: rows.sort(byStatsKey) };
 }
 
 /** Commands (SPEC §5), newest first, by agent and/or session, within the limit. */
 export async function readCommands(backend: SqlBackend, query: CommandQuery): Promise<CommandEntry[]> {
-  const t = backend.tables.commands;
+  const t = backend.dialect.tables.commands;
   const where = and(
     query.agent === undefined ? undefined : eq(t.agent_name, query.agent),
     query.session === undefined ? undefined : eq(t.session_id, query.session),
   );
-  const ordered = backend.db.select().from(t).where(where).orderBy(desc(t.timestamp), desc(t.seq));
-  const rows = query.limit === undefined ? await ordered : await ordered.limit(query.limit);
+  const rows = await backend.statements.rows('commands', { where, orderBy: [desc(t.timestamp), desc(t.seq)], limit: query.limit });
   return rows.map(commandEntry);
 }

@@ -1,8 +1,6 @@
 import type { CommandEntry, ContextEntry, ConversationStartEntry, Entry, MessageEntry, ToolCallEntry } from '../../core/entries.js';
 import type { LogRecord } from '../../core/provider.js';
-import type { CommandRow, ContextRow, ConversationRow, MessageRow, Tables, ToolCallRow } from './schema/index.js';
-
-type Insert<K extends keyof Tables> = Tables[K]['$inferInsert'];
+import type { CommandRow, ContextRow, ConversationRow, Insert, MessageRow, ToolCallRow } from './schema/index.js';
 
 /** The row of a message entry. One flat literal (no spreads): this runs for every message logged. */
 export function messageRow(entry: MessageEntry): Insert<'messages'> {

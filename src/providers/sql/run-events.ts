@@ -1,15 +1,13 @@
-import { createHash } from 'node:crypto';
 import { and, asc, count, eq, gte, inArray, lte, max, min, type SQL } from 'drizzle-orm';
 import { isRunFact, type RunFact } from '../../core/entries.js';
 import type { RunFactQuery } from '../../core/run-queries.js';
 import type { LogRecord } from '../../core/provider.js';
-import type { Db, SqlBackend } from './connect.js';
-import type { Tables } from './schema/index.js';
+import type { Dialect, SqlBackend, Statements } from './dialect.js';
+import { field } from './fragments.js';
+import type { CommonTables, RunEventRow } from './schema/index.js';
 
-type RunEventRow = Tables['runEvents']['$inferSelect'];
-
-// SQLite allows 32,766 bind parameters per statement; 9 columns × 500 rows stays far below.
-const ROWS_PER_STATEMENT = 500;
+// Ids and sessions per `IN (…)` list: well under the bind-parameter limits of every family.
+const IDS_PER_QUERY = 500;
 
 /** The row of a fact: selection columns, and the rest of the fact as the JSON payload. */
 export function runEventRow(fact: RunFact, sequence: number): RunEventRow {
@@ -23,21 +21,28 @@ export function runFactOf(row: RunEventRow): RunFact {
   return { type: kind, id, timestamp, seq, session_id, run_id, agent_name, sequence, ...payload } as RunFact;
 }
 
-/** A 63-bit advisory lock key per session: a hash collision only makes two sessions wait for each other. */
-function lockKey(session: string): string {
-  return (createHash('sha256').update(`historian.run_events:${session}`).digest().readBigInt64BE(0) >> 1n).toString();
+function chunked<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += IDS_PER_QUERY) out.push(items.slice(i, i + IDS_PER_QUERY));
+  return out;
+}
+
+/** The sessions a batch logs run facts for, sorted (so two writers locking several cannot deadlock). */
+export function runSessions(batch: readonly LogRecord[]): string[] {
+  const sessions = new Set<string>();
+  for (const { entry } of batch) if (isRunFact(entry)) sessions.add(entry.session_id);
+  return [...sessions].sort();
 }
 
 /**
  * The batch's facts not stored yet. Every id is checked, generated ones too: a batch retried
  * after a partial failure must not number a fact that is already stored, or it would leave a gap.
  */
-async function newFacts(db: Db, t: Tables, records: readonly LogRecord[]): Promise<RunFact[]> {
-  const given = records.map((r) => r.entry.id);
+async function newFacts(s: Statements, t: CommonTables, records: readonly LogRecord[]): Promise<RunFact[]> {
   const stored = new Set<string>();
-  for (let i = 0; i < given.length; i += ROWS_PER_STATEMENT) {
-    const ids = given.slice(i, i + ROWS_PER_STATEMENT);
-    for (const row of await db.select({ id: t.runEvents.id }).from(t.runEvents).where(inArray(t.runEvents.id, ids))) stored.add(row.id);
+  for (const ids of chunked(records.map((r) => r.entry.id))) {
+    const rows = await s.fields({ id: field(t.runEvents.id) }, 'runEvents', { where: inArray(t.runEvents.id, ids) });
+    for (const row of rows) if (row.id !== null) stored.add(row.id);
   }
   const facts: RunFact[] = [];
   for (const { entry } of records) {
@@ -48,46 +53,41 @@ async function newFacts(db: Db, t: Tables, records: readonly LogRecord[]): Promi
   return facts;
 }
 
+/** The highest `sequence` stored per session. */
+async function lastSequences(s: Statements, t: CommonTables, sessions: string[]): Promise<Map<string, number>> {
+  const last = new Map<string, number>();
+  const session = field(t.runEvents.session_id);
+  for (const chunk of chunked(sessions)) {
+    const rows = await s.fields({ session, last: max(t.runEvents.sequence) }, 'runEvents', { where: inArray(t.runEvents.session_id, chunk), groupBy: [session] });
+    for (const row of rows) if (row.session !== null) last.set(row.session, Number(row.last ?? 0));
+  }
+  return last;
+}
+
 /**
  * Stores the run facts of a batch inside the batch's transaction, numbering each session's new
- * facts after the highest `sequence` already stored for it. The maximum is read under a lock
- * that every writer of the session takes: SQLite's BEGIN IMMEDIATE write lock (the whole
- * database), or on PostgreSQL a per-session advisory lock held until commit. So two processes
+ * facts after the highest `sequence` already stored for it. The write transaction took the lock
+ * of every session of the batch first (`Statements.lockSession`: SQLite's BEGIN IMMEDIATE write
+ * lock on the whole database, a per-session advisory lock on PostgreSQL), so two processes
  * writing one database never hand out the same number or leave a gap. A given `sequence`
  * (facts copied from another store) is kept.
  */
-export async function writeRunEvents(backend: SqlBackend, db: Db, batch: readonly LogRecord[]): Promise<void> {
+export async function writeRunEvents(dialect: Dialect, s: Statements, batch: readonly LogRecord[]): Promise<void> {
   const records = batch.filter((record) => isRunFact(record.entry));
   if (records.length === 0) return;
-  const t = backend.tables;
-  const facts = await newFacts(db, t, records);
-  const sessions = [...new Set(facts.map((fact) => fact.session_id))].sort();
-  if (backend.dialect === 'postgres') {
-    // Sorted, so two writers locking several sessions cannot deadlock.
-    for (const session of sessions) await backend.execute(`SELECT pg_advisory_xact_lock(${lockKey(session)})`, db);
-  }
-  const last = new Map<string, number>();
-  for (let i = 0; i < sessions.length; i += ROWS_PER_STATEMENT) {
-    const chunk = sessions.slice(i, i + ROWS_PER_STATEMENT);
-    const rows = await db
-      .select({ session: t.runEvents.session_id, last: max(t.runEvents.sequence) })
-      .from(t.runEvents)
-      .where(inArray(t.runEvents.session_id, chunk))
-      .groupBy(t.runEvents.session_id);
-    for (const row of rows) last.set(row.session, Number(row.last ?? 0));
-  }
+  const t = dialect.tables;
+  const facts = await newFacts(s, t, records);
+  const last = await lastSequences(s, t, [...new Set(facts.map((fact) => fact.session_id))]);
   const rows = facts.map((fact) => {
     const previous = last.get(fact.session_id) ?? 0;
     const sequence = fact.sequence ?? previous + 1;
     last.set(fact.session_id, Math.max(previous, sequence));
     return runEventRow(fact, sequence);
   });
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-    await db.insert(t.runEvents).values(rows.slice(i, i + ROWS_PER_STATEMENT)).onConflictDoNothing();
-  }
+  await s.insertNew('runEvents', rows);
 }
 
-function ownerFilter(t: Tables, query: RunFactQuery): SQL | undefined {
+function ownerFilter(t: CommonTables, query: RunFactQuery): SQL | undefined {
   return and(
     query.session_id === undefined ? undefined : eq(t.runEvents.session_id, query.session_id),
     query.run_id === undefined ? undefined : eq(t.runEvents.run_id, query.run_id),
@@ -100,20 +100,19 @@ function ownerFilter(t: Tables, query: RunFactQuery): SQL | undefined {
  * window keeps every fact of the runs whose first fact lies in it (a grouped subquery).
  */
 export async function readRunFacts(backend: SqlBackend, query: RunFactQuery): Promise<RunFact[]> {
-  const { db, tables: t } = backend;
+  const { dialect, statements: s } = backend;
+  const t = dialect.tables;
   const owner = ownerFilter(t, query);
   const startWindow = query.started_since !== undefined || query.started_until !== undefined;
-  const started = db
-    .select({ run_id: t.runEvents.run_id })
-    .from(t.runEvents)
-    .where(owner)
-    .groupBy(t.runEvents.run_id)
-    .having(
-      and(
-        query.started_since === undefined ? undefined : gte(min(t.runEvents.timestamp), query.started_since),
-        query.started_until === undefined ? undefined : lte(min(t.runEvents.timestamp), query.started_until),
-      ),
-    );
+  const run = field(t.runEvents.run_id);
+  const started = s.subquery({ run_id: run }, 'runEvents', {
+    where: owner,
+    groupBy: [run],
+    having: and(
+      query.started_since === undefined ? undefined : gte(min(t.runEvents.timestamp), query.started_since),
+      query.started_until === undefined ? undefined : lte(min(t.runEvents.timestamp), query.started_until),
+    ),
+  });
   const where = and(
     owner,
     query.types === undefined ? undefined : inArray(t.runEvents.kind, query.types),
@@ -121,14 +120,14 @@ export async function readRunFacts(backend: SqlBackend, query: RunFactQuery): Pr
     query.until === undefined ? undefined : lte(t.runEvents.timestamp, query.until),
     startWindow ? inArray(t.runEvents.run_id, started) : undefined,
   );
-  const rows = await db.select().from(t.runEvents).where(where).orderBy(asc(t.runEvents.session_id), asc(t.runEvents.sequence));
+  const rows = await s.rows('runEvents', { where, orderBy: [asc(t.runEvents.session_id), asc(t.runEvents.sequence)] });
   return rows.map(runFactOf);
 }
 
 /** Counts, then deletes, every fact or one agent's; returns the count. */
-export async function deleteRunEvents(db: Db, t: Tables, agent: string | undefined): Promise<number> {
+export async function deleteRunEvents(s: Statements, t: CommonTables, agent: string | undefined): Promise<number> {
   const where = agent === undefined ? undefined : eq(t.runEvents.agent_name, agent);
-  const [row] = await db.select({ n: count() }).from(t.runEvents).where(where);
-  await db.delete(t.runEvents).where(where);
+  const [row] = await s.fields({ n: count() }, 'runEvents', { where });
+  await s.delete('runEvents', where);
   return row?.n ?? 0;
 }

@@ -1,35 +1,53 @@
-import { getTableName } from 'drizzle-orm';
+import type { AnyColumn, Table } from 'drizzle-orm';
 import type { pgTables } from './pg.js';
-import { sqliteTables } from './sqlite.js';
+import type { sqliteTables } from './sqlite.js';
 
-export { sqliteTables } from './sqlite.js';
-export { pgTables } from './pg.js';
+// Types only: this module loads no dialect code. Each family declares the same tables in its own
+// file (sqlite.ts, pg.ts); the checks at the bottom prove at compile time that they agree.
 
 /** The schema version this code writes into `historian_meta`; raised with every schema change. */
 export const SCHEMA_VERSION = 1;
 
-/**
- * The tables as the shared query code sees them. Both dialect declarations have the same
- * column names and row types (checked below); queries are typed against the SQLite one.
- */
-export type Tables = typeof sqliteTables;
+type SqliteTables = typeof sqliteTables;
 
-/** A stored message row, derived from the declaration. */
-export type MessageRow = Tables['messages']['$inferSelect'];
+/** A historian table, by the key every family's declaration uses for it (`messages`, `toolCalls`…). */
+export type TableKey = keyof SqliteTables;
+/** A stored row of a table, derived from the declarations (the same in every family). */
+export type Row<K extends TableKey> = SqliteTables[K]['$inferSelect'];
+/** A row to insert into a table. */
+export type Insert<K extends TableKey> = SqliteTables[K]['$inferInsert'];
+
+/** A stored message row. */
+export type MessageRow = Row<'messages'>;
 /** A stored conversation row. */
-export type ConversationRow = Tables['conversations']['$inferSelect'];
+export type ConversationRow = Row<'conversations'>;
 /** A stored tool call row. */
-export type ToolCallRow = Tables['toolCalls']['$inferSelect'];
+export type ToolCallRow = Row<'toolCalls'>;
 /** A stored command row. */
-export type CommandRow = Tables['commands']['$inferSelect'];
+export type CommandRow = Row<'commands'>;
 /** A stored context row. */
-export type ContextRow = Tables['context']['$inferSelect'];
+export type ContextRow = Row<'context'>;
+/** A stored run-log fact row. */
+export type RunEventRow = Row<'runEvents'>;
 
-type Rows<T extends Record<string, { $inferSelect: unknown }>> = { [K in keyof T]: T[K]['$inferSelect'] };
+/** A column's value type without null (drizzle keeps nullability apart); `unknown` stays itself. */
+type Data<T> = unknown extends T ? unknown : NonNullable<T>;
+
+/**
+ * The tables as the shared query code sees them: every family's drizzle tables, with columns
+ * typed by their values but not by their dialect. Conditions, orderings and keys are built on
+ * these (drizzle's operators take any column); the family's own statements run them.
+ */
+export type CommonTables = { [K in TableKey]: Table & { [C in keyof Row<K>]-?: AnyColumn<{ data: Data<Row<K>[C]> }> } };
+
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-// Compile-time proof that the two declarations produce identical row types.
-const sameRows: Same<Rows<typeof sqliteTables>, Rows<typeof pgTables>> = true;
-void sameRows;
-
-/** Every historian table name (data tables first, meta last). */
-export const TABLE_NAMES = Object.values(sqliteTables).map((table) => getTableName(table));
+type Declarations = Record<TableKey, { $inferSelect: unknown; $inferInsert: unknown }>;
+/** True when two families' declarations agree on every table's row and insert types. */
+type Agree<A extends Declarations, B extends Declarations> = [
+  { [K in TableKey]: Same<[A[K]['$inferSelect'], A[K]['$inferInsert']], [B[K]['$inferSelect'], B[K]['$inferInsert']]> }[TableKey],
+] extends [true]
+  ? true
+  : false;
+// Compile-time proof that every family's declarations produce identical row and insert types.
+const familiesAgree: Agree<SqliteTables, typeof pgTables> = true;
+void familiesAgree;

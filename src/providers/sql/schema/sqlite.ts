@@ -142,5 +142,5 @@ export const meta = sqliteTable('historian_meta', {
   value: text('value').notNull(),
 });
 
-/** Every historian table of the SQLite schema, in creation order. */
+/** Every historian table of the SQLite schema, in creation order (the keys are shared by every family). */
 export const sqliteTables = { conversations, messages, toolCalls, commands, context, runEvents, meta };

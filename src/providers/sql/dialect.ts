@@ -1,0 +1,111 @@
+import type { SQL, SQLWrapper } from 'drizzle-orm';
+import type { DeclaredTable, Family } from './ddl.js';
+import type { ConnectionConfig } from './failure.js';
+import type { LiveSchema } from './plan.js';
+import type { BatchRows } from './rows.js';
+import type { CommonTables, Insert, Row, TableKey } from './schema/index.js';
+
+// The shared query code (read-*.ts, reset.ts, run-events.ts, write.ts, migrate.ts) is written
+// once against these two interfaces. Each family implements them with its own drizzle database,
+// typed as itself: `Dialect` holds the SQL that differs, `Statements` runs queries, and a
+// `SqlBackend` is one open database of a family.
+
+/** Values to select: drizzle SQL fragments, each decoded by its own `mapWith`. */
+export type Fields = Record<string, SQL<unknown> | SQL.Aliased<unknown>>;
+
+/** A selected row of `Fields`. */
+export type FieldRow<F extends Fields> = { [K in keyof F]: F[K] extends SQL<infer T> ? T : F[K] extends SQL.Aliased<infer T> ? T : never };
+
+/** Which rows of one table, in what order. */
+export interface RowQuery {
+  where?: SQL | undefined;
+  orderBy?: SQL[];
+  limit?: number | undefined;
+}
+
+/** Which rows to compute `Fields` over: one table, optionally left-joined with a second, grouped. */
+export interface FieldQuery {
+  join?: { table: TableKey; on: SQL } | undefined;
+  where?: SQL | undefined;
+  groupBy?: SQL[];
+  having?: SQL | undefined;
+}
+
+/** The SQL of one family that differs from the others, as drizzle fragments. Holds no connection. */
+export interface Dialect {
+  readonly family: Family;
+  /** The family's table declarations, seen through the shape every family shares. */
+  readonly tables: CommonTables;
+  /** The tables as DDL needs them. */
+  declared(): DeclaredTable[];
+  /** A case-insensitive substring match of a text column, LIKE wildcards in `needle` taken literally. */
+  containsText(column: SQLWrapper, needle: string): SQL;
+  /** Whether a JSON array column holds one of `values`. */
+  jsonArrayHasAny(column: SQLWrapper, values: string[]): SQL;
+  /** The distinct non-null values of a column per group, read back sorted. */
+  distinctSorted(column: SQLWrapper): SQL<string[]>;
+  /** The stats key of an hour, `2026-11-23T14:00Z`, from an ISO timestamp column. */
+  hourKey(column: SQLWrapper): SQL<string>;
+  /** The stats key of a day, `2026-11-23`, from an ISO timestamp column. */
+  dayKey(column: SQLWrapper): SQL<string>;
+  /** Rows after a cursor in (timestamp, seq, id) order, for keyset paging. */
+  after(columns: readonly [SQLWrapper, SQLWrapper, SQLWrapper], cursor: readonly [string, number, string]): SQL;
+  /** The tables, columns and indexes the database has. */
+  liveSchema(statements: Statements): Promise<LiveSchema>;
+}
+
+/**
+ * Statements on one connection, or inside one transaction: the family's drizzle database builds
+ * and runs them. Rows come back decoded by the family's columns (JSON, booleans, NUL text).
+ */
+export interface Statements {
+  /** The rows of a table. */
+  rows<K extends TableKey>(from: K, query?: RowQuery): Promise<Row<K>[]>;
+  /** Computed values (aggregates, keys) over a table. */
+  fields<F extends Fields>(fields: F, from: TableKey, query?: FieldQuery): Promise<FieldRow<F>[]>;
+  /** The same as a subquery, for IN and EXISTS; not run by itself. */
+  subquery(fields: Fields, from: TableKey, query?: FieldQuery): SQLWrapper;
+  /** Inserts rows, leaving those whose primary key is already stored as they are. */
+  insertNew<K extends TableKey>(into: K, rows: Insert<K>[]): Promise<void>;
+  /** Writes the rows of one log batch (conversations upserted, entries inserted once). */
+  writeRows(rows: BatchRows): Promise<void>;
+  /** Deletes the rows of a table that match (all without `where`). */
+  delete(from: TableKey, where?: SQL): Promise<void>;
+  /** Sets a `historian_meta` key. */
+  setMeta(key: string, value: string): Promise<void>;
+  /**
+   * Waits for the run log of a session, held until the transaction ends: the writer that holds
+   * it reads the session's last sequence and stores the next ones before another may.
+   */
+  lockSession(session: string): Promise<void>;
+  /** Waits for the migration lock, held until the transaction ends. */
+  lockMigration(): Promise<void>;
+  /** Runs a raw statement (DDL). */
+  execute(statement: string): Promise<void>;
+  /** Runs a raw query (introspection) and returns its rows. */
+  query<T>(statement: string): Promise<T[]>;
+}
+
+/** One open database: its family's dialect, statements on the connection, and transactions. */
+export interface SqlBackend {
+  readonly dialect: Dialect;
+  /** The URL with its password masked, for messages. */
+  readonly where: string;
+  /** Statements outside any transaction (reads). */
+  readonly statements: Statements;
+  /**
+   * Runs `work` in one transaction, one at a time per backend; every statement of the work goes
+   * through the `Statements` it is given. On SQLite it is BEGIN IMMEDIATE, which takes the write
+   * lock up front so a second process waits (busy timeout) instead of failing with SQLITE_BUSY
+   * on lock upgrade.
+   */
+  transaction<T>(work: (statements: Statements) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** What a family needs to open its database. */
+export interface OpenOptions {
+  where: string;
+  label: string;
+  config: ConnectionConfig;
+}

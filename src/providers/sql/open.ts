@@ -1,0 +1,68 @@
+import { join } from 'node:path';
+import type { LogRecord, OpenProvider, ProviderContext, ResolvedProvider } from '../../core/provider.js';
+import type { HistoryReader } from '../../core/queries.js';
+import type { SqlConfig } from './config.js';
+import { openBackend } from './backend.js';
+import type { SqlBackend } from './dialect.js';
+import { databaseFailure, type ConnectionConfig } from './failure.js';
+import { ensureSchema } from './migrate.js';
+import { readConversations, readMessages } from './read-conversations.js';
+import { readEntries } from './read-entries.js';
+import { readCommands, readStats } from './read-stats.js';
+import { resetHistory } from './reset.js';
+import { readRunFacts } from './run-events.js';
+import { parseDatabaseUrl } from './url.js';
+import { batchWriter } from './write.js';
+
+function reader(backend: SqlBackend, config: ConnectionConfig, label: string): HistoryReader {
+  const read = <T>(what: string, work: Promise<T>) => work.catch(databaseFailure(what, backend.where, config, label));
+  return {
+    conversations: (query) => read('conversations query', readConversations(backend, query)),
+    messages: (query) => read('messages query', readMessages(backend, query)),
+    stats: (query) => read('stats query', readStats(backend, query)),
+    commands: (query) => read('commands query', readCommands(backend, query)),
+    reset: (query) => read('reset', resetHistory(backend, query)),
+    async *entries(query) {
+      try {
+        yield* readEntries(backend, query);
+      } catch (error) {
+        databaseFailure('entries query', backend.where, config, label)(error);
+      }
+    },
+  };
+}
+
+/**
+ * Where entries the database refuses are kept: `<file>.rejected.jsonl` beside a SQLite file or
+ * a PGlite folder, `<label>.rejected.jsonl` in the manifest's folder for a server. In-memory
+ * databases keep nothing, so they have no dead-letter file either.
+ */
+function deadLetterPath(url: string, baseDir: string, label: string): string | undefined {
+  const parsed = parseDatabaseUrl(url, baseDir);
+  if (parsed.dialect === 'postgres') return join(baseDir, `${label}.rejected.jsonl`);
+  if (parsed.path === ':memory:' || parsed.path === 'memory') return undefined;
+  return `${parsed.path}.rejected.jsonl`;
+}
+
+/**
+ * Opens an sql provider: connects (loading the driver the URL needs), then adds missing tables,
+ * columns and indexes (`auto_migration`) or fails naming them; each batch is written in one
+ * transaction.
+ */
+export async function openSql({ label, config }: ResolvedProvider<SqlConfig>, ctx: ProviderContext): Promise<OpenProvider> {
+  const backend = await openBackend(config, label);
+  try {
+    await ensureSchema(backend, config.auto_migration, label);
+  } catch (error) {
+    await backend.close().catch(() => undefined);
+    return databaseFailure('migration', backend.where, config, label)(error);
+  }
+  const writer = batchWriter(backend);
+  return {
+    deadLetterPath: deadLetterPath(config.url ?? '', ctx.manifest.baseDir, label),
+    write: (batch: readonly LogRecord[]) => writer.write(batch).catch(databaseFailure(`writing ${batch.length} entries`, backend.where, config, label)),
+    close: () => backend.close(),
+    reader: reader(backend, config, label),
+    runs: { facts: (query) => readRunFacts(backend, query).catch(databaseFailure('run log query', backend.where, config, label)) },
+  };
+}

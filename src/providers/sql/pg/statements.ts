@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT, PgSelect, PgTable } from 'drizzle-orm/pg-core';
+import type { FieldQuery, FieldRow, Fields, Statements } from '../dialect.js';
+import type { Row, TableKey } from '../schema/index.js';
+import { pgTables } from '../schema/pg.js';
+
+// PostgreSQL accepts at most 65,535 bind parameters per statement; 20 columns × 1,000 rows fits.
+const ROWS_PER_STATEMENT = 1_000;
+
+/** The advisory lock key migrations take (any fixed 64-bit number; kept as older versions took it). */
+const MIGRATION_LOCK = '4817254019113';
+
+/** A 63-bit advisory lock key per session: a hash collision only makes two sessions wait for each other. */
+function sessionLockKey(session: string): string {
+  return (createHash('sha256').update(`historian.run_events:${session}`).digest().readBigInt64BE(0) >> 1n).toString();
+}
+
+function chunks<T>(rows: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) out.push(rows.slice(i, i + ROWS_PER_STATEMENT));
+  return out;
+}
+
+function shaped<Q extends PgSelect>(query: Q, { where, groupBy = [], having }: FieldQuery) {
+  return query.where(where).groupBy(...groupBy).having(having);
+}
+
+/**
+ * The statements of a PostgreSQL-family connection (a pool, a pool client's transaction, PGlite
+ * or its transaction), through drizzle's pg-core database. `raw` runs a statement on the same
+ * connection: inside a transaction every statement must (PGlite has one connection).
+ */
+export function pgStatements<H extends PgQueryResultHKT>(db: PgDatabase<H>, raw: (statement: string) => Promise<unknown[]>): Statements {
+  const select = (fields: Fields, from: TableKey, query: FieldQuery) => {
+    const table: PgTable = pgTables[from];
+    const base = db.select(fields).from(table);
+    const other: PgTable | undefined = query.join && pgTables[query.join.table];
+    return other && query.join ? shaped(base.leftJoin(other, query.join.on).$dynamic(), query) : shaped(base.$dynamic(), query);
+  };
+  return {
+    async rows(from, { where, orderBy = [], limit } = {}) {
+      const table: PgTable = pgTables[from];
+      const query = db.select().from(table).where(where).orderBy(...orderBy).$dynamic();
+      // drizzle types the rows of a table picked at run time loosely; they are that table's rows.
+      return (limit === undefined ? await query : await query.limit(limit)) as Row<typeof from>[];
+    },
+    async fields<F extends Fields>(fields: F, from: TableKey, query: FieldQuery = {}) {
+      return (await select(fields, from, query)) as FieldRow<F>[];
+    },
+    subquery: (fields, from, query = {}) => select(fields, from, query),
+    async insertNew(into, rows) {
+      const table: PgTable = pgTables[into];
+      for (const chunk of chunks(rows)) await db.insert(table).values(chunk).onConflictDoNothing();
+    },
+    async writeRows(rows) {
+      const { conversations: c, messages, toolCalls, commands, context } = pgTables;
+      // An implicit conversation only moves its start earlier, and only until it is started.
+      for (const chunk of chunks(rows.implicit)) {
+        await db
+          .insert(c)
+          .values(chunk)
+          .onConflictDoUpdate({ target: c.conversation_id, set: { start_time: sql`excluded.start_time` }, setWhere: sql`${c.started} = false AND excluded.start_time < ${c.start_time}` });
+      }
+      const started = { agent_name: sql`excluded.agent_name`, start_time: sql`excluded.start_time`, started: sql`excluded.started`, start_id: sql`excluded.start_id`, seq: sql`excluded.seq` };
+      // The last conversation_start wins: the latest timestamp (a start logged late with an earlier one does not).
+      const later = sql`${c.started} = false OR excluded.start_time >= ${c.start_time}`;
+      for (const chunk of chunks(rows.starts)) await db.insert(c).values(chunk).onConflictDoUpdate({ target: c.conversation_id, set: started, setWhere: later });
+      for (const chunk of chunks(rows.messages)) await db.insert(messages).values(chunk).onConflictDoNothing();
+      for (const chunk of chunks(rows.toolCalls)) await db.insert(toolCalls).values(chunk).onConflictDoNothing();
+      for (const chunk of chunks(rows.commands)) await db.insert(commands).values(chunk).onConflictDoNothing();
+      for (const chunk of chunks(rows.context)) await db.insert(context).values(chunk).onConflictDoNothing();
+    },
+    async delete(from, where) {
+      await db.delete(pgTables[from]).where(where);
+    },
+    async setMeta(key, value) {
+      const { meta } = pgTables;
+      await db.insert(meta).values({ key, value }).onConflictDoUpdate({ target: meta.key, set: { value: sql`excluded.value` } });
+    },
+    async lockSession(session) {
+      await raw(`SELECT pg_advisory_xact_lock(${sessionLockKey(session)})`);
+    },
+    async lockMigration() {
+      await raw(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
+    },
+    async execute(statement) {
+      await raw(statement);
+    },
+    query: async <T>(statement: string) => (await raw(statement)) as T[],
+  };
+}

@@ -1,0 +1,67 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { serial } from '../../../core/serial.js';
+import type { OpenOptions, SqlBackend } from '../dialect.js';
+import { importDriver } from '../drivers.js';
+import { sqliteDialect } from './dialect.js';
+import { sqliteStatements } from './statements.js';
+
+/** How long a SQLite connection waits for another's write lock: two processes logging into one file take turns. */
+const SQLITE_BUSY_TIMEOUT_MS = 15_000;
+
+/**
+ * Runs a statement that SQLite may refuse with SQLITE_BUSY without calling its busy handler:
+ * switching a new file to WAL while another process opens it too, for one. It is tried again
+ * for as long as the busy timeout allows.
+ */
+function whenNotBusy<T>(work: () => T): T {
+  const deadline = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      return work();
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10 + Math.random() * 40);
+    }
+  }
+}
+
+/** Opens a SQLite file (or `:memory:`) in WAL mode with a busy timeout, through better-sqlite3. */
+export async function openSqlite(path: string, { where, label }: OpenOptions): Promise<SqlBackend> {
+  const [{ default: Database }, { drizzle }] = await importDriver('better-sqlite3', where, label, () =>
+    Promise.all([import('better-sqlite3'), import('drizzle-orm/better-sqlite3')]),
+  );
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const client = new Database(path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
+  if (path !== ':memory:') whenNotBusy(() => client.pragma('journal_mode = WAL'));
+  client.pragma('synchronous = NORMAL');
+  // Refresh the planner's statistics when stale (bounded work): without them SQLite may
+  // probe messages by model instead of by conversation and turn a 1 ms query into seconds.
+  client.pragma('analysis_limit = 1000');
+  whenNotBusy(() => client.pragma('optimize = 0x10002'));
+  // Unicode case folding for content filters (see dialect.ts `containsText`).
+  client.function('historian_lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
+  const statements = sqliteStatements(drizzle({ client }), client);
+  const serialize = serial();
+  return {
+    dialect: sqliteDialect,
+    where,
+    statements,
+    transaction: (work) =>
+      serialize(async () => {
+        client.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await work(statements);
+          client.exec('COMMIT');
+          return result;
+        } catch (error) {
+          if (client.inTransaction) client.exec('ROLLBACK');
+          throw error;
+        }
+      }),
+    async close() {
+      client.pragma('optimize');
+      client.close();
+    },
+  };
+}

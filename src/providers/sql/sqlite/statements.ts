@@ -1,0 +1,72 @@
+import { sql } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import type { SQLiteSelect, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import type { FieldQuery, FieldRow, Fields, Statements } from '../dialect.js';
+import type { Row, TableKey } from '../schema/index.js';
+import { sqliteTables } from '../schema/sqlite.js';
+import { compileInserts, rowsByStatement, STATEMENT_ORDER, type CompiledInsert, type StatementName } from './insert.js';
+
+// SQLite allows 32,766 bind parameters per statement; 20 columns × 500 rows stays far below.
+const ROWS_PER_STATEMENT = 500;
+
+function shaped<Q extends SQLiteSelect>(query: Q, { where, groupBy = [], having }: FieldQuery) {
+  return query.where(where).groupBy(...groupBy).having(having);
+}
+
+/** A select of `fields` over a table, joined and grouped as asked; built, not run. */
+function select(db: BetterSQLite3Database, fields: Fields, from: SQLiteTable, query: FieldQuery) {
+  const base = db.select(fields).from(from);
+  const other: SQLiteTable | undefined = query.join && sqliteTables[query.join.table];
+  return other && query.join ? shaped(base.leftJoin(other, query.join.on).$dynamic(), query) : shaped(base.$dynamic(), query);
+}
+
+/**
+ * The statements of a SQLite connection, through drizzle's better-sqlite3 database. Log batches
+ * bind their rows to inserts prepared once (see insert.ts). Locks are no-ops: every write runs
+ * in BEGIN IMMEDIATE, which already holds the database's one write lock.
+ */
+export function sqliteStatements(db: BetterSQLite3Database, client: Database.Database): Statements {
+  // Prepared at the first batch: the tables may not exist before the migration that follows opening.
+  let prepared: { name: StatementName; insert: CompiledInsert; statement: Database.Statement }[] | undefined;
+  const prepare = () => {
+    const inserts = compileInserts(db);
+    return STATEMENT_ORDER.map((name) => ({ name, insert: inserts[name], statement: client.prepare(inserts[name].sql) }));
+  };
+  return {
+    async rows(from, { where, orderBy = [], limit } = {}) {
+      const table: SQLiteTable = sqliteTables[from];
+      const query = db.select().from(table).where(where).orderBy(...orderBy).$dynamic();
+      // drizzle types the rows of a table picked at run time loosely; they are that table's rows.
+      return (limit === undefined ? await query : await query.limit(limit)) as Row<typeof from>[];
+    },
+    async fields<F extends Fields>(fields: F, from: TableKey, query: FieldQuery = {}) {
+      return (await select(db, fields, sqliteTables[from], query)) as FieldRow<F>[];
+    },
+    subquery: (fields, from, query = {}) => select(db, fields, sqliteTables[from], query),
+    async insertNew(into, rows) {
+      const table: SQLiteTable = sqliteTables[into];
+      for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) await db.insert(table).values(rows.slice(i, i + ROWS_PER_STATEMENT)).onConflictDoNothing();
+    },
+    async writeRows(batch) {
+      const rows = rowsByStatement(batch);
+      prepared ??= prepare();
+      for (const { name, insert, statement } of prepared) for (const row of rows[name]) statement.run(insert.params(row));
+    },
+    async delete(from, where) {
+      await db.delete(sqliteTables[from]).where(where);
+    },
+    async setMeta(key, value) {
+      const { meta } = sqliteTables;
+      await db.insert(meta).values({ key, value }).onConflictDoUpdate({ target: meta.key, set: { value: sql`excluded.value` } });
+    },
+    async lockSession() {},
+    async lockMigration() {},
+    async execute(statement) {
+      client.exec(statement);
+    },
+    async query<T>(statement: string) {
+      return client.prepare(statement).all() as T[];
+    },
+  };
+}
