@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { readlinkSync } from 'node:fs';
-import { link, open, rename, unlink, utimes } from 'node:fs/promises';
+import { link, open, rename, unlink, utimes, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { hostname } from 'node:os';
 import { ProviderError } from '../core/errors.js';
-import { isRunning } from './atomic.js';
+import { isRunning, removeStaleTemps } from './atomic.js';
 
 /** What a lock file holds: who took it, when, and a nonce only its holder knows. */
 export interface LockHolder {
@@ -124,6 +125,7 @@ export class FileLock {
 
   /** Removes the lock file if a dead or frozen holder left it (at open, so a killed writer leaves nothing behind). */
   async clearStale(): Promise<void> {
+    await removeStaleTemps(this.path);
     const current = await readLockFile(this.path);
     if (current !== null && this.isStale(current)) await breakLock(this.path, current);
   }
@@ -181,8 +183,30 @@ export class HeldLock {
   }
 }
 
-/** Creates the lock file holding `holder`; false when it already exists. */
+/**
+ * Creates the lock file holding `holder`; false when it already exists. The record is written
+ * whole beside the lock and linked into place (link fails when the lock exists), so a lock file
+ * is never seen half-written: a writer killed in between leaves only its temporary file, which
+ * `clearStale` removes. Where links are not supported, the file is created with O_EXCL instead.
+ */
 async function createLockFile(path: string, holder: LockHolder): Promise<boolean> {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  await writeFile(temp, JSON.stringify(holder));
+  try {
+    await link(temp, path);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP') return createExclusive(path, holder);
+    throw error;
+  } finally {
+    await unlink(temp).catch(() => undefined);
+  }
+}
+
+/** Creates the lock file with O_EXCL and writes its record; false when it already exists. */
+async function createExclusive(path: string, holder: LockHolder): Promise<boolean> {
   let handle;
   try {
     handle = await open(path, 'wx');
