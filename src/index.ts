@@ -17,7 +17,7 @@ export { loadManifest, parseManifest, resolveStorage, type Manifest, type Resolv
 export { storageSchema, type StorageInput, type StorageConfig, type ProviderConfig, type ProviderInput } from './config/schema.js';
 export type { Pricing, ModelPrice, FlagName } from './core/config-schema.js';
 export { defineProvider, type ProviderSpec, type ConfigOf, type InputOf } from './core/define-provider.js';
-export type { Provider, OpenProvider, ProviderDefinition, ProviderContext, ProviderProblem, ResolveContext, LogRecord, Rejection, WriteResult } from './core/provider.js';
+export type { Provider, OpenProvider, ProviderDefinition, ProviderContext, ProviderProblem, ResolveContext, LogRecord, Rejection, WriteResult, MigrateOptions } from './core/provider.js';
 export { entrySchema } from './core/entries.js';
 export { validateEntry } from './core/validate.js';
 export * from './adapters/index.js';

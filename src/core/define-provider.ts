@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { commonProviderFields, strict, type CommonProviderConfig } from './config-schema.js';
 import type {
+  MigrateOptions,
   OpenProvider,
   ProviderContext,
   ProviderDefinition,
@@ -37,6 +38,8 @@ export interface ProviderSpec<T extends string, Shape extends z.ZodRawShape> {
   open(provider: ResolvedProvider<ConfigOf<T, Shape>>, ctx: ProviderContext): OpenProvider | Promise<OpenProvider>;
   /** Where it stores, as `historian validate` shows it (no secrets). Default: nothing. */
   describe?(config: ConfigOf<T, Shape>): string | null;
+  /** Creates or updates its schema for `historian migrate`; returns the lines to print. Default: none. */
+  migrate?(provider: ResolvedProvider<ConfigOf<T, Shape>>, options: MigrateOptions): Promise<string>;
 }
 
 /**
@@ -90,5 +93,6 @@ export function defineProvider<const T extends string, Shape extends z.ZodRawSha
       };
     },
     describe: (config) => spec.describe?.(config) ?? null,
+    migrate: spec.migrate?.bind(spec),
   };
 }

@@ -133,6 +133,17 @@ export interface ProviderDefinition<C extends CommonProviderConfig = CommonProvi
   open(provider: ResolvedProvider<C>, ctx: ProviderContext): Promise<Provider>;
   /** Where it stores, for `historian validate`: a path, a URL with its password masked, or null. */
   describe(config: C): string | null;
+  /**
+   * For `historian migrate`, when the type has a schema to create or update: applies it, or with
+   * `printOnly` changes nothing; returns the lines to print. Types without one are not listed.
+   */
+  migrate?(provider: ResolvedProvider<C>, options: MigrateOptions): Promise<string>;
+}
+
+/** How `historian migrate` runs a provider's migration. */
+export interface MigrateOptions {
+  /** Print what would change (the SQL) without changing anything. */
+  printOnly: boolean;
 }
 
 /** A problem a provider's `check` found, relative to the provider's config. */

@@ -1,23 +1,10 @@
 import { defineProvider } from '../../core/define-provider.js';
-import { loadDialect } from './backend.js';
 import { resolveSqlConfig, sqlOptions } from './config.js';
-import type { DeclaredTable, Family } from './ddl.js';
 import { maskUrl } from './url.js';
 
 // This module is imported at startup by the provider registry, for every command, and so are the
 // modules it imports statically: none loads a driver or drizzle. A family's dialect, its driver
 // and the queries are imported when a manifest opens an sql provider (or `historian migrate` runs).
-
-export { openBackend } from './backend.js';
-export type { SqlBackend } from './dialect.js';
-export { databaseFailure } from './failure.js';
-export { applyMigration, migrationPlan } from './migrate.js';
-export { describeMissing, planMigration, type MigrationPlan } from './plan.js';
-
-/** The tables of a family as declared in drizzle, for planning DDL without a connection. */
-export async function declaredTables(family: Family): Promise<DeclaredTable[]> {
-  return (await loadDialect(family)).declared();
-}
 
 /**
  * `type: sql` — history in SQLite (better-sqlite3), PostgreSQL (pg) or PGlite through
@@ -31,4 +18,5 @@ export const sqlProvider = defineProvider({
   resolve: resolveSqlConfig,
   describe: (config) => maskUrl(config.url ?? ''),
   open: async (provider, ctx) => (await import('./open.js')).openSql(provider, ctx),
+  migrate: async (provider, options) => (await import('./migrate-command.js')).migrateSql(provider, options),
 });
