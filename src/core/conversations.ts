@@ -24,6 +24,13 @@ export class Conversations<C extends ConversationHead> {
 
   constructor(private readonly create: (head: ConversationHead) => C) {}
 
+  /** Conversations kept before (an index read back from disk), each under its id. */
+  static of<C extends ConversationHead>(known: Iterable<C>, create: (head: ConversationHead) => C): Conversations<C> {
+    const conversations = new Conversations(create);
+    for (const conversation of known) conversations.byId.set(conversation.conversation_id, conversation);
+    return conversations;
+  }
+
   /** How many conversations there are. */
   get size(): number {
     return this.byId.size;

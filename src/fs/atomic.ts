@@ -32,18 +32,31 @@ async function writeAll(handle: FileHandle, pieces: readonly Uint8Array[]): Prom
   }
 }
 
+/** Writes pieces as they come, one after another from the file's start. */
+async function writeStream(handle: FileHandle, pieces: AsyncIterable<Uint8Array>): Promise<void> {
+  let position = 0;
+  for await (const piece of pieces) {
+    for (let done = 0; done < piece.byteLength; ) {
+      const { bytesWritten } = await handle.write(piece, done, piece.byteLength - done, position + done);
+      if (bytesWritten === 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
+      done += bytesWritten;
+    }
+    position += piece.byteLength;
+  }
+}
+
 /**
  * Replaces `path` with `pieces` (concatenated) so that a crash leaves either the old file or the new one,
  * never a torn one: write a temporary file in the same folder, fsync it, rename it over
- * `path`, fsync the folder.
+ * `path`, fsync the folder. The pieces may come as a stream, so a large file is never held whole.
  */
-export async function writeAtomic(path: string, pieces: readonly Uint8Array[]): Promise<void> {
+export async function writeAtomic(path: string, pieces: readonly Uint8Array[] | AsyncIterable<Uint8Array>): Promise<void> {
   const folder = dirname(path);
   const temp = join(folder, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     const handle = await open(temp, 'w');
     try {
-      await writeAll(handle, pieces);
+      await (Array.isArray(pieces) ? writeAll(handle, pieces) : writeStream(handle, pieces as AsyncIterable<Uint8Array>));
       await handle.sync();
     } finally {
       await handle.close();

@@ -1,5 +1,6 @@
 import type { CommandEntry, Entry, MessageEntry } from '../core/entries.js';
-import { byLogOrder, type EntryStore, type StoredConversation } from './store.js';
+import type { ConversationHead } from '../core/conversations.js';
+import { byLogOrder, type EntryStore } from './store.js';
 import type {
   CommandQuery,
   Conversation,
@@ -16,7 +17,8 @@ import type {
 
 type Window = { since?: string | undefined; until?: string | undefined };
 
-function inWindow(timestamp: string, { since, until }: Window): boolean {
+/** Whether a timestamp lies in a query's window (both ends included). */
+export function inWindow(timestamp: string, { since, until }: Window): boolean {
   return (since === undefined || timestamp >= since) && (until === undefined || timestamp <= until);
 }
 
@@ -25,7 +27,7 @@ function contains(content: string, needle: string | undefined): boolean {
 }
 
 /** Newest first by start time; ties broken by conversation id, as the sql provider does. */
-function newestFirst(a: StoredConversation, b: StoredConversation): number {
+export function newestFirst(a: ConversationHead, b: ConversationHead): number {
   if (a.start_time !== b.start_time) return a.start_time < b.start_time ? 1 : -1;
   return a.conversation_id < b.conversation_id ? 1 : a.conversation_id > b.conversation_id ? -1 : 0;
 }
@@ -64,6 +66,56 @@ export function byStatsKey(a: StatsGroupRow, b: StatsGroupRow): number {
   return a.key < b.key ? -1 : 1;
 }
 
+/** The filter of a messages query but its conversation and limit: window, text, roles, agents. */
+export function messageFilter(query: Normalized<MessageQuery>): (message: MessageEntry, agent: string | null) => boolean {
+  const agents = query.agents ? new Set(query.agents) : undefined;
+  const roles = query.roles ? new Set(query.roles) : undefined;
+  return (m, agent) =>
+    inWindow(m.timestamp, query) &&
+    contains(m.content, query.contains) &&
+    (roles === undefined || roles.has(m.role)) &&
+    (agents === undefined ||
+      agents.has(agent ?? '\u0000') ||
+      (query.include_forwarded === true && (m.forwarded_from ?? []).some((a) => agents.has(a))));
+}
+
+/** Stats of messages fed one at a time (those outside the query's window are skipped). */
+export class StatsTally {
+  private readonly groups = new Map<string | null, StatsGroupRow & { seen: Set<string> }>();
+
+  constructor(private readonly query: Normalized<StatsQuery> & { group_by: StatsGroup }) {}
+
+  add(m: MessageEntry, agent: string | null): void {
+    if (!inWindow(m.timestamp, this.query)) return;
+    const key = statsKey(this.query.group_by, m, agent);
+    let row = this.groups.get(key);
+    if (!row) {
+      row = { key, messages: 0, total_tokens: 0, prompt_tokens: 0, completion_tokens: 0, cost: 0, models: [], seen: new Set() };
+      this.groups.set(key, row);
+    }
+    row.messages += 1;
+    row.total_tokens += m.cost_info?.token_usage.total ?? 0;
+    row.prompt_tokens += m.cost_info?.token_usage.prompt ?? 0;
+    row.completion_tokens += m.cost_info?.token_usage.completion ?? 0;
+    row.cost += m.cost_info?.total_cost ?? 0;
+    if (m.model !== undefined) row.seen.add(m.model);
+  }
+
+  result(): Stats {
+    const { group_by, since, until } = this.query;
+    const rows = [...this.groups.values()].map(({ seen, ...row }) => ({ ...row, models: [...seen].sort() }));
+    return { group_by, since: since ?? null, until: until ?? null, groups: rows.sort(byStatsKey) };
+  }
+}
+
+/** The commands a query asks for, newest first. */
+export function selectCommands(commands: readonly CommandEntry[], query: CommandQuery): CommandEntry[] {
+  const found = commands
+    .filter((c) => (query.agent === undefined || c.agent_name === query.agent) && (query.session === undefined || c.session_id === query.session))
+    .sort((a, b) => byLogOrder(b, a));
+  return query.limit === undefined ? found : found.slice(0, query.limit);
+}
+
 /** Answers the history queries of SPEC §5 from an `EntryStore`, in JavaScript. */
 export function storeReader(store: EntryStore): HistoryReader {
   const agentOf = (message: MessageEntry) => store.conversations.get(message.conversation_id)?.agent_name ?? null;
@@ -95,54 +147,25 @@ export function storeReader(store: EntryStore): HistoryReader {
     },
 
     async messages(query: Normalized<MessageQuery>): Promise<MessageEntry[]> {
-      const agents = query.agents ? new Set(query.agents) : undefined;
-      const roles = query.roles ? new Set(query.roles) : undefined;
+      const matches = messageFilter(query);
       const source = query.conversation_id
         ? (store.conversations.get(query.conversation_id)?.messages ?? [])
         : [...store.conversations.values()].flatMap((c) => c.messages);
-      const found = source
-        .filter(
-          (m) =>
-            inWindow(m.timestamp, query) &&
-            contains(m.content, query.contains) &&
-            (roles === undefined || roles.has(m.role)) &&
-            (agents === undefined ||
-              agents.has(agentOf(m) ?? '\u0000') ||
-              (query.include_forwarded === true && (m.forwarded_from ?? []).some((a) => agents.has(a)))),
-        )
-        .sort(byLogOrder);
+      const found = source.filter((m) => matches(m, agentOf(m))).sort(byLogOrder);
       return query.limit === undefined ? found : found.slice(Math.max(0, found.length - query.limit));
     },
 
     async stats(query: Normalized<StatsQuery> & { group_by: StatsGroup }): Promise<Stats> {
-      const groups = new Map<string | null, StatsGroupRow & { seen: Set<string> }>();
+      const tally = new StatsTally(query);
       for (const c of store.conversations.values()) {
         if (query.agent !== undefined && c.agent_name !== query.agent) continue;
-        for (const m of c.messages) {
-          if (!inWindow(m.timestamp, query)) continue;
-          const key = statsKey(query.group_by, m, c.agent_name);
-          let row = groups.get(key);
-          if (!row) {
-            row = { key, messages: 0, total_tokens: 0, prompt_tokens: 0, completion_tokens: 0, cost: 0, models: [], seen: new Set() };
-            groups.set(key, row);
-          }
-          row.messages += 1;
-          row.total_tokens += m.cost_info?.token_usage.total ?? 0;
-          row.prompt_tokens += m.cost_info?.token_usage.prompt ?? 0;
-          row.completion_tokens += m.cost_info?.token_usage.completion ?? 0;
-          row.cost += m.cost_info?.total_cost ?? 0;
-          if (m.model !== undefined) row.seen.add(m.model);
-        }
+        for (const m of c.messages) tally.add(m, c.agent_name);
       }
-      const rows = [...groups.values()].map(({ seen, ...row }) => ({ ...row, models: [...seen].sort() }));
-      return { group_by: query.group_by, since: query.since ?? null, until: query.until ?? null, groups: rows.sort(byStatsKey) };
+      return tally.result();
     },
 
     async commands(query: CommandQuery): Promise<CommandEntry[]> {
-      const found = store.commands
-        .filter((c) => (query.agent === undefined || c.agent_name === query.agent) && (query.session === undefined || c.session_id === query.session))
-        .sort((a, b) => byLogOrder(b, a));
-      return query.limit === undefined ? found : found.slice(0, query.limit);
+      return selectCommands(store.commands, query);
     },
 
     async reset(query) {

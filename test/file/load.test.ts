@@ -29,7 +29,6 @@ describe('loading an existing file', () => {
     { format: 'json', text: '{\n  "messages": [\n    {"type": "message",, }\n  ]\n}\n', at: ':3:' },
     { format: 'yaml', text: 'messages:\n  - type: message\n    content: [unclosed\n', at: ':4:' },
     { format: 'toml', text: '[[messages]]\ntype = "message"\ncontent = \n', at: ':3:' },
-    { format: 'jsonl', text: '{"type":"command"}\n{not json}\n{"a":1}\n', at: ':2:2:' },
   ];
   for (const { format, text, at } of corrupt) {
     it(`refuses a ${format} file that does not parse, naming file and position, and leaves it untouched`, async () => {
@@ -41,6 +40,30 @@ describe('loading an existing file', () => {
       expect(await readFile(path, 'utf8')).toBe(text);
     });
   }
+
+  it('a jsonl file that does not parse: queries fail naming file and position; appends go on and leave the line untouched', async () => {
+    const path = join(dir, 'history.jsonl');
+    const text = '{"type":"command"}\n{not json}\n{"a":1}\n';
+    await writeFile(path, text);
+    const historian = await open(path);
+    const failure = await historian.history().conversations().catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ProviderError);
+    expect((failure as Error).message).toContain(`${path}:2:2:`);
+    historian.log(message('m1'));
+    await historian.flush();
+    await historian.close();
+    const after = await readFile(path, 'utf8');
+    expect(after.startsWith(text)).toBe(true);
+    expect(after.slice(text.length)).toContain('"id":"m1"');
+  });
+
+  it('a jsonl line that is JSON but no valid entry fails the queries that read it, naming its line', async () => {
+    const path = join(dir, 'history.jsonl');
+    await writeFile(path, `${JSON.stringify({ ...message('m1'), timestamp: '2026-11-20T10:00:00.000Z', seq: 1 })}\n{"type":"message","id":"m2"}\n`);
+    const historian = await open(path);
+    await expect(historian.history().messages()).rejects.toThrow(`${path}:2:1: line 2: invalid entry`);
+    await historian.close();
+  });
 
   it('refuses an entry that breaks the schema, naming where it is', async () => {
     const path = join(dir, 'history.ini');

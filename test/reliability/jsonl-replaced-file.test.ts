@@ -79,6 +79,10 @@ describe('a JSON Lines file rewritten by another writer', () => {
     const ids = messageIds(path);
     expect(ids).toHaveLength(60);
     expect(new Set(ids)).toEqual(new Set([...range('a-', 20), ...range('b-', 20), ...range('a2-', 20)]));
-    expect(readdirSync(join(path, '..'))).toEqual(['history.jsonl']);
+    // Beside the log, only the index its writers kept, which a reader then trusts.
+    expect(readdirSync(join(path, '..')).sort()).toEqual(['history.jsonl', 'history.jsonl.index']);
+    const reader = await open(path);
+    expect((await reader.history().messages()).map((m) => m.id).sort()).toEqual([...ids].sort());
+    await reader.close();
   });
 });

@@ -58,7 +58,7 @@ describe('four processes writing one file at once', () => {
     const ids = text.split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { id: string }).id);
     expect(ids[0]).toBe('earlier');
     expectEachOnce(ids.slice(1));
-    expectOnly(dir, ['history.jsonl']);
+    expectOnly(dir, ['history.jsonl', 'history.jsonl.index']);
   });
 
   it('a grouped text log (format: conversations) renders every process\'s entries exactly once', async () => {

@@ -1,0 +1,274 @@
+import { open } from 'node:fs/promises';
+import { isRunFact, type Entry, type RunFact } from '../../core/entries.js';
+import type { LogRecord, Rejection } from '../../core/provider.js';
+import type { ResetQuery, ResetResult } from '../../core/queries.js';
+import { serial } from '../../core/serial.js';
+import { DocumentError } from '../../formats/codec.js';
+import { encodeLine } from '../../formats/jsonl.js';
+import { ProviderError } from '../../core/errors.js';
+import { checkEncodable, needsAsciiJson } from '../../formats/text.js';
+import { AppendFile } from '../../fs/append.js';
+import { writeAtomic } from '../../fs/atomic.js';
+import { scanLines, type ScannedLine } from '../../fs/line-scan.js';
+import { FileLock } from '../../fs/lock.js';
+import { endOnWholeLine } from '../../fs/whole-lines.js';
+import { LineIndex } from './line-index.js';
+import { linesReader, LinesFileView } from './lines-reader.js';
+
+/** An entry ready to append: its line, and the entry as stored (a run fact numbered). */
+interface Line {
+  text: string;
+  value: Entry;
+}
+
+/**
+ * A JSON Lines history: appended under the file's lock by any number of processes, and read
+ * by streaming through a `LineIndex` rather than held in memory. Each save reopens the file if
+ * another process replaced it (a reset), cuts a torn last line a crash left, and appends whole
+ * lines or nothing with one fdatasync (see `AppendFile`). A record that may already be stored
+ * (a retry, an import) is checked against the ids in the file; a run fact without a
+ * `sequence` continues its session's numbering as the file holds it.
+ */
+export class LinesFile {
+  readonly index: LineIndex;
+  private readonly file: AppendFile;
+  private readonly lock: FileLock;
+  private readonly asciiOnly: boolean;
+  /** Index work (reading the file, noting our appends) runs one at a time. */
+  private readonly indexQueue = serial();
+  /** Whether writes keep the index up to date (decided at the first write). */
+  private keepsIndex: boolean | undefined;
+
+  constructor(
+    readonly path: string,
+    private readonly encoding: BufferEncoding,
+    private readonly label: string,
+  ) {
+    this.index = new LineIndex(path, encoding);
+    this.file = new AppendFile(path);
+    this.lock = new FileLock(path, { label });
+    this.asciiOnly = needsAsciiJson(encoding);
+  }
+
+  /**
+   * The queries of SPEC §5 and the run log, read from the file. A line that does not parse, or
+   * is no valid entry, fails the queries that read it with a `ProviderError` naming
+   * `file:line:column`; it does not stop appends, which never rewrite it.
+   */
+  readers() {
+    const sync = () =>
+      this.indexQueue(async () => {
+        await this.index.sync();
+        await this.index.save();
+      });
+    const views = {
+      with: <T>(work: (view: LinesFileView | null) => Promise<T>) => LinesFileView.with(this.index, sync, this.encoding, work).catch(this.unreadable),
+      open: () => LinesFileView.open(this.index, sync, this.encoding).catch(this.unreadable),
+    };
+    return linesReader(this.index, views, (query) => this.reset(query).catch(this.unreadable), this.unreadable);
+  }
+
+  private readonly unreadable = (error: unknown): never => {
+    if (!(error instanceof DocumentError)) throw error;
+    const where = error.line === undefined ? this.path : `${this.path}:${error.line}:${error.column ?? 1}`;
+    throw new ProviderError(`cannot read ${where}: ${error.message}`, this.label, { cause: error, transient: true });
+  };
+
+  /** Appends a batch; returns the entries the file can never hold (its encoding cannot write them). */
+  write(batch: readonly LogRecord[]): Promise<Rejection[]> {
+    return this.lock.run(async () => {
+      await this.file.open();
+      await endOnWholeLine(this.file, this.encoding);
+      // Fresh entries need no index: when none is kept yet, they are appended without reading the file.
+      this.keepsIndex ??= await this.index.kept();
+      if (this.keepsIndex || batch.some((record) => !record.fresh || isRunFact(record.entry))) {
+        this.keepsIndex = true;
+        return this.indexQueue(() => this.appendIndexed(batch));
+      }
+      const { lines, rejected } = this.encodeAll(batch, null);
+      await this.append(lines);
+      return rejected;
+    });
+  }
+
+  /** Removes a lock left by a writer that died holding it. */
+  clearStaleLock(): Promise<void> {
+    return this.lock.clearStale();
+  }
+
+  /** Closes the file, and writes the index beside it if it learned anything since it was last written. */
+  async close(): Promise<void> {
+    await this.file.close();
+    await this.indexQueue(() => this.index.save(true)).catch(() => undefined);
+  }
+
+  /** Catches up with the file, then appends and notes the new lines in the index (the file's lock is held). */
+  private async appendIndexed(batch: readonly LogRecord[]): Promise<Rejection[]> {
+    await this.index.sync();
+    const seen = new Set<string>();
+    const fresh: LogRecord[] = [];
+    for (const record of batch) {
+      if (!record.fresh && (seen.has(record.entry.id) || (await this.index.hasId(record.entry.id)))) continue;
+      seen.add(record.entry.id);
+      fresh.push(record);
+    }
+    const { lines, rejected } = this.encodeAll(fresh, new Map(this.index.sequences));
+    const before = this.file.size;
+    const bytes = await this.append(lines);
+    if (bytes && before === this.index.indexed) this.index.note(lines, bytes, this.file.identity);
+    return rejected;
+  }
+
+  /** Encodes each record; `sequences` (when given) numbers run facts that have none. */
+  private encodeAll(batch: readonly LogRecord[], sequences: Map<string, number> | null): { lines: Line[]; rejected: Rejection[] } {
+    const lines: Line[] = [];
+    const rejected: Rejection[] = [];
+    for (const record of batch) {
+      const value = sequences && isRunFact(record.entry) ? numbered(record.entry, sequences) : record.entry;
+      try {
+        const text = encodeLine(value, this.asciiOnly);
+        checkEncodable(text, this.encoding);
+        lines.push({ text, value });
+      } catch (cause) {
+        const reason = cause instanceof Error ? cause.message : String(cause);
+        rejected.push({ record, error: new Error(`cannot be written to ${this.path}: ${reason}`, { cause }) });
+      }
+    }
+    return { lines, rejected };
+  }
+
+  /** Appends the lines in one durable write; returns the bytes written (null for none). */
+  private async append(lines: readonly Line[]): Promise<Buffer | null> {
+    if (lines.length === 0) return null;
+    const bytes = Buffer.from(lines.map((line) => line.text).join(''), this.encoding);
+    await this.file.append([bytes]);
+    return bytes;
+  }
+
+  /**
+   * Deletes history from the file as it stands now, under its lock: the kept lines are copied
+   * into a new file that replaces it atomically, a chunk at a time.
+   */
+  private reset(query: ResetQuery): Promise<ResetResult> {
+    return this.lock.run(() =>
+      this.indexQueue(async () => {
+        await this.index.sync();
+        const doomed = await this.doomed(query);
+        await this.file.close();
+        await writeAtomic(this.path, this.keptLines(doomed.rows));
+        await this.index.sync();
+        return doomed.result;
+      }),
+    );
+  }
+
+  /** The rows a reset deletes, and what it reports. */
+  private async doomed(query: ResetQuery): Promise<{ rows: Uint8Array; result: ResetResult }> {
+    const index = this.index;
+    const rows = new Uint8Array(index.rows);
+    const result: ResetResult = { conversations: 0, messages: 0, tool_calls: 0, commands: 0, context: 0, run_events: 0 };
+    const counts = result as Record<string, number>;
+    for (const conversation of index.conversationList) {
+      if (query.agent !== undefined && conversation.agent_name !== query.agent) continue;
+      result.conversations += 1;
+      for (const row of conversation.rows) {
+        rows[row] = 1;
+        const type = index.typeOf(row);
+        if (type === 'message') counts.messages! += 1;
+        else if (type === 'tool_call') counts.tool_calls! += 1;
+        else if (type === 'context') counts.context! += 1;
+      }
+    }
+    const owned = await this.ownedRows(query.agent);
+    for (const row of owned) {
+      rows[row] = 1;
+      if (index.typeOf(row) === 'command') result.commands += 1;
+      else result.run_events += 1;
+    }
+    return { rows, result };
+  }
+
+  /** The command and run-log rows of an agent (all of them without one). */
+  private async ownedRows(agent: string | undefined): Promise<number[]> {
+    const candidates: number[] = [];
+    for (let row = 0; row < this.index.rows; row++) {
+      const type = this.index.typeOf(row);
+      if (type !== undefined && type !== 'conversation_start' && this.index.conversationOf.values[row] === -1) candidates.push(row);
+    }
+    if (agent === undefined) return candidates;
+    const view = await LinesFileView.open(this.index, async () => undefined, this.encoding);
+    if (!view) return [];
+    try {
+      const entries = await view.load(candidates);
+      return candidates.filter((_, i) => (entries[i] as { agent_name?: string }).agent_name === agent);
+    } finally {
+      await view.close();
+    }
+  }
+
+  /** The file's lines but the doomed rows, read a chunk at a time (blank and torn lines are dropped). */
+  private async *keptLines(doomed: Uint8Array): AsyncGenerator<Buffer> {
+    const handle = await open(this.path, 'r');
+    const offsets = this.index.offsets.values;
+    try {
+      const size = (await handle.stat()).size;
+      let row = 0;
+      for await (const chunk of scanLines(handle, 0, size, this.encoding)) {
+        const kept: string[] = [];
+        for (const line of chunk) {
+          while (row < this.index.rows && offsets[row]! < line.offset) row++;
+          if (row < this.index.rows && offsets[row] === line.offset && !doomed[row]) kept.push(`${line.text}\n`);
+        }
+        if (kept.length > 0) yield Buffer.from(kept.join(''), this.encoding);
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
+/** The fact with its sequence: a given one is kept, else the session's next. */
+function numbered(fact: RunFact, sequences: Map<string, number>): RunFact {
+  const last = sequences.get(fact.session_id) ?? 0;
+  if (fact.sequence !== undefined) {
+    sequences.set(fact.session_id, Math.max(last, fact.sequence));
+    return fact;
+  }
+  sequences.set(fact.session_id, last + 1);
+  return { ...fact, sequence: last + 1 };
+}
+
+/**
+ * The number of the last line when a crash tore it: it lacks its newline and does not parse.
+ * Reads the end of the file, and counts lines only when there is such a line.
+ */
+export async function tornLastLine(path: string, encoding: BufferEncoding): Promise<number | undefined> {
+  const handle = await open(path, 'r').catch(() => null);
+  if (!handle) return undefined;
+  try {
+    const size = (await handle.stat()).size;
+    let last: ScannedLine | undefined;
+    let lines = 0;
+    let from = Math.max(0, size - 64 * 1024);
+    for await (const chunk of scanLines(handle, from, size, encoding)) for (const line of chunk) last = line;
+    // A last line longer than the window: read it whole.
+    if (last && last.offset === from && from > 0) {
+      from = 0;
+      for await (const chunk of scanLines(handle, from, size, encoding)) last = chunk[chunk.length - 1] ?? last;
+    }
+    if (!last || last.whole || last.text.trim() === '' || parses(last.text)) return undefined;
+    for await (const chunk of scanLines(handle, 0, size, encoding)) lines += chunk.length;
+    return lines;
+  } finally {
+    await handle.close();
+  }
+}
+
+function parses(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}

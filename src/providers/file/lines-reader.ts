@@ -1,0 +1,242 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { RUN_FACT_TYPES, type CommandEntry, type Entry, type EntryType, type MessageEntry, type RunFact } from '../../core/entries.js';
+import type { Conversation, ConversationQuery, EntryQuery, HistoryReader, MessageQuery, Normalized, Stats, StatsGroup, StatsQuery } from '../../core/queries.js';
+import type { RunReader } from '../../core/run-queries.js';
+import { DocumentError } from '../../formats/codec.js';
+import { toEntry } from '../../formats/load.js';
+import { readSpans } from '../../fs/line-scan.js';
+import { selectFacts } from '../../store/facts.js';
+import { inWindow, messageFilter, newestFirst, selectCommands, StatsTally, storeReader } from '../../store/reader.js';
+import { byLogOrder, EntryStore } from '../../store/store.js';
+import { recordsOf } from './shared-file.js';
+import type { IndexedConversation, LineIndex } from './line-index.js';
+
+/** How many entries are read from the file at a time. */
+const BATCH = 4096;
+
+/** The file was replaced while a query read it; the query starts over. */
+class Replaced extends Error {}
+
+/** Reads entries of a JSON Lines history by row, through one handle on one version of the file. */
+export class LinesFileView {
+  private constructor(
+    private readonly index: LineIndex,
+    private readonly handle: FileHandle,
+    private readonly generation: number,
+    private readonly encoding: BufferEncoding,
+  ) {}
+
+  /**
+   * Opens the file as it is now, after syncing the index (through `sync`, one at a time); null
+   * when there is no file. Close it when done.
+   */
+  static async open(index: LineIndex, sync: () => Promise<void>, encoding: BufferEncoding): Promise<LinesFileView | null> {
+    for (let attempt = 0; ; attempt++) {
+      await sync();
+      const handle = await open(index.path, 'r').catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return null;
+        throw error;
+      });
+      if (!handle) return null;
+      if (index.broken) {
+        await handle.close();
+        throw index.broken;
+      }
+      const info = await handle.stat().catch(async (error) => {
+        await handle.close();
+        throw error;
+      });
+      if (index.isOf(info.dev, info.ino)) return new LinesFileView(index, handle, index.generation, encoding);
+      await handle.close();
+      // Replaced between the sync and the open: sync again.
+      if (attempt >= 5) throw new Error(`${index.path} keeps being replaced while it is read`);
+    }
+  }
+
+  /** Runs `work` on the file as it is now; when another process replaces the file meanwhile, starts over. */
+  static async with<T>(index: LineIndex, sync: () => Promise<void>, encoding: BufferEncoding, work: (view: LinesFileView | null) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const view = await LinesFileView.open(index, sync, encoding);
+      try {
+        return await work(view);
+      } catch (error) {
+        if (!(error instanceof Replaced) || attempt >= 5) throw error;
+      } finally {
+        await view?.close();
+      }
+    }
+  }
+
+  close(): Promise<void> {
+    return this.handle.close();
+  }
+
+  /** Reads and validates the entries of `rows`, in the order given. */
+  async load(rows: readonly number[]): Promise<Entry[]> {
+    const { offsets, sizes, lineNumbers } = this.index;
+    const spans = rows.map((row) => ({ offset: offsets.values[row]!, bytes: sizes.values[row]!, line: lineNumbers.values[row]! }));
+    this.check();
+    const buffers = await readSpans(this.handle, spans);
+    this.check();
+    return buffers.map((bytes, i) => {
+      const line = spans[i]!.line;
+      const position = () => ({ line, column: 1 });
+      let value: unknown;
+      try {
+        value = JSON.parse(bytes.toString(this.encoding));
+      } catch (error) {
+        throw new DocumentError(`invalid JSON: ${(error as Error).message}`, line, 1);
+      }
+      return toEntry({ value, where: `line ${line}`, position });
+    });
+  }
+
+  /** Reads `rows` a batch at a time. */
+  async *batches(rows: readonly number[]): AsyncGenerator<Entry[]> {
+    for (let i = 0; i < rows.length; i += BATCH) yield await this.load(rows.slice(i, i + BATCH));
+  }
+
+  /** The entries of some conversations, held in a store that answers queries as the memory provider does. */
+  async storeOf(conversations: readonly IndexedConversation[]): Promise<EntryStore> {
+    const store = new EntryStore();
+    store.replaceAll(recordsOf(await this.load(conversations.flatMap((c) => c.rows))));
+    return store;
+  }
+
+  /** The rows of the given types, in file order, optionally within a time window (in ms, ends included). */
+  rowsOf(types: ReadonlySet<EntryType> | undefined, window: { since?: string | undefined; until?: string | undefined } = {}): number[] {
+    const { types: codes, times } = this.index;
+    const wanted = types && new Set([...types].map((type) => this.index.codeOf(type)));
+    const since = window.since === undefined ? -Infinity : Date.parse(window.since) - 1;
+    const until = window.until === undefined ? Infinity : Date.parse(window.until) + 1;
+    const rows: number[] = [];
+    for (let row = 0; row < this.index.rows; row++) {
+      if (wanted && !wanted.has(codes.values[row]!)) continue;
+      const time = times.values[row]!;
+      if (time < since || time > until) continue;
+      rows.push(row);
+    }
+    return rows;
+  }
+
+  /** Rows sorted as logged: by time, then `seq`, then position in the file. */
+  inLogOrder(rows: number[]): number[] {
+    const { times, seqs } = this.index;
+    return rows.sort((a, b) => times.values[a]! - times.values[b]! || seqs.values[a]! - seqs.values[b]! || a - b);
+  }
+
+  /** The file's path. */
+  get path(): string {
+    return this.index.path;
+  }
+
+  private check(): void {
+    if (this.index.generation !== this.generation) throw new Replaced();
+  }
+}
+
+/** How many conversations are read at a time when a query walks them. */
+function chunkFor(limit: number | undefined): number {
+  return Math.min(1000, Math.max(16, limit ?? 1000));
+}
+
+/** How the reader reaches the file: a view for one query, or one opened for a stream of entries. */
+export interface Views {
+  with<T>(work: (view: LinesFileView | null) => Promise<T>): Promise<T>;
+  open(): Promise<LinesFileView | null>;
+}
+
+async function conversations(index: LineIndex, view: LinesFileView, query: Normalized<ConversationQuery>): Promise<Conversation[]> {
+  const heads = index.conversationList.filter((c) => (query.agent === undefined || c.agent_name === query.agent) && inWindow(c.start_time, query)).sort(newestFirst);
+  const found: Conversation[] = [];
+  const chunk = chunkFor(query.limit);
+  for (let i = 0; i < heads.length && (query.limit === undefined || found.length < query.limit); i += chunk) {
+    const store = await view.storeOf(heads.slice(i, i + chunk));
+    const limit = query.limit === undefined ? undefined : query.limit - found.length;
+    found.push(...(await storeReader(store).conversations({ ...query, limit })));
+  }
+  return found;
+}
+
+/** Keeps the last `limit` messages in logging order of those offered. */
+function keepLast(kept: MessageEntry[], more: MessageEntry[], limit: number | undefined): MessageEntry[] {
+  const all = kept.concat(more).sort(byLogOrder);
+  return limit === undefined ? all : all.slice(Math.max(0, all.length - limit));
+}
+
+async function messages(index: LineIndex, view: LinesFileView, query: Normalized<MessageQuery>): Promise<MessageEntry[]> {
+  if (query.conversation_id !== undefined) {
+    const conversation = index.conversations.get(query.conversation_id);
+    return conversation ? storeReader(await view.storeOf([conversation])).messages(query) : [];
+  }
+  const matches = messageFilter(query);
+  let kept: MessageEntry[] = [];
+  for await (const { message, agent } of messagesOf(index, view, query)) {
+    if (matches(message, agent)) kept.push(message);
+    if (query.limit !== undefined && kept.length >= 2 * Math.max(query.limit, BATCH)) kept = keepLast([], kept, query.limit);
+  }
+  return keepLast([], kept, query.limit);
+}
+
+/** Every message in a window with the agent of its conversation, a batch of rows at a time. */
+async function* messagesOf(index: LineIndex, view: LinesFileView, window: { since?: string | undefined; until?: string | undefined }) {
+  const rows = view.rowsOf(new Set(['message']), window);
+  const conversationOf = index.conversationOf.values;
+  for (let i = 0; i < rows.length; i += BATCH) {
+    const slice = rows.slice(i, i + BATCH);
+    const loaded = await view.load(slice);
+    for (let k = 0; k < loaded.length; k++) {
+      const conversation = index.conversationList[conversationOf[slice[k]!]!];
+      yield { message: loaded[k] as MessageEntry, agent: conversation?.agent_name ?? null };
+    }
+  }
+}
+
+async function stats(index: LineIndex, view: LinesFileView, query: Normalized<StatsQuery> & { group_by: StatsGroup }): Promise<Stats> {
+  const tally = new StatsTally(query);
+  for await (const { message, agent } of messagesOf(index, view, query)) {
+    if (query.agent === undefined || agent === query.agent) tally.add(message, agent);
+  }
+  return tally.result();
+}
+
+const FACT_TYPES: ReadonlySet<EntryType> = new Set(RUN_FACT_TYPES);
+
+/**
+ * The queries of SPEC §5 over a JSON Lines history, with bounded memory: the index picks the
+ * rows a query needs, and only those are read and parsed, a batch at a time. Conversations
+ * and their messages are answered by the same code as the memory provider, over a store that
+ * holds only the conversations at hand.
+ */
+export function linesReader(index: LineIndex, views: Views, reset: HistoryReader['reset'], unreadable: (error: unknown) => never): { reader: HistoryReader; runs: RunReader } {
+  return {
+    reader: {
+      conversations: (query) => views.with(async (view) => (view ? conversations(index, view, query) : [])),
+      messages: (query) => views.with(async (view) => (view ? messages(index, view, query) : [])),
+      stats: (query) => views.with(async (view) => (view ? stats(index, view, query) : new StatsTally(query).result())),
+      commands: (query) => views.with(async (view) => (view ? selectCommands((await view.load(view.rowsOf(new Set(['command'])))) as CommandEntry[], query) : [])),
+      reset,
+      entries: (query) => entriesOf(() => views.open(), query, unreadable),
+    },
+    runs: {
+      facts: (query) => views.with(async (view) => (view ? selectFacts((await view.load(view.rowsOf(FACT_TYPES))) as RunFact[], query) : [])),
+    },
+  };
+}
+
+/** Every entry of a query in logging order, read a batch at a time as the caller consumes them. */
+async function* entriesOf(openView: () => Promise<LinesFileView | null>, query: Normalized<EntryQuery>, unreadable: (error: unknown) => never): AsyncGenerator<Entry> {
+  const view = await openView();
+  if (!view) return;
+  try {
+    const rows = view.inLogOrder(view.rowsOf(query.types ? new Set(query.types) : undefined, query));
+    for await (const batch of view.batches(rows)) {
+      for (const entry of batch) if (inWindow(entry.timestamp, query)) yield entry;
+    }
+  } catch (error) {
+    if (error instanceof Replaced) throw new Error(`${view.path} was replaced by another process while its entries were read`);
+    return unreadable(error);
+  } finally {
+    await view.close();
+  }
+}
