@@ -40,6 +40,8 @@ export interface ProviderSpec<T extends string, Shape extends z.ZodRawShape> {
   describe?(config: ConfigOf<T, Shape>): string | null;
   /** Creates or updates its schema for `historian migrate`; returns the lines to print. Default: none. */
   migrate?(provider: ResolvedProvider<ConfigOf<T, Shape>>, options: MigrateOptions): Promise<string>;
+  /** Advice `historian validate` prints that is no error, e.g. a file grown past what its format suits. */
+  advise?(provider: ResolvedProvider<ConfigOf<T, Shape>>): Promise<string[]>;
 }
 
 /**
@@ -94,5 +96,6 @@ export function defineProvider<const T extends string, Shape extends z.ZodRawSha
     },
     describe: (config) => spec.describe?.(config) ?? null,
     migrate: spec.migrate?.bind(spec),
+    advise: spec.advise?.bind(spec),
   };
 }

@@ -138,6 +138,8 @@ export interface ProviderDefinition<C extends CommonProviderConfig = CommonProvi
    * `printOnly` changes nothing; returns the lines to print. Types without one are not listed.
    */
   migrate?(provider: ResolvedProvider<C>, options: MigrateOptions): Promise<string>;
+  /** Advice for `historian validate` that is no error (a file grown past what its format suits). */
+  advise?(provider: ResolvedProvider<C>): Promise<string[]>;
 }
 
 /** How `historian migrate` runs a provider's migration. */

@@ -49,15 +49,17 @@ async function writeStream(handle: FileHandle, pieces: AsyncIterable<Uint8Array>
  * Replaces `path` with `pieces` (concatenated) so that a crash leaves either the old file or the new one,
  * never a torn one: write a temporary file in the same folder, fsync it, rename it over
  * `path`, fsync the folder. The pieces may come as a stream, so a large file is never held whole.
+ * Without `durable`, nothing is fsynced: for files that can be rebuilt and check themselves (an
+ * index), a crash may leave the old file, the new one, or a damaged one, never a torn mix.
  */
-export async function writeAtomic(path: string, pieces: readonly Uint8Array[] | AsyncIterable<Uint8Array>): Promise<void> {
+export async function writeAtomic(path: string, pieces: readonly Uint8Array[] | AsyncIterable<Uint8Array>, { durable = true } = {}): Promise<void> {
   const folder = dirname(path);
   const temp = join(folder, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     const handle = await open(temp, 'w');
     try {
       await (Array.isArray(pieces) ? writeAll(handle, pieces) : writeStream(handle, pieces as AsyncIterable<Uint8Array>));
-      await handle.sync();
+      if (durable) await handle.sync();
     } finally {
       await handle.close();
     }
@@ -66,7 +68,7 @@ export async function writeAtomic(path: string, pieces: readonly Uint8Array[] | 
     await rm(temp, { force: true });
     throw error;
   }
-  await syncFolder(folder);
+  if (durable) await syncFolder(folder);
 }
 
 /** Whether a process with this pid runs on this host (EPERM: it does, as another user). */

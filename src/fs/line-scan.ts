@@ -34,13 +34,14 @@ export async function* scanLines(handle: FileHandle, from: number, to: number, e
   if (from === 0) position += await bomLength(handle, encoding, to);
   let carry = Buffer.alloc(0);
   let carryOffset = position;
+  // The next chunk is read while the lines of this one are handed out.
+  let next = readAhead(handle, position, to);
   while (position < to) {
-    const length = Math.min(CHUNK, to - position);
-    const chunk = Buffer.allocUnsafe(length);
-    const { bytesRead } = await handle.read(chunk, 0, length, position);
-    if (bytesRead === 0) break;
-    position += bytesRead;
-    const bytes = carry.length === 0 ? chunk.subarray(0, bytesRead) : Buffer.concat([carry, chunk.subarray(0, bytesRead)]);
+    const chunk = await next;
+    if (chunk.length === 0) break;
+    position += chunk.length;
+    next = readAhead(handle, position, to);
+    const bytes = carry.length === 0 ? chunk : Buffer.concat([carry, chunk]);
     const lines: ScannedLine[] = [];
     let start = 0;
     for (let at = findNewline(bytes, newline, 0); at !== -1; at = findNewline(bytes, newline, start)) {
@@ -52,7 +53,24 @@ export async function* scanLines(handle: FileHandle, from: number, to: number, e
     carryOffset += start;
     if (lines.length > 0) yield lines;
   }
+  await next;
   if (carry.length > 0) yield [{ offset: carryOffset, bytes: carry.length, text: carry.toString(encoding), whole: false }];
+}
+
+/** Starts reading the next chunk; a caller that stops early leaves it unread, and its failure unheard. */
+function readAhead(handle: FileHandle, position: number, to: number): Promise<Buffer> {
+  const chunk = readChunk(handle, position, to);
+  chunk.catch(() => undefined);
+  return chunk;
+}
+
+/** Reads up to a chunk from `position` (nothing at or past `to`). */
+async function readChunk(handle: FileHandle, position: number, to: number): Promise<Buffer> {
+  const length = Math.min(CHUNK, to - position);
+  if (length <= 0) return Buffer.alloc(0);
+  const chunk = Buffer.allocUnsafe(length);
+  const { bytesRead } = await handle.read(chunk, 0, length, position);
+  return chunk.subarray(0, bytesRead);
 }
 
 /** The next newline at or after `from`, aligned to the encoding's code unit. */

@@ -49,8 +49,21 @@ describe('historian validate', () => {
       agents: ['executor', 'planner'],
       flags: { log_messages: true, log_conversations: true, log_tool_calls: true, log_commands: true, log_context: false, log_runs: true },
       can_read: true,
+      warnings: [],
     });
     expect(report.providers[1].agents).toEqual([]);
+  });
+
+  it('warns about a document past 10 MB, and not about JSON Lines of any size', async () => {
+    const big = `{"messages": []}${' '.repeat(11 * 1024 * 1024)}\n`;
+    writeFileSync(join(dir, 'big.json'), big);
+    writeFileSync(join(dir, 'big.jsonl'), ' '.repeat(11 * 1024 * 1024));
+    const manifest = join(dir, 'big.yml');
+    writeFileSync(manifest, 'storage:\n  providers:\n    - type: file\n      path: big.json\n    - type: file\n      name: lines\n      path: big.jsonl\n');
+    const { code, stdout } = await runCli(['validate', '-c', manifest]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`    warning: ${join(dir, 'big.json')} is 11 MB: a json document is parsed whole at every open and rewritten whole at every write; past 10 MB use jsonl`);
+    expect(stdout.match(/warning:/g)).toHaveLength(1);
   });
 
   it('prints every problem of a broken manifest and exits 2 without a stack trace', async () => {

@@ -55,9 +55,9 @@ function received(counts: Partial<Record<EntryType, number>>): string {
   return parts.join(', ') || 'nothing';
 }
 
-function describeProviders(manifest: Manifest, historian: Historian, cwd: string): string[] {
+async function describeProviders(manifest: Manifest, historian: Historian, cwd: string): Promise<string[]> {
   const written = historian.written();
-  const report = validationReport(manifest);
+  const report = await validationReport(manifest);
   return report.providers.flatMap((p) => {
     const on = Object.entries(p.flags).filter(([, v]) => v).map(([k]) => k.replace('log_', ''));
     const off = Object.entries(p.flags).filter(([, v]) => !v).map(([k]) => k.replace('log_', ''));
@@ -116,7 +116,7 @@ async function report(historian: Historian, manifest: Manifest, out: string): Pr
     `manifest: ${relative(cwd, manifest.file)} (filter_mode ${manifest.storage.filter_mode}, global agents: ${manifest.storage.agents?.join(', ') ?? 'everyone'})`,
     `logged ${entries.length} entries into ${manifest.providers.length} providers in ${seconds}s → ${relative(cwd, out) || out}`,
     '',
-    ...describeProviders(manifest, historian, cwd),
+    ...(await describeProviders(manifest, historian, cwd)),
     ...overrideComparison(manifest),
     paint('bold', `history show (read back from ${history.provider}):`),
     renderConversations(conversations),

@@ -17,12 +17,14 @@ export interface ValidationReport {
     agents: string[] | null;
     flags: Record<string, boolean>;
     can_read: boolean;
+    /** Advice that is no error, e.g. a document grown past what its format suits. */
+    warnings: string[];
   }[];
   default_provider: string | null;
 }
 
-/** Summarises a loaded manifest: per provider its effective agents and flags. */
-export function validationReport(manifest: Manifest): ValidationReport {
+/** Summarises a loaded manifest: per provider its effective agents, flags and advice. */
+export async function validationReport(manifest: Manifest): Promise<ValidationReport> {
   const items = manifest.providers.map((p) => ({ label: p.label, type: p.config.type, readable: p.definition.readable }));
   let reader: string | null;
   try {
@@ -33,14 +35,17 @@ export function validationReport(manifest: Manifest): ValidationReport {
   return {
     manifest: manifest.file,
     filter_mode: manifest.storage.filter_mode,
-    providers: manifest.providers.map((p) => ({
-      name: p.label,
-      type: p.config.type,
-      target: p.definition.describe(p.config),
-      agents: p.agents === null ? null : [...p.agents].sort(),
-      flags: p.flags,
-      can_read: p.definition.readable,
-    })),
+    providers: await Promise.all(
+      manifest.providers.map(async (p) => ({
+        name: p.label,
+        type: p.config.type,
+        target: p.definition.describe(p.config),
+        agents: p.agents === null ? null : [...p.agents].sort(),
+        flags: p.flags,
+        can_read: p.definition.readable,
+        warnings: (await p.definition.advise?.(p)) ?? [],
+      })),
+    ),
     default_provider: reader,
   };
 }
@@ -60,6 +65,7 @@ function renderText(report: ValidationReport): string {
     lines.push(`    agents: ${agents}`);
     lines.push(`    logs:   ${on.join(', ') || 'nothing'}`);
     if (off.length > 0) lines.push(`    skips:  ${off.join(', ')}`);
+    for (const warning of p.warnings) lines.push(`    warning: ${warning}`);
   }
   return lines.join('\n');
 }
@@ -75,6 +81,6 @@ export function validateCommand(): Command {
       const manifest = manifestFor(options);
       await checkProviders(manifest);
       // Names and paths may come from ${VAR}s or hold a token; the report shows none of them.
-      print(options.format, maskStrings(validationReport(manifest)), renderText);
+      print(options.format, maskStrings(await validationReport(manifest)), renderText);
     });
 }

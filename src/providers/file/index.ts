@@ -1,5 +1,5 @@
 import { defineProvider } from '../../core/define-provider.js';
-import { fileConfigProblems, fileOptions, resolveFileConfig } from './config.js';
+import { adviseOnSize, fileConfigProblems, fileOptions, resolveFileConfig } from './config.js';
 
 /**
  * `type: file` — entries grouped by type in a JSON, YAML, TOML or INI document, or one per
@@ -12,5 +12,6 @@ export const fileProvider = defineProvider({
   readable: true,
   resolve: resolveFileConfig,
   describe: (config) => config.path,
+  advise: ({ config }) => adviseOnSize(config),
   open: async (provider, ctx) => (await import('./open.js')).openFile(provider, ctx),
 });

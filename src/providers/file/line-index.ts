@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { writeAtomic } from '../../fs/atomic.js';
 import { Conversations, type ConversationHead } from '../../core/conversations.js';
@@ -25,6 +26,7 @@ interface LineFields {
 }
 
 const TYPE_CODE = new Map<string, number>(ENTRY_TYPES.map((type, i) => [type, i]));
+const IN_CONVERSATION: ReadonlySet<string> = new Set(['conversation_start', 'message', 'tool_call', 'context']);
 
 /** A growable column of numbers. */
 class Column<A extends Float64Array | Int32Array | Uint32Array | Uint8Array> {
@@ -69,6 +71,14 @@ interface IndexHeader {
   rows: number;
   conversations: [string, string | null, string, boolean][];
   sequences: [string, number][];
+  /** SHA-1 of the columns that follow. */
+  checksum: string;
+}
+
+function checksum(pieces: readonly Uint8Array[]): string {
+  const hash = createHash('sha1');
+  for (const piece of pieces) hash.update(piece);
+  return hash.digest('hex');
 }
 
 /**
@@ -197,7 +207,7 @@ export class LineIndex {
     const position = this.position;
     if (!position || this.broken || this.rows === this.saved || (!always && this.rows - this.saved < Math.max(SAVE_EVERY, this.saved / 4))) return;
     const rows = this.rows;
-    const header = {
+    const header: Omit<IndexHeader, 'checksum'> = {
       version: INDEX_VERSION,
       encoding: this.encoding,
       identity: position.identity,
@@ -209,7 +219,9 @@ export class LineIndex {
       sequences: [...this.sequences],
     };
     const columns = this.columns().map((column) => Buffer.from(column.values.buffer, column.values.byteOffset, rows * column.values.BYTES_PER_ELEMENT));
-    await writeAtomic(this.file, [Buffer.from(`${JSON.stringify(header)}\n`), ...columns]);
+    const checked = { ...header, checksum: checksum(columns) };
+    // Not fsynced: it can be rebuilt, and the checksum tells a damaged one after a crash.
+    await writeAtomic(this.file, [Buffer.from(`${JSON.stringify(checked)}\n`), ...columns], { durable: false });
     this.saved = rows;
   }
 
@@ -226,6 +238,7 @@ export class LineIndex {
       const end = bytes.indexOf(0x0a);
       const header = JSON.parse(bytes.toString('utf8', 0, end)) as IndexHeader;
       if (header.version !== INDEX_VERSION || header.encoding !== this.encoding) return;
+      if (checksum([bytes.subarray(end + 1)]) !== header.checksum) return;
       let at = end + 1;
       for (const column of this.columns()) {
         const size = header.rows * column.values.BYTES_PER_ELEMENT;
@@ -323,7 +336,7 @@ export class LineIndex {
   private attach(value: LineFields, type: string, row: number): number {
     const id = value.conversation_id;
     const timestamp = value.timestamp;
-    if (typeof id !== 'string' || typeof timestamp !== 'string' || !['conversation_start', 'message', 'tool_call', 'context'].includes(type)) return -1;
+    if (typeof id !== 'string' || typeof timestamp !== 'string' || !IN_CONVERSATION.has(type)) return -1;
     const before = this.conversations.size;
     const conversation =
       type === 'conversation_start' && typeof value.agent_name === 'string'
