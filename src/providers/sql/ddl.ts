@@ -70,7 +70,7 @@ export function createIndexSql(table: DeclaredTable, index: DeclaredIndex): stri
   const name = (identifier: string) => quoteName(table.family, identifier);
   const unique = index.unique ? 'UNIQUE ' : '';
   const ifNotExists = table.family === 'mysql' ? '' : 'IF NOT EXISTS ';
-  return `CREATE ${unique}INDEX ${ifNotExists} ${name(index.name)} ON ${name(table.name)} (${index.columns.map(name).join(', ')});`;
+  return `CREATE ${unique}INDEX ${ifNotExists}${name(index.name)} ON ${name(table.name)} (${index.columns.map(name).join(', ')});`;
 }
 
 /** DROP TABLE for a hard reset. */

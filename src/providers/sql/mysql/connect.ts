@@ -1,4 +1,4 @@
-import type { Pool, QueryOptions, QueryValues } from 'mysql2/promise';
+import type { Pool, PoolConnection, QueryOptions, QueryValues } from 'mysql2/promise';
 import { serial } from '../../../core/serial.js';
 import type { ConnectionConfig } from '../failure.js';
 import type { OpenOptions, SqlBackend } from '../dialect.js';
@@ -45,11 +45,28 @@ function sessionSettings(server: Server, config: ConnectionConfig): string[] {
   return ['SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', `SET ${settings.join(', ')}`];
 }
 
-/** A query option object with the client-side time limit: past it, a server that stopped answering gives up. */
-function timed(timeout: number | undefined) {
-  return (options: string | QueryOptions): QueryOptions => {
+/**
+ * Runs a query on a connection, giving up after `limit` ms: a server that stopped answering (a
+ * half-open connection) cannot hang a batch. The connection is destroyed then, as it is left
+ * mid-reply. (mysql2's own `timeout` option leaves its timer running when the connection is lost,
+ * which kept the process alive for a whole timeout after close.)
+ */
+function timedQuery(limit: number | undefined) {
+  return async (connection: PoolConnection, options: string | QueryOptions, values?: QueryValues) => {
     const query = typeof options === 'string' ? { sql: options } : options;
-    return timeout === undefined ? query : { ...query, timeout };
+    if (limit === undefined) return connection.query(query, values);
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        connection.destroy();
+        reject(Object.assign(new Error('Query inactivity timeout'), { code: 'PROTOCOL_SEQUENCE_TIMEOUT' }));
+      }, limit);
+    });
+    try {
+      return await Promise.race([connection.query(query, values), expired]);
+    } finally {
+      clearTimeout(timer);
+    }
   };
 }
 
@@ -70,7 +87,7 @@ export async function openMysql(connectionString: string, { where, label, config
     keepAliveInitialDelay: 10_000,
     charset: 'UTF8MB4_UNICODE_CI',
   });
-  const withTimeout = timed(config.query_timeout_ms > 0 ? config.query_timeout_ms + 5_000 : undefined);
+  const query = timedQuery(config.query_timeout_ms > 0 ? config.query_timeout_ms + 5_000 : undefined);
   let settings: string[] | undefined;
   const ignore = () => undefined;
   pool.pool.on('connection', (connection) => {
@@ -80,7 +97,7 @@ export async function openMysql(connectionString: string, { where, label, config
   });
   try {
     const server = await configure(pool, config, (found) => (settings = found));
-    return mysqlBackend(pool, drizzle, where, config, withTimeout, mysqlDialect(server.collation ?? 'utf8mb4_bin'));
+    return mysqlBackend(pool, drizzle, where, config, query, mysqlDialect(server.collation ?? 'utf8mb4_bin'));
   } catch (error) {
     await pool.end().catch(ignore);
     throw error;
@@ -105,7 +122,7 @@ async function configure(pool: Pool, config: ConnectionConfig, use: (settings: s
   }
 }
 
-function mysqlBackend(pool: Pool, drizzle: Drizzle, where: string, config: ConnectionConfig, withTimeout: (options: string | QueryOptions) => QueryOptions, dialect: SqlBackend['dialect']): SqlBackend {
+function mysqlBackend(pool: Pool, drizzle: Drizzle, where: string, config: ConnectionConfig, timed: ReturnType<typeof timedQuery>, dialect: SqlBackend['dialect']): SqlBackend {
   const waitSeconds = config.query_timeout_ms > 0 ? Math.ceil(config.query_timeout_ms / 1000) : FOREVER_SECONDS;
   const noLocks = { waitSeconds, taken: () => undefined };
 
@@ -113,7 +130,7 @@ function mysqlBackend(pool: Pool, drizzle: Drizzle, where: string, config: Conne
   const pooled = async (options: string | QueryOptions, values?: QueryValues) => {
     const connection = await pool.getConnection();
     try {
-      const result = await connection.query(withTimeout(options), values);
+      const result = await timed(connection, options, values);
       connection.release();
       return result;
     } catch (error) {
@@ -137,7 +154,7 @@ function mysqlBackend(pool: Pool, drizzle: Drizzle, where: string, config: Conne
     let broken = false;
     const query = async (options: string | QueryOptions, values?: QueryValues) => {
       try {
-        return await connection.query(withTimeout(options), values);
+        return await timed(connection, options, values);
       } catch (error) {
         if (isBroken(error)) broken = true;
         throw error;
