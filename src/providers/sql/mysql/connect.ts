@@ -4,6 +4,7 @@ import type { ConnectionConfig } from '../failure.js';
 import type { OpenOptions, SqlBackend } from '../dialect.js';
 import { importDriver } from '../drivers.js';
 import { BINARY_COLLATIONS, mysqlDialect } from './dialect.js';
+import { compileInserts } from './insert.js';
 import { mysqlStatements, type RawQuery } from './statements.js';
 
 type Drizzle = typeof import('drizzle-orm/mysql2').drizzle;
@@ -141,7 +142,9 @@ function mysqlBackend(pool: Pool, drizzle: Drizzle, where: string, config: Conne
   };
   const onPool = new Proxy(pool, { get: (target, key, receiver) => (key === 'query' ? pooled : Reflect.get(target, key, receiver)) });
   const rawOnPool: RawQuery = async (statement, values) => (await pooled(statement, values))[0] as unknown[];
-  const statements = mysqlStatements(drizzle({ client: onPool }), rawOnPool, noLocks);
+  const db = drizzle({ client: onPool });
+  const inserts = compileInserts(db);
+  const statements = mysqlStatements(db, inserts, rawOnPool, noLocks);
 
   /**
    * A transaction on one connection of the pool, released in every case, or destroyed when it
@@ -164,7 +167,7 @@ function mysqlBackend(pool: Pool, drizzle: Drizzle, where: string, config: Conne
     const raw: RawQuery = async (statement, values) => (await query(statement, values))[0] as unknown[];
     try {
       await raw('START TRANSACTION');
-      const result = await work(mysqlStatements(drizzle({ client }), raw, { waitSeconds, taken: () => (locked = true) }));
+      const result = await work(mysqlStatements(drizzle({ client }), inserts, raw, { waitSeconds, taken: () => (locked = true) }));
       await raw('COMMIT');
       return result;
     } catch (error) {

@@ -1,9 +1,9 @@
-import { getTableColumns, sql, type SQL } from 'drizzle-orm';
-import type { MySqlColumn, MySqlSelect, MySqlTable } from 'drizzle-orm/mysql-core';
+import type { MySqlSelect, MySqlTable } from 'drizzle-orm/mysql-core';
 import type { MySql2Database } from 'drizzle-orm/mysql2';
 import type { FieldQuery, FieldRow, Fields, Statements } from '../dialect.js';
 import type { Row, TableKey } from '../schema/index.js';
 import { mysqlTables } from '../schema/mysql.js';
+import type { CompiledInsert, CompiledInserts } from './insert.js';
 
 // One multi-row INSERT holds at most this many rows, and about this many characters of values:
 // a statement must stay under the server's max_allowed_packet (16 MB on MariaDB, 64 MB on MySQL 8).
@@ -21,20 +21,17 @@ export interface LockOptions {
   taken(): void;
 }
 
-function sizeOf(row: object): number {
+/** The characters a row's values take in the statement, roughly. */
+function sizeOf(values: unknown[]): number {
   let size = 0;
-  for (const value of Object.values(row)) {
-    if (typeof value === 'string') size += value.length;
-    else if (value !== null && typeof value === 'object') size += JSON.stringify(value).length;
-    else size += 8;
-  }
+  for (const value of values) size += typeof value === 'string' ? value.length : 8;
   return size;
 }
 
-/** Rows in groups that each fit one INSERT. */
-function chunks<T extends object>(rows: T[]): T[][] {
-  const out: T[][] = [];
-  let chunk: T[] = [];
+/** Rows' values in groups that each fit one INSERT. */
+function chunks(rows: unknown[][]): unknown[][][] {
+  const out: unknown[][][] = [];
+  let chunk: unknown[][] = [];
   let size = 0;
   for (const row of rows) {
     const rowSize = sizeOf(row);
@@ -50,12 +47,6 @@ function chunks<T extends object>(rows: T[]): T[][] {
   return out;
 }
 
-/** `SET key = key`: MySQL's "do nothing" for a row whose primary key is already stored. */
-function keepStored(table: MySqlTable): Record<string, SQL> {
-  const [key, column] = Object.entries(getTableColumns(table)).find(([, c]) => c.primary)!;
-  return { [key]: sql`${column}` };
-}
-
 function shaped<Q extends MySqlSelect>(query: Q, { where, groupBy = [], having }: FieldQuery) {
   return query.where(where).groupBy(...groupBy).having(having);
 }
@@ -65,19 +56,21 @@ const LOCK_NAME = "CONCAT('historian:', LEFT(SHA2(CONCAT(COALESCE(DATABASE(), ''
 
 /**
  * The statements of a MySQL connection (the pool, or one pooled connection's transaction),
- * through drizzle's mysql-core database. Batches are multi-row INSERTs; "insert once" is ON
- * DUPLICATE KEY UPDATE of the key to itself, not INSERT IGNORE, which would also turn a value
- * the server refuses (too long, out of range) into a warning and store it cut short.
+ * through drizzle's mysql-core database. Batches are multi-row INSERTs compiled once (insert.ts);
+ * "insert once" is ON DUPLICATE KEY UPDATE of the key to itself, not INSERT IGNORE, which would
+ * also turn a value the server refuses (too long, out of range) into a warning and store it cut
+ * short.
  */
-export function mysqlStatements(db: MySql2Database, raw: RawQuery, locks: LockOptions): Statements {
+export function mysqlStatements(db: MySql2Database, inserts: CompiledInserts, raw: RawQuery, locks: LockOptions): Statements {
   const select = (fields: Fields, from: TableKey, query: FieldQuery) => {
     const table: MySqlTable = mysqlTables[from];
     const base = db.select(fields).from(table);
     const other: MySqlTable | undefined = query.join && mysqlTables[query.join.table];
     return other && query.join ? shaped(base.leftJoin(other, query.join.on).$dynamic(), query) : shaped(base.$dynamic(), query);
   };
-  const insertOnce = async (table: MySqlTable, rows: object[]) => {
-    for (const chunk of chunks(rows)) await db.insert(table).values(chunk).onDuplicateKeyUpdate({ set: keepStored(table) });
+  const insert = async (compiled: CompiledInsert, rows: object[]) => {
+    if (rows.length === 0) return;
+    for (const chunk of chunks(rows.map((row) => compiled.values(row)))) await raw(compiled.sql, [chunk]);
   };
   /** GET_LOCK answers 0 when the wait runs out, and NULL on an error: either way there is no lock. */
   const lock = async (key: string, what: string) => {
@@ -97,31 +90,14 @@ export function mysqlStatements(db: MySql2Database, raw: RawQuery, locks: LockOp
       return (await select(fields, from, query)) as FieldRow<F>[];
     },
     subquery: (fields, from, query = {}) => select(fields, from, query),
-    insertNew: (into, rows) => insertOnce(mysqlTables[into], rows),
+    insertNew: (into, rows) => insert(inserts.once[into], rows),
     async writeRows(rows) {
-      const { conversations: c, messages, toolCalls, commands, context } = mysqlTables;
-      // MySQL's ON DUPLICATE KEY UPDATE has no WHERE: each assignment keeps the stored value
-      // unless the condition holds. The conditions read columns that earlier assignments may
-      // have set, but each stays as it was: false leaves every column as it was, and true sets
-      // start_time to the new value, which keeps `VALUES(start_time) >= start_time` true.
-      const unless = (condition: SQL, column: MySqlColumn) => sql`IF(${condition}, VALUES(${column}), ${column})`;
-      // An implicit conversation only moves its start earlier, and only until it is started.
-      const earlier = sql`${c.started} = false AND VALUES(${c.start_time}) < ${c.start_time}`;
-      for (const chunk of chunks(rows.implicit)) await db.insert(c).values(chunk).onDuplicateKeyUpdate({ set: { start_time: unless(earlier, c.start_time) } });
-      // The last conversation_start wins: the latest timestamp (a start logged late with an earlier one does not).
-      const later = sql`(${c.started} = false OR VALUES(${c.start_time}) >= ${c.start_time})`;
-      const started = {
-        agent_name: unless(later, c.agent_name),
-        start_time: unless(later, c.start_time),
-        started: unless(later, c.started),
-        start_id: unless(later, c.start_id),
-        seq: unless(later, c.seq),
-      };
-      for (const chunk of chunks(rows.starts)) await db.insert(c).values(chunk).onDuplicateKeyUpdate({ set: started });
-      await insertOnce(messages, rows.messages);
-      await insertOnce(toolCalls, rows.toolCalls);
-      await insertOnce(commands, rows.commands);
-      await insertOnce(context, rows.context);
+      await insert(inserts.implicit, rows.implicit);
+      await insert(inserts.start, rows.starts);
+      await insert(inserts.once.messages, rows.messages);
+      await insert(inserts.once.toolCalls, rows.toolCalls);
+      await insert(inserts.once.commands, rows.commands);
+      await insert(inserts.once.context, rows.context);
     },
     async delete(from, where) {
       await db.delete(mysqlTables[from]).where(where);
