@@ -102,10 +102,12 @@ describe('bad manifests (SPEC §1.5)', () => {
   });
 
   it('rejects an unsupported URL scheme, listing the supported ones, without the password', () => {
-    const path = write('url.yml', 'storage:\n  providers:\n    - type: sql\n      url: "mysql://admin:hunter2@db/h"\n');
+    const path = write('url.yml', 'storage:\n  providers:\n    - type: sql\n      url: "mssql://admin:hunter2@db/h"\n');
     const [line] = problems(() => loadManifest(path));
-    expect(line).toMatch(new RegExp(`^${path}:4:12: storage.providers\\[0\\].url: unsupported database URL "mysql://admin:\\*\\*\\*@db/h"; expected one of sqlite:///`));
+    expect(line).toMatch(new RegExp(`^${path}:4:12: storage.providers\\[0\\].url: unsupported database URL "mssql://admin:\\*\\*\\*@db/h"; expected one of sqlite:///`));
     expect(line).toContain('postgresql://');
+    expect(line).toContain('mysql://');
+    expect(line).toContain('mariadb://');
     expect(line).toContain('pglite://memory');
     expect(line).not.toContain('hunter2');
   });

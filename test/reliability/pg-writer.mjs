@@ -1,5 +1,6 @@
-// Logs into PostgreSQL until its stdin closes, printing the ids of each batch once flush() has
-// resolved; a rejected flush is reported on stderr and the loop goes on (entries stay queued).
+// Logs into a database server (PostgreSQL, MySQL) until its stdin closes, printing the ids of
+// each batch once flush() has resolved; a rejected flush is reported on stderr and the loop goes
+// on (entries stay queued).
 import { createHistorian } from '../../dist/index.js';
 
 const [url] = process.argv.slice(2);

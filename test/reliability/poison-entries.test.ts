@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHistorian, EntryError, importEntries, RejectedEntryError, type ProviderError, type StorageInput } from '../../src/index.js';
+import { freshMysqlDatabase, MYSQL_URL } from '../contract/mysql-database.js';
 import { freshPgSchema } from '../contract/pg-schema.js';
 
 const folders: string[] = [];
@@ -137,6 +138,17 @@ describe('NUL characters on PostgreSQL', () => {
       await nulRoundTrip({ providers: [{ type: 'sql', url: schema.url }] });
     } finally {
       await schema.drop();
+    }
+  });
+});
+
+describe('NUL characters on MySQL/MariaDB', () => {
+  it.skipIf(!MYSQL_URL)('are stored as they are (HISTORIAN_TEST_MYSQL_URL)', async () => {
+    const database = await freshMysqlDatabase(MYSQL_URL!);
+    try {
+      await nulRoundTrip({ providers: [{ type: 'sql', url: database.url }] });
+    } finally {
+      await database.drop();
     }
   });
 });

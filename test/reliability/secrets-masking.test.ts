@@ -31,6 +31,9 @@ describe('database URLs in messages', () => {
     ['a password with a space', 'postgresql://app:hun ter2@db.example/h', 'postgresql://app:***@db.example/h'],
     ['a password with a raw @ and /', 'postgresql://app:hun@t/er2@db.example/h', 'postgresql://app:***@db.example/h'],
     ['a malformed scheme', 'postgresql//app:hunter2@db.example/h', 'postgresql//app:***@db.example/h'],
+    ['a MySQL password', 'mysql://app:hunter2@db.example:3306/h', 'mysql://app:***@db.example:3306/h'],
+    ['a MariaDB password with a raw @', 'mariadb://app:hun@ter2@db.example/h', 'mariadb://app:***@db.example/h'],
+    ['a MySQL ?password= parameter', 'mysql://app@db.example/h?ssl=true&password=hunter2', 'mysql://app@db.example/h?ssl=true&password=***'],
     ['a key=value DSN', "host=db.example password='hun ter2' user=app", 'host=db.example password=*** user=app'],
   ])('maskUrl hides %s', (_what, url, masked) => {
     expect(maskUrl(url)).toBe(masked);
@@ -40,6 +43,8 @@ describe('database URLs in messages', () => {
     ['postgresql//app:hunter2@db.example/h'],
     ['host=db.example password=hunter2 dbname=h'],
     ['postgres:/app:hunter2@db.example/h'],
+    ['mysql//app:hunter2@db.example/h'],
+    ['mariadb:/app:hunter2@db.example/h'],
   ])('a manifest error quoting %s shows no password', (url) => {
     const message = thrown(() => parseManifest(sqlManifest(url)));
     expect(message).toContain('storage.providers[0].url: ');

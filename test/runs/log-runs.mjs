@@ -1,5 +1,5 @@
 // One writer of the two-process test. Logs `count` runs (4 facts each) of session "shared" into
-// a SQLite file, flushing after each fact pair so every run takes several transactions.
+// the database at `url`, flushing after each fact pair so every run takes several transactions.
 // mode "race": both writers start together and write as fast as they can.
 // mode "turns": writers take turns run by run, passing the turn through the file `turn`, so
 // each must read the numbers the other process committed.

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHistorian, type RunFact } from '../../src/index.js';
+import { freshMysqlDatabase, MYSQL_URL } from '../contract/mysql-database.js';
 import { freshPgSchema } from '../contract/pg-schema.js';
 
 const run = promisify(execFile);
@@ -64,6 +65,19 @@ describe.runIf(PG_URL)('two processes logging one session into one PostgreSQL da
   for (const mode of ['race', 'turns'] as const) {
     it(`${mode}: number the session with no gap and no repeat (per-session advisory locks)`, async () => {
       const { url, drop } = await freshPgSchema(PG_URL!);
+      try {
+        expectGapFreeAndOrdered(await logTogether(mode, url));
+      } finally {
+        await drop();
+      }
+    });
+  }
+});
+
+describe.runIf(MYSQL_URL)('two processes logging one session into one MySQL/MariaDB database (HISTORIAN_TEST_MYSQL_URL)', () => {
+  for (const mode of ['race', 'turns'] as const) {
+    it(`${mode}: number the session with no gap and no repeat (per-session named locks)`, async () => {
+      const { url, drop } = await freshMysqlDatabase(MYSQL_URL!);
       try {
         expectGapFreeAndOrdered(await logTogether(mode, url));
       } finally {

@@ -11,7 +11,7 @@ import { runCli } from '../cli/run.js';
 // which some packages cannot be imported, as if they were not installed (fixtures/hide-packages.mjs).
 const HIDE = fileURLToPath(new URL('./fixtures/hide-packages.mjs', import.meta.url));
 const LIBRARY = pathToFileURL(fileURLToPath(new URL('../../dist/index.js', import.meta.url))).href;
-const EVERY_DRIVER = ['better-sqlite3', 'pg', '@electric-sql/pglite'];
+const EVERY_DRIVER = ['better-sqlite3', 'pg', 'mysql2', '@electric-sql/pglite'];
 const run = promisify(execFile);
 
 const folders: string[] = [];
@@ -49,6 +49,8 @@ describe('startup loads no database driver and no drizzle code', () => {
 describe('a manifest that needs a driver that is not installed', () => {
   const cases = [
     { pkg: 'pg', url: 'postgresql://historian:s3cret@127.0.0.1:5432/db', where: 'postgresql://historian:***@127.0.0.1:5432/db' },
+    { pkg: 'mysql2', url: 'mysql://historian:s3cret@127.0.0.1:3306/db', where: 'mysql://historian:***@127.0.0.1:3306/db' },
+    { pkg: 'mysql2', url: 'mariadb://historian:s3cret@127.0.0.1:3306/db', where: 'mariadb://historian:***@127.0.0.1:3306/db' },
     { pkg: '@electric-sql/pglite', url: 'pglite://memory', where: 'pglite://memory' },
     { pkg: 'better-sqlite3', url: 'sqlite:///:memory:', where: 'sqlite:///:memory:' },
   ];
@@ -76,9 +78,9 @@ describe('a manifest that needs a driver that is not installed', () => {
     });
   });
 
-  it('leaves the other databases working: SQLite logs and reads without pg and PGlite', async () => {
+  it('leaves the other databases working: SQLite logs and reads without pg, mysql2 and PGlite', async () => {
     const manifest = manifestFor('sqlite:///history.db');
-    const env = without(['pg', '@electric-sql/pglite']);
+    const env = without(['pg', 'mysql2', '@electric-sql/pglite']);
     const line = '{"type":"message","conversation_id":"c1","role":"user","content":"no server needed"}\n';
     expect(await runCli(['ingest', '-', '-c', manifest], { input: line, env })).toMatchObject({ code: 0 });
     const shown = await runCli(['history', 'show', '--format', 'json', '-c', manifest], { env });

@@ -11,6 +11,8 @@ export async function loadDialect(family: Family): Promise<Dialect> {
       return (await import('./sqlite/dialect.js')).sqliteDialect;
     case 'postgres':
       return (await import('./pg/dialect.js')).pgDialect;
+    case 'mysql':
+      return (await import('./mysql/dialect.js')).mysqlDialect();
   }
 }
 
@@ -23,6 +25,8 @@ async function openFamily(url: string, options: OpenOptions): Promise<SqlBackend
       return (await import('./pg/connect.js')).openPglite(parsed.path, options);
     case 'postgres':
       return (await import('./pg/connect.js')).openPostgres(parsed.connectionString, options);
+    case 'mysql':
+      return (await import('./mysql/connect.js')).openMysql(parsed.connectionString, options);
   }
 }
 

@@ -15,20 +15,20 @@ const databaseUrl = z
       ctx.addIssue({ code: 'custom', message: (error as Error).message });
     }
   })
-  .describe('sqlite:///rel.db, sqlite:////abs.db, sqlite:///:memory:, postgresql://…, postgres://…, pglite:///dir, pglite://memory');
+  .describe('sqlite:///rel.db, sqlite:////abs.db, sqlite:///:memory:, postgresql://…, postgres://…, mysql://…, mariadb://…, pglite:///dir, pglite://memory');
 
 /** The fields of a `type: sql` provider besides the common ones (SPEC §1.1). */
 export const sqlOptions = {
   url: databaseUrl.optional().describe('Database URL; default: HISTORIAN_DB_URL or the SQLite file under XDG_DATA_HOME'),
-  pool_size: z.number().int().min(1).default(5).describe('PostgreSQL connection pool size'),
+  pool_size: z.number().int().min(1).default(5).describe('PostgreSQL and MySQL connection pool size'),
   auto_migration: z.boolean().default(true).describe('Create missing tables, columns and indexes on open'),
-  connect_timeout_ms: z.number().int().nonnegative().default(10_000).describe('PostgreSQL: give up connecting after this many ms (0 = wait forever)'),
+  connect_timeout_ms: z.number().int().nonnegative().default(10_000).describe('PostgreSQL and MySQL: give up connecting after this many ms (0 = wait forever)'),
   query_timeout_ms: z
     .number()
     .int()
     .nonnegative()
     .default(60_000)
-    .describe('PostgreSQL: cancel a statement that runs longer than this many ms (0 = no limit)'),
+    .describe('PostgreSQL and MySQL: cancel a statement that runs longer than this many ms (0 = no limit)'),
 };
 
 /** A validated `type: sql` config. */
@@ -45,6 +45,6 @@ export function defaultDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string
 export function resolveSqlConfig(config: SqlConfig, { baseDir, env }: ResolveContext): SqlConfig {
   const url = config.url ?? defaultDatabaseUrl(env);
   const parsed = parseDatabaseUrl(url, baseDir);
-  if (parsed.dialect === 'postgres' || parsed.path === ':memory:' || parsed.path === 'memory') return { ...config, url };
+  if (parsed.dialect === 'postgres' || parsed.dialect === 'mysql' || parsed.path === ':memory:' || parsed.path === 'memory') return { ...config, url };
   return { ...config, url: `${parsed.dialect}:///${parsed.path}` };
 }

@@ -1,8 +1,8 @@
 // The DDL historian runs: CREATE TABLE / ADD COLUMN / CREATE INDEX text from the declared tables.
 // Plain strings, no drizzle: `historian migrate --print-sql` plans a new SQLite file with this.
 
-/** The SQL families historian speaks; PGlite is of the PostgreSQL family. */
-export type Family = 'sqlite' | 'postgres';
+/** The SQL families historian speaks; PGlite is of the PostgreSQL family, MariaDB of MySQL's. */
+export type Family = 'sqlite' | 'postgres' | 'mysql';
 
 /** A column as declared in drizzle, reduced to what DDL needs. */
 export interface DeclaredColumn {
@@ -27,10 +27,13 @@ export interface DeclaredTable {
   name: string;
   columns: DeclaredColumn[];
   indexes: DeclaredIndex[];
+  /** What follows CREATE TABLE's column list (MySQL: engine, character set and collation). */
+  options?: string;
 }
 
-/** An identifier quoted for a family. */
-export function quoteName(_family: Family, name: string): string {
+/** An identifier quoted for a family (MySQL quotes with backticks unless ANSI_QUOTES is set). */
+export function quoteName(family: Family, name: string): string {
+  if (family === 'mysql') return `\`${name.replace(/`/g, '``')}\``;
   return `"${name.replace(/"/g, '""')}"`;
 }
 
@@ -46,7 +49,8 @@ function columnDefinition(family: Family, column: DeclaredColumn): string {
 /** CREATE TABLE for a declared table (without its indexes). */
 export function createTableSql(table: DeclaredTable): string {
   const columns = table.columns.map((c) => `  ${columnDefinition(table.family, c)}`).join(',\n');
-  return `CREATE TABLE IF NOT EXISTS ${quoteName(table.family, table.name)} (\n${columns}\n);`;
+  const options = table.options === undefined ? '' : ` ${table.options}`;
+  return `CREATE TABLE IF NOT EXISTS ${quoteName(table.family, table.name)} (\n${columns}\n)${options};`;
 }
 
 /** ALTER TABLE … ADD COLUMN for a column missing from a live table. */
@@ -58,11 +62,15 @@ export function addColumnSql(table: DeclaredTable, column: DeclaredColumn): stri
   return `ALTER TABLE ${quoteName(table.family, table.name)} ADD COLUMN ${columnDefinition(table.family, column)};`;
 }
 
-/** CREATE INDEX for a declared index. */
+/**
+ * CREATE INDEX for a declared index. MySQL has no IF NOT EXISTS here (MariaDB has): the plan is
+ * computed under the migration lock, so the index is known to be missing.
+ */
 export function createIndexSql(table: DeclaredTable, index: DeclaredIndex): string {
   const name = (identifier: string) => quoteName(table.family, identifier);
   const unique = index.unique ? 'UNIQUE ' : '';
-  return `CREATE ${unique}INDEX IF NOT EXISTS ${name(index.name)} ON ${name(table.name)} (${index.columns.map(name).join(', ')});`;
+  const ifNotExists = table.family === 'mysql' ? '' : 'IF NOT EXISTS ';
+  return `CREATE ${unique}INDEX ${ifNotExists}${name(index.name)} ON ${name(table.name)} (${index.columns.map(name).join(', ')});`;
 }
 
 /** DROP TABLE for a hard reset. */

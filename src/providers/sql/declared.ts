@@ -5,7 +5,7 @@ import type { DeclaredColumn, DeclaredTable, Family } from './ddl.js';
 export interface TableConfig {
   name: string;
   columns: Column[];
-  indexes: { config: { name?: string | undefined; columns: readonly unknown[]; unique: boolean } }[];
+  indexes: { config: { name?: string | undefined; columns: readonly unknown[]; unique?: boolean | undefined } }[];
 }
 
 function literal(value: unknown, family: Family): string {
@@ -28,12 +28,13 @@ function indexColumns(columns: readonly unknown[]): string[] {
   });
 }
 
-/** The declared tables of a family, from the drizzle table configs of its declarations. */
-export function declareTables(family: Family, configs: TableConfig[]): DeclaredTable[] {
+/** The declared tables of a family, from the drizzle table configs of its declarations; `options` follow each CREATE TABLE. */
+export function declareTables(family: Family, configs: TableConfig[], options?: string): DeclaredTable[] {
   return configs.map((config) => ({
     family,
     name: config.name,
     columns: config.columns.map((c) => declaredColumn(c, family)),
-    indexes: config.indexes.map(({ config: i }) => ({ name: i.name ?? `${config.name}_idx`, columns: indexColumns(i.columns), unique: i.unique })),
+    indexes: config.indexes.map(({ config: i }) => ({ name: i.name ?? `${config.name}_idx`, columns: indexColumns(i.columns), unique: i.unique === true })),
+    ...(options === undefined ? {} : { options }),
   }));
 }

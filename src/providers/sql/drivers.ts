@@ -1,7 +1,7 @@
 import { ProviderError } from '../../core/errors.js';
 
 /** The database driver packages historian loads on demand, only for the URLs that need them. */
-export type DriverPackage = 'better-sqlite3' | 'pg' | '@electric-sql/pglite';
+export type DriverPackage = 'better-sqlite3' | 'pg' | 'mysql2' | '@electric-sql/pglite';
 
 /** Whether `error` is Node failing to find `pkg` itself (not a module that `pkg` imports). */
 function isMissing(error: unknown, pkg: DriverPackage): boolean {
@@ -11,7 +11,7 @@ function isMissing(error: unknown, pkg: DriverPackage): boolean {
 
 /**
  * Imports a driver (and the drizzle adapter that imports it) when a manifest first needs it.
- * `pg` and PGlite are optional peer dependencies: without them, opening such a database is a
+ * `pg`, `mysql2` and PGlite are optional peer dependencies: without them, opening such a database is a
  * `ProviderError` that names the package and the command that installs it.
  */
 export async function importDriver<T>(pkg: DriverPackage, where: string, label: string, load: () => Promise<T>): Promise<T> {

@@ -39,7 +39,7 @@ function reader(backend: SqlBackend, config: ConnectionConfig, label: string): H
  */
 function deadLetterPath(url: string, baseDir: string, label: string): string | undefined {
   const parsed = parseDatabaseUrl(url, baseDir);
-  if (parsed.dialect === 'postgres') return join(baseDir, `${label}.rejected.jsonl`);
+  if (parsed.dialect === 'postgres' || parsed.dialect === 'mysql') return join(baseDir, `${label}.rejected.jsonl`);
   if (parsed.path === ':memory:' || parsed.path === 'memory') return undefined;
   return `${parsed.path}.rejected.jsonl`;
 }

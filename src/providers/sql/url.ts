@@ -8,6 +8,7 @@ export { maskUrl };
 export type DatabaseUrl =
   | { dialect: 'sqlite'; path: string | ':memory:' }
   | { dialect: 'postgres'; connectionString: string }
+  | { dialect: 'mysql'; connectionString: string }
   | { dialect: 'pglite'; path: string | 'memory' };
 
 /** The URL forms historian accepts, for error messages. */
@@ -17,6 +18,9 @@ export const SUPPORTED_URLS = [
   'sqlite:///:memory:',
   'postgresql://user:pass@host:5432/db',
   'postgres://…',
+  // No second `user:pass@`: masking would hide everything between the two (see core/secrets.ts).
+  'mysql://host:3306/db',
+  'mariadb://…',
   'pglite:///relative/dir',
   'pglite://memory',
 ];
@@ -37,6 +41,10 @@ export function parseDatabaseUrl(url: string, baseDir = process.cwd()): Database
   if (scheme === 'postgresql' || scheme === 'postgres') {
     if (!/^postgres(ql)?:\/\/[^/]/i.test(url)) throw new Error(`PostgreSQL URL has no host: ${maskUrl(url)}`);
     return { dialect: 'postgres', connectionString: url };
+  }
+  if (scheme === 'mysql' || scheme === 'mariadb') {
+    if (!/^(mysql|mariadb):\/\/[^/]/i.test(url)) throw new Error(`MySQL URL has no host: ${maskUrl(url)}`);
+    return { dialect: 'mysql', connectionString: url };
   }
   if (scheme === 'pglite') {
     if (url === 'pglite://memory') return { dialect: 'pglite', path: 'memory' };

@@ -1,9 +1,10 @@
 import type { AnyColumn, Table } from 'drizzle-orm';
+import type { mysqlTables } from './mysql.js';
 import type { pgTables } from './pg.js';
 import type { sqliteTables } from './sqlite.js';
 
 // Types only: this module loads no dialect code. Each family declares the same tables in its own
-// file (sqlite.ts, pg.ts); the checks at the bottom prove at compile time that they agree.
+// file (sqlite.ts, pg.ts, mysql.ts); the checks at the bottom prove at compile time that they agree.
 
 /** The schema version this code writes into `historian_meta`; raised with every schema change. */
 export const SCHEMA_VERSION = 1;
@@ -49,5 +50,5 @@ type Agree<A extends Declarations, B extends Declarations> = [
   ? true
   : false;
 // Compile-time proof that every family's declarations produce identical row and insert types.
-const familiesAgree: Agree<SqliteTables, typeof pgTables> = true;
+const familiesAgree: [Agree<SqliteTables, typeof pgTables>, Agree<SqliteTables, typeof mysqlTables>] = [true, true];
 void familiesAgree;

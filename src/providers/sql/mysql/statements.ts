@@ -1,0 +1,117 @@
+import type { MySqlSelect, MySqlTable } from 'drizzle-orm/mysql-core';
+import type { MySql2Database } from 'drizzle-orm/mysql2';
+import type { FieldQuery, FieldRow, Fields, Statements } from '../dialect.js';
+import type { Row, TableKey } from '../schema/index.js';
+import { mysqlTables } from '../schema/mysql.js';
+import type { CompiledInsert, CompiledInserts } from './insert.js';
+
+// One multi-row INSERT holds at most this many rows, and about this many characters of values:
+// a statement must stay under the server's max_allowed_packet (16 MB on MariaDB, 64 MB on MySQL 8).
+const ROWS_PER_STATEMENT = 1_000;
+const CHARACTERS_PER_STATEMENT = 2_000_000;
+
+/** Runs a raw statement on the statements' connection, with its values bound by the driver. */
+export type RawQuery = (statement: string, values?: unknown[]) => Promise<unknown[]>;
+
+/** How statements take their locks: how long to wait, and a note that the connection holds one. */
+export interface LockOptions {
+  /** Seconds GET_LOCK waits before it gives up. */
+  waitSeconds: number;
+  /** Called when a lock is taken, so the transaction releases it when it ends. */
+  taken(): void;
+}
+
+/** The characters a row's values take in the statement, roughly. */
+function sizeOf(values: unknown[]): number {
+  let size = 0;
+  for (const value of values) size += typeof value === 'string' ? value.length : 8;
+  return size;
+}
+
+/** Rows' values in groups that each fit one INSERT. */
+function chunks(rows: unknown[][]): unknown[][][] {
+  const out: unknown[][][] = [];
+  let chunk: unknown[][] = [];
+  let size = 0;
+  for (const row of rows) {
+    const rowSize = sizeOf(row);
+    if (chunk.length > 0 && (chunk.length === ROWS_PER_STATEMENT || size + rowSize > CHARACTERS_PER_STATEMENT)) {
+      out.push(chunk);
+      chunk = [];
+      size = 0;
+    }
+    chunk.push(row);
+    size += rowSize;
+  }
+  if (chunk.length > 0) out.push(chunk);
+  return out;
+}
+
+function shaped<Q extends MySqlSelect>(query: Q, { where, groupBy = [], having }: FieldQuery) {
+  return query.where(where).groupBy(...groupBy).having(having);
+}
+
+/** A lock name per database and key (bound as the one parameter), within GET_LOCK's 64 characters. */
+const LOCK_NAME = "CONCAT('historian:', LEFT(SHA2(CONCAT(COALESCE(DATABASE(), ''), ':', ?), 256), 40))";
+
+/**
+ * The statements of a MySQL connection (the pool, or one pooled connection's transaction),
+ * through drizzle's mysql-core database. Batches are multi-row INSERTs compiled once (insert.ts);
+ * "insert once" is ON DUPLICATE KEY UPDATE of the key to itself, not INSERT IGNORE, which would
+ * also turn a value the server refuses (too long, out of range) into a warning and store it cut
+ * short.
+ */
+export function mysqlStatements(db: MySql2Database, inserts: CompiledInserts, raw: RawQuery, locks: LockOptions): Statements {
+  const select = (fields: Fields, from: TableKey, query: FieldQuery) => {
+    const table: MySqlTable = mysqlTables[from];
+    const base = db.select(fields).from(table);
+    const other: MySqlTable | undefined = query.join && mysqlTables[query.join.table];
+    return other && query.join ? shaped(base.leftJoin(other, query.join.on).$dynamic(), query) : shaped(base.$dynamic(), query);
+  };
+  const insert = async (compiled: CompiledInsert, rows: object[]) => {
+    if (rows.length === 0) return;
+    for (const chunk of chunks(rows.map((row) => compiled.values(row)))) await raw(compiled.sql, [chunk]);
+  };
+  /** GET_LOCK answers 0 when the wait runs out, and NULL on an error: either way there is no lock. */
+  const lock = async (key: string, what: string) => {
+    locks.taken();
+    const [row] = (await raw(`SELECT GET_LOCK(${LOCK_NAME}, ?) AS got`, [key, locks.waitSeconds])) as { got?: unknown }[];
+    if (Number(row?.got) === 1) return;
+    throw Object.assign(new Error(`${what} was not free within ${locks.waitSeconds} s`), { code: 'ER_LOCK_WAIT_TIMEOUT', errno: 1205 });
+  };
+  return {
+    async rows(from, { where, orderBy = [], limit } = {}) {
+      const table: MySqlTable = mysqlTables[from];
+      const query = db.select().from(table).where(where).orderBy(...orderBy).$dynamic();
+      // drizzle types the rows of a table picked at run time loosely; they are that table's rows.
+      return (limit === undefined ? await query : await query.limit(limit)) as Row<typeof from>[];
+    },
+    async fields<F extends Fields>(fields: F, from: TableKey, query: FieldQuery = {}) {
+      return (await select(fields, from, query)) as FieldRow<F>[];
+    },
+    subquery: (fields, from, query = {}) => select(fields, from, query),
+    insertNew: (into, rows) => insert(inserts.once[into], rows),
+    async writeRows(rows) {
+      await insert(inserts.implicit, rows.implicit);
+      await insert(inserts.start, rows.starts);
+      await insert(inserts.once.messages, rows.messages);
+      await insert(inserts.once.toolCalls, rows.toolCalls);
+      await insert(inserts.once.commands, rows.commands);
+      await insert(inserts.once.context, rows.context);
+    },
+    async delete(from, where) {
+      await db.delete(mysqlTables[from]).where(where);
+    },
+    async setMeta(key, value) {
+      await db.insert(mysqlTables.meta).values({ key, value }).onDuplicateKeyUpdate({ set: { value } });
+    },
+    // Named locks, not row locks: they survive the implicit commit of a migration's DDL. The
+    // transaction releases them when it ends (connect.ts); a lost connection releases them too.
+    lockSession: (session) => lock(`run_events:${session}`, 'the run-log lock of a session'),
+    lockMigration: () => lock('migration', 'the migration lock'),
+    async execute(statement) {
+      await raw(statement);
+    },
+    query: async <T>(statement: string) => (await raw(statement)) as T[],
+  };
+}
