@@ -4,7 +4,7 @@
 // same shape without validation. The caller yields every 10k entries, as an agent loop does.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createHistorian, Historian, resolveStorage } from '../dist/index.js';
+import { createHistorian, defineProvider } from '../dist/index.js';
 import { fmt, printRows, time } from './lib.mjs';
 
 const N = 1_000_000;
@@ -39,8 +39,8 @@ async function intoMemory() {
 }
 
 async function hotPath() {
-  const keepsNothing = { label: 'none', type: 'memory', write() {}, async close() {} };
-  const historian = new Historian(resolveStorage({ providers: [{ type: 'memory' }] }), [keepsNothing], { batchSize: 10_000 });
+  const keepsNothing = defineProvider({ type: 'keeps_nothing', open: () => ({ write() {}, async close() {} }) });
+  const historian = await createHistorian({ providers: [{ type: 'keeps_nothing' }] }, { batchSize: 10_000, providers: [keepsNothing] });
   const rate = await logAll(historian);
   await historian.close();
   return rate;
