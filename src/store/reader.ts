@@ -137,23 +137,19 @@ export function storeReader(store: EntryStore): HistoryReader {
       const needle = query.contains?.toLowerCase();
       const window = new RowWindow(rows, query.since, query.until);
       const forwardedFrom = (row: number) => (rows.field(row, 'forwarded_from') as string[] | undefined) ?? [];
-      const only = query.conversation_id === undefined ? undefined : store.conversations.get(query.conversation_id);
-      const sources = query.conversation_id === undefined ? store.conversations.values() : only ? [only] : [];
+      const passes = (row: number, c: StoredConversation) => {
+        if (!window.has(row) || !containsText(rows, row, needle) || (roles !== undefined && !roles.has(rows.sym(row, 0)))) return false;
+        if (agents === undefined || agents.has(c.agent_name ?? '\u0000')) return true;
+        return query.include_forwarded === true && forwardedFrom(row).some((a) => agents.has(a));
+      };
       const found: number[] = [];
-      for (const c of sources) {
-        const ofAgent = agents === undefined || agents.has(c.agent_name ?? '\u0000');
-        const forwarded = !ofAgent && query.include_forwarded === true;
-        if (!ofAgent && !forwarded) continue;
-        messageRows(
-          rows,
-          c,
-          (row) =>
-            window.has(row) &&
-            containsText(rows, row, needle) &&
-            (roles === undefined || roles.has(rows.sym(row, 0))) &&
-            (!forwarded || forwardedFrom(row).some((a) => agents!.has(a))),
-          found,
-        );
+      if (query.conversation_id !== undefined) {
+        const c = store.conversations.get(query.conversation_id);
+        if (c) messageRows(rows, c, (row) => passes(row, c), found);
+      } else {
+        rows.scan(MESSAGE, (row) => {
+          if (passes(row, store.conversationAt(rows.slot(row))!)) found.push(row);
+        });
       }
       found.sort(order(rows));
       const listed = query.limit === undefined ? found : found.slice(Math.max(0, found.length - query.limit));
@@ -165,28 +161,27 @@ export function storeReader(store: EntryStore): HistoryReader {
       const window = new RowWindow(rows, query.since, query.until);
       const keyOf = statsKeys(rows, query.group_by);
       const groups = new Map<string | null, StatsGroupRow & { seen: Set<number> }>();
-      for (const c of store.conversations.values()) {
-        if (query.agent !== undefined && c.agent_name !== query.agent) continue;
-        for (let row = c.first; row >= 0; row = rows.next(row)) {
-          if (rows.kind(row) !== MESSAGE || !window.has(row)) continue;
-          const key = keyOf(row, c.agent_name);
-          let group = groups.get(key);
-          if (!group) {
-            group = { key, messages: 0, total_tokens: 0, prompt_tokens: 0, completion_tokens: 0, cost: 0, models: [], seen: new Set() };
-            groups.set(key, group);
-          }
-          group.messages += 1;
-          const cost_info = costOf(rows, row);
-          if (cost_info) {
-            group.total_tokens += cost_info.token_usage.total;
-            group.prompt_tokens += cost_info.token_usage.prompt;
-            group.completion_tokens += cost_info.token_usage.completion;
-            group.cost += cost_info.total_cost ?? 0;
-          }
-          const model = rows.sym(row, 2);
-          if (model >= 0) group.seen.add(model);
+      // In row order, not conversation by conversation: a sequential scan stays linear at any size.
+      rows.scan(MESSAGE, (row) => {
+        const c = store.conversationAt(rows.slot(row))!;
+        if ((query.agent !== undefined && c.agent_name !== query.agent) || !window.has(row)) return;
+        const key = keyOf(row, c.agent_name);
+        let group = groups.get(key);
+        if (!group) {
+          group = { key, messages: 0, total_tokens: 0, prompt_tokens: 0, completion_tokens: 0, cost: 0, models: [], seen: new Set() };
+          groups.set(key, group);
         }
-      }
+        group.messages += 1;
+        const cost_info = costOf(rows, row);
+        if (cost_info) {
+          group.total_tokens += cost_info.token_usage.total;
+          group.prompt_tokens += cost_info.token_usage.prompt;
+          group.completion_tokens += cost_info.token_usage.completion;
+          group.cost += cost_info.total_cost ?? 0;
+        }
+        const model = rows.sym(row, 2);
+        if (model >= 0) group.seen.add(model);
+      });
       const { values } = rows.strings;
       const found = [...groups.values()].map(({ seen, ...group }) => ({ ...group, models: [...seen].map((code) => values[code]!).sort() }));
       return { group_by: query.group_by, since: query.since ?? null, until: query.until ?? null, groups: found.sort(byStatsKey) };

@@ -196,6 +196,17 @@ export class EntryRows {
     return entry as unknown as Entry;
   }
 
+  /** Calls `visit` with every live row of a type code, in row order (sequential, so cache-friendly). */
+  scan(kind: number, visit: (row: number) => void): void {
+    const { chunks, count } = this;
+    for (let c = 0; c < chunks.length; c++) {
+      const chunk = chunks[c]!;
+      const base = c << CHUNK_BITS;
+      const end = Math.min(CHUNK_MASK + 1, count - base);
+      for (let i = 0; i < end; i++) if (chunk.kind[i] === kind && !(chunk.flags[i]! & DEAD)) visit(base + i);
+    }
+  }
+
   /** Marks a row deleted. */
   kill(row: number): void {
     this.chunks[row >>> CHUNK_BITS]!.flags[row & CHUNK_MASK]! |= DEAD;

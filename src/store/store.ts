@@ -29,19 +29,9 @@ export function byLogOrder(a: Entry, b: Entry): number {
  */
 export class EntryStore {
   private current = new EntryRows();
-  // Spelled out, not `{ ...head }`: V8 reads the fields of a spread-built object far slower here.
-  readonly conversations = new Conversations<StoredConversation>((head) => ({
-    conversation_id: head.conversation_id,
-    agent_name: head.agent_name,
-    start_time: head.start_time,
-    started: head.started,
-    slot: this.current.openSlot(head.conversation_id),
-    first: -1,
-    last: -1,
-    messages: 0,
-    tool_calls: 0,
-    context: 0,
-  }));
+  readonly conversations = new Conversations<StoredConversation>((head) => this.openConversation(head));
+  /** Conversations by slot (a deleted one leaves a hole). */
+  private bySlot: (StoredConversation | undefined)[] = [];
   /** Rows of the commands, in the order added. */
   commandRows: number[] = [];
   /** Rows of the run-log facts (SPEC §3.6), each numbered within its session. */
@@ -50,6 +40,29 @@ export class EntryStore {
   private sequences = new Map<string, number>();
   /** Ids of every stored entry; built on the first record whose id was given, not generated. */
   private ids: Set<string> | null = null;
+
+  private openConversation(head: ConversationHead): StoredConversation {
+    // Spelled out, not `{ ...head }`: V8 reads the fields of a spread-built object far slower here.
+    const conversation: StoredConversation = {
+      conversation_id: head.conversation_id,
+      agent_name: head.agent_name,
+      start_time: head.start_time,
+      started: head.started,
+      slot: this.current.openSlot(head.conversation_id),
+      first: -1,
+      last: -1,
+      messages: 0,
+      tool_calls: 0,
+      context: 0,
+    };
+    this.bySlot[conversation.slot] = conversation;
+    return conversation;
+  }
+
+  /** The conversation of a slot (of a row's `slot`), unless deleted. */
+  conversationAt(slot: number): StoredConversation | undefined {
+    return this.bySlot[slot];
+  }
 
   /** The rows, for the readers. */
   get rows(): EntryRows {
@@ -126,6 +139,7 @@ export class EntryStore {
 
   private clear(): void {
     this.current = new EntryRows();
+    this.bySlot = [];
     this.conversations.clear();
     this.commandRows = [];
     this.factRows = [];
@@ -167,6 +181,7 @@ export class EntryStore {
     for (const c of doomed) {
       for (let row = c.first; row >= 0; row = rows.next(row)) this.kill(row);
       this.conversations.delete(c.conversation_id);
+      this.bySlot[c.slot] = undefined;
     }
     for (const row of commands) this.kill(row);
     for (const row of facts) this.kill(row);
