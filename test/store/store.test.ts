@@ -115,4 +115,37 @@ describe('compact entry store', () => {
       ['b', ['b1']],
     ]);
   });
+
+  it('answers across many chunks of rows as over the entries themselves', async () => {
+    const inputs: object[] = [];
+    for (let i = 0; i < 10_000; i++) {
+      const conversation_id = `c${i % 37}`;
+      if (i < 37) inputs.push({ type: 'conversation_start', conversation_id, agent_name: `agent${i % 5}` });
+      else if (i % 101 === 0) inputs.push({ type: 'command', agent_name: `agent${i % 5}`, session_id: 's', command: `run ${i}` });
+      else {
+        const cost_info = i % 3 === 0 ? { token_usage: { prompt: i, completion: 1 }, total_cost: 0.5 } : undefined;
+        inputs.push({ type: 'message', conversation_id, role: i % 2 ? 'assistant' : 'user', content: `m${i}`, model: i % 4 ? 'gpt' : undefined, cost_info });
+      }
+    }
+    const records = stamped(inputs.map((input) => JSON.parse(JSON.stringify(input)) as object));
+    const store = new EntryStore();
+    for (const record of records) store.add(record);
+    const logged = records.map((r) => r.entry);
+    expect(store.entries).toStrictEqual(logged);
+
+    const reader = storeReader(store);
+    const messages = logged.filter((e): e is MessageEntry => e.type === 'message');
+    const stats = await reader.stats({ group_by: 'model' });
+    expect(stats.groups.map((g) => [g.key, g.messages, g.prompt_tokens])).toEqual([
+      ['gpt', ...count(messages.filter((m) => m.model === 'gpt'))],
+      [null, ...count(messages.filter((m) => m.model === undefined))],
+    ]);
+    const [newest] = await reader.conversations({ limit: 1 });
+    expect(newest!.messages).toStrictEqual(messages.filter((m) => m.conversation_id === newest!.conversation_id));
+    expect(await reader.commands({ limit: 2 })).toStrictEqual(logged.filter((e) => e.type === 'command').slice(-2).reverse());
+  });
 });
+
+function count(messages: MessageEntry[]): [number, number] {
+  return [messages.length, messages.reduce((sum, m) => sum + (m.cost_info?.token_usage.prompt ?? 0), 0)];
+}
