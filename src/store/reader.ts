@@ -1,6 +1,7 @@
-import type { CommandEntry, Entry, MessageEntry } from '../core/entries.js';
+import type { CommandEntry, CostInfo, Entry, MessageEntry } from '../core/entries.js';
 import type { ConversationHead } from '../core/conversations.js';
-import { byLogOrder, type EntryStore } from './store.js';
+import { byLogOrder, type EntryStore, type StoredConversation } from './store.js';
+import { MESSAGE, RowWindow, type EntryRows } from './rows.js';
 import type {
   CommandQuery,
   Conversation,
@@ -22,8 +23,9 @@ export function inWindow(timestamp: string, { since, until }: Window): boolean {
   return (since === undefined || timestamp >= since) && (until === undefined || timestamp <= until);
 }
 
-function contains(content: string, needle: string | undefined): boolean {
-  return needle === undefined || content.toLowerCase().includes(needle.toLowerCase());
+/** Whether a row's text contains a (lower-cased) needle, case-insensitively. */
+function containsText(rows: EntryRows, row: number, needle: string | undefined): boolean {
+  return needle === undefined || rows.text(row).toLowerCase().includes(needle);
 }
 
 /** Newest first by start time; ties broken by conversation id, as the sql provider does. */
@@ -32,10 +34,19 @@ export function newestFirst(a: ConversationHead, b: ConversationHead): number {
   return a.conversation_id < b.conversation_id ? 1 : a.conversation_id > b.conversation_id ? -1 : 0;
 }
 
-/** Token totals of some messages (messages without usage count zero). */
-export function tokenTotals(messages: readonly MessageEntry[]): TokenTotals {
+/** The message rows of a conversation, in the order added. */
+function messageRows(rows: EntryRows, conversation: StoredConversation, keep: (row: number) => boolean, into: number[] = []): number[] {
+  for (let row = conversation.first; row >= 0; row = rows.next(row)) if (rows.kind(row) === MESSAGE && keep(row)) into.push(row);
+  return into;
+}
+
+const costOf = (rows: EntryRows, row: number) => rows.field(row, 'cost_info') as CostInfo | undefined;
+
+/** Token totals of some message rows (messages without usage count zero). */
+function tokenTotals(rows: EntryRows, messages: readonly number[]): TokenTotals {
   const totals = { total: 0, prompt: 0, completion: 0 };
-  for (const { cost_info } of messages) {
+  for (const row of messages) {
+    const cost_info = costOf(rows, row);
     if (!cost_info) continue;
     totals.total += cost_info.token_usage.total;
     totals.prompt += cost_info.token_usage.prompt;
@@ -44,8 +55,56 @@ export function tokenTotals(messages: readonly MessageEntry[]): TokenTotals {
   return totals;
 }
 
-/** The stats key of a message under a grouping (hour `2026-11-23T14:00Z`, day `2026-11-23`). */
-export function statsKey(group: StatsGroup, message: MessageEntry, agent: string | null): string | null {
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * The stats key of a message row under a grouping (hour `2026-11-23T14:00Z`, day `2026-11-23`);
+ * keys of time groups are made once per hour or day in a run of rows.
+ */
+function statsKeys(rows: EntryRows, group: StatsGroup): (row: number, agent: string | null) => string | null {
+  const { values } = rows.strings;
+  switch (group) {
+    case 'agent':
+      return (_row, agent) => agent;
+    case 'model':
+      return (row) => {
+        const model = rows.sym(row, 2);
+        return model < 0 ? null : values[model]!;
+      };
+    case 'hour':
+    case 'day': {
+      const [size, keyOf] = group === 'hour' ? [HOUR_MS, (t: string) => `${t.slice(0, 13)}:00Z`] : [DAY_MS, (t: string) => t.slice(0, 10)];
+      let bucket = Number.NaN;
+      let key = '';
+      return (row) => {
+        const ms = rows.ms(row);
+        if (ms !== ms) return keyOf(rows.timestamp(row));
+        const at = Math.floor(ms / size);
+        if (at !== bucket) {
+          bucket = at;
+          key = keyOf(rows.timestamp(row));
+        }
+        return key;
+      };
+    }
+  }
+}
+
+/** Sorts stats groups by key, the null key last. */
+export function byStatsKey(a: StatsGroupRow, b: StatsGroupRow): number {
+  if (a.key === b.key) return 0;
+  if (a.key === null) return 1;
+  if (b.key === null) return -1;
+  return a.key < b.key ? -1 : 1;
+}
+
+function contains(content: string, needle: string | undefined): boolean {
+  return needle === undefined || content.toLowerCase().includes(needle.toLowerCase());
+}
+
+/** The stats key of a decoded message under a grouping (hour `2026-11-23T14:00Z`, day `2026-11-23`). */
+function statsKey(group: StatsGroup, message: MessageEntry, agent: string | null): string | null {
   switch (group) {
     case 'agent':
       return agent;
@@ -56,14 +115,6 @@ export function statsKey(group: StatsGroup, message: MessageEntry, agent: string
     case 'day':
       return message.timestamp.slice(0, 10);
   }
-}
-
-/** Sorts stats groups by key, the null key last. */
-export function byStatsKey(a: StatsGroupRow, b: StatsGroupRow): number {
-  if (a.key === b.key) return 0;
-  if (a.key === null) return 1;
-  if (b.key === null) return -1;
-  return a.key < b.key ? -1 : 1;
 }
 
 /** The filter of a messages query but its conversation and limit: window, text, roles, agents. */
@@ -116,56 +167,104 @@ export function selectCommands(commands: readonly CommandEntry[], query: Command
   return query.limit === undefined ? found : found.slice(0, query.limit);
 }
 
-/** Answers the history queries of SPEC §5 from an `EntryStore`, in JavaScript. */
+/** Answers the history queries of SPEC §5 from an `EntryStore`, in JavaScript, over its rows. */
 export function storeReader(store: EntryStore): HistoryReader {
-  const agentOf = (message: MessageEntry) => store.conversations.get(message.conversation_id)?.agent_name ?? null;
+  const order = (rows: EntryRows) => (a: number, b: number) => rows.compare(a, b);
 
   return {
     async conversations(query: Normalized<ConversationQuery>): Promise<Conversation[]> {
+      const rows = store.rows;
       const filtering = query.query !== undefined || query.model !== undefined;
+      const needle = query.query?.toLowerCase();
+      const model = query.model === undefined ? undefined : rows.strings.find(query.model);
+      const passes = (row: number) => containsText(rows, row, needle) && (model === undefined || rows.sym(row, 2) === model);
       const result: Conversation[] = [];
       const candidates = [...store.conversations.values()]
         .filter((c) => (query.agent === undefined || c.agent_name === query.agent) && inWindow(c.start_time, query))
         .sort(newestFirst);
       for (const c of candidates) {
         if (query.limit !== undefined && result.length >= query.limit) break;
-        const passing = c.messages
-          .filter((m) => contains(m.content, query.query) && (query.model === undefined || m.model === query.model))
-          .sort(byLogOrder);
+        const passing = messageRows(rows, c, passes).sort(order(rows));
         if (filtering && passing.length === 0) continue;
-        const messages = query.compact && passing.length > 2 ? [passing[0]!, passing[passing.length - 1]!] : passing;
+        const listed = query.compact && passing.length > 2 ? [passing[0]!, passing[passing.length - 1]!] : passing;
         const conversation: Conversation = {
           conversation_id: c.conversation_id,
           agent_name: c.agent_name,
           start_time: c.start_time,
-          messages,
+          messages: listed.map((row) => rows.decode(row) as MessageEntry),
         };
-        if (query.tokens) conversation.token_usage = tokenTotals(passing);
+        if (query.tokens) conversation.token_usage = tokenTotals(rows, passing);
         result.push(conversation);
       }
       return result;
     },
 
     async messages(query: Normalized<MessageQuery>): Promise<MessageEntry[]> {
-      const matches = messageFilter(query);
-      const source = query.conversation_id
-        ? (store.conversations.get(query.conversation_id)?.messages ?? [])
-        : [...store.conversations.values()].flatMap((c) => c.messages);
-      const found = source.filter((m) => matches(m, agentOf(m))).sort(byLogOrder);
-      return query.limit === undefined ? found : found.slice(Math.max(0, found.length - query.limit));
+      const rows = store.rows;
+      const agents = query.agents ? new Set(query.agents) : undefined;
+      const roles = query.roles ? new Set(query.roles.map((role) => rows.strings.find(role))) : undefined;
+      const needle = query.contains?.toLowerCase();
+      const window = new RowWindow(rows, query.since, query.until);
+      const forwardedFrom = (row: number) => (rows.field(row, 'forwarded_from') as string[] | undefined) ?? [];
+      const passes = (row: number, c: StoredConversation) => {
+        if (!window.has(row) || !containsText(rows, row, needle) || (roles !== undefined && !roles.has(rows.sym(row, 0)))) return false;
+        if (agents === undefined || agents.has(c.agent_name ?? '\u0000')) return true;
+        return query.include_forwarded === true && forwardedFrom(row).some((a) => agents.has(a));
+      };
+      const found: number[] = [];
+      if (query.conversation_id !== undefined) {
+        const c = store.conversations.get(query.conversation_id);
+        if (c) messageRows(rows, c, (row) => passes(row, c), found);
+      } else {
+        rows.scan(MESSAGE, (row) => {
+          if (passes(row, store.conversationAt(rows.slot(row))!)) found.push(row);
+        });
+      }
+      found.sort(order(rows));
+      const listed = query.limit === undefined ? found : found.slice(Math.max(0, found.length - query.limit));
+      return listed.map((row) => rows.decode(row) as MessageEntry);
     },
 
     async stats(query: Normalized<StatsQuery> & { group_by: StatsGroup }): Promise<Stats> {
-      const tally = new StatsTally(query);
-      for (const c of store.conversations.values()) {
-        if (query.agent !== undefined && c.agent_name !== query.agent) continue;
-        for (const m of c.messages) tally.add(m, c.agent_name);
-      }
-      return tally.result();
+      const rows = store.rows;
+      const window = new RowWindow(rows, query.since, query.until);
+      const keyOf = statsKeys(rows, query.group_by);
+      const groups = new Map<string | null, StatsGroupRow & { seen: Set<number> }>();
+      // In row order, not conversation by conversation: a sequential scan stays linear at any size.
+      rows.scan(MESSAGE, (row) => {
+        const c = store.conversationAt(rows.slot(row))!;
+        if ((query.agent !== undefined && c.agent_name !== query.agent) || !window.has(row)) return;
+        const key = keyOf(row, c.agent_name);
+        let group = groups.get(key);
+        if (!group) {
+          group = { key, messages: 0, total_tokens: 0, prompt_tokens: 0, completion_tokens: 0, cost: 0, models: [], seen: new Set() };
+          groups.set(key, group);
+        }
+        group.messages += 1;
+        const cost_info = costOf(rows, row);
+        if (cost_info) {
+          group.total_tokens += cost_info.token_usage.total;
+          group.prompt_tokens += cost_info.token_usage.prompt;
+          group.completion_tokens += cost_info.token_usage.completion;
+          group.cost += cost_info.total_cost ?? 0;
+        }
+        const model = rows.sym(row, 2);
+        if (model >= 0) group.seen.add(model);
+      });
+      const { values } = rows.strings;
+      const found = [...groups.values()].map(({ seen, ...group }) => ({ ...group, models: [...seen].map((code) => values[code]!).sort() }));
+      return { group_by: query.group_by, since: query.since ?? null, until: query.until ?? null, groups: found.sort(byStatsKey) };
     },
 
     async commands(query: CommandQuery): Promise<CommandEntry[]> {
-      return selectCommands(store.commands, query);
+      const rows = store.rows;
+      const agent = query.agent === undefined ? undefined : rows.strings.find(query.agent);
+      const session = query.session === undefined ? undefined : rows.strings.find(query.session);
+      const found = store.commandRows
+        .filter((row) => (agent === undefined || rows.sym(row, 0) === agent) && (session === undefined || rows.sym(row, 1) === session))
+        .sort((a, b) => rows.compare(b, a));
+      const listed = query.limit === undefined ? found : found.slice(0, query.limit);
+      return listed.map((row) => rows.decode(row) as CommandEntry);
     },
 
     async reset(query) {
@@ -173,9 +272,16 @@ export function storeReader(store: EntryStore): HistoryReader {
     },
 
     async *entries(query): AsyncIterable<Entry> {
-      const types = query.types ? new Set(query.types) : undefined;
-      const found = store.entries.filter((e) => (types === undefined || types.has(e.type)) && inWindow(e.timestamp, query));
-      yield* found.sort(byLogOrder);
+      const rows = store.rows;
+      const types = query.types ? new Set<string>(query.types) : undefined;
+      const window = new RowWindow(rows, query.since, query.until);
+      const found: number[] = [];
+      for (let row = 0; row < rows.count; row++) {
+        if (!rows.dead(row) && (types === undefined || types.has(rows.type(row))) && window.has(row)) found.push(row);
+      }
+      found.sort(order(rows));
+      // Decoded one at a time: reading a large store keeps one entry alive, not all of them.
+      for (const row of found) yield rows.decode(row);
     },
   };
 }

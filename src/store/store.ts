@@ -1,13 +1,19 @@
-import { isRunFact, type CommandEntry, type ContextEntry, type Entry, type MessageEntry, type RunFact, type ToolCallEntry } from '../core/entries.js';
+import { isRunFact, type Entry, type RunFact } from '../core/entries.js';
 import { Conversations, type ConversationHead } from '../core/conversations.js';
 import type { LogRecord } from '../core/provider.js';
 import type { ResetQuery, ResetResult } from '../core/queries.js';
+import { EntryRows } from './rows.js';
 
-/** A conversation as held in memory, with everything logged under it. */
+/** A conversation as held in memory: its head, and the chain of its rows (conversation_start included). */
 export interface StoredConversation extends ConversationHead {
-  messages: MessageEntry[];
-  tool_calls: ToolCallEntry[];
-  context: ContextEntry[];
+  /** Its slot in the rows' conversation column. */
+  readonly slot: number;
+  /** First and last row of its chain (-1: none yet); rows link on through `EntryRows.next`. */
+  first: number;
+  last: number;
+  messages: number;
+  tool_calls: number;
+  context: number;
 }
 
 /** Orders entries as logged: by timestamp, then by the logger's `seq`. */
@@ -18,22 +24,62 @@ export function byLogOrder(a: Entry, b: Entry): number {
 
 /**
  * Entries held in process, indexed by conversation: the storage of the memory provider and
- * the in-memory index of the file provider. Adding is O(1); an `id` seen before is ignored.
+ * the in-memory index of the file provider. Entries are kept as compact rows (`EntryRows`) and
+ * decoded when read. Adding is O(1); an `id` seen before is ignored.
  */
 export class EntryStore {
-  readonly conversations = new Conversations<StoredConversation>((head) => ({ ...head, messages: [], tool_calls: [], context: [] }));
-  commands: CommandEntry[] = [];
-  /** Run-log facts (SPEC §3.6), each numbered within its session. */
-  facts: RunFact[] = [];
+  private current = new EntryRows();
+  readonly conversations = new Conversations<StoredConversation>((head) => this.openConversation(head));
+  /** Conversations by slot (a deleted one leaves a hole). */
+  private bySlot: (StoredConversation | undefined)[] = [];
+  /** Rows of the commands, in the order added. */
+  commandRows: number[] = [];
+  /** Rows of the run-log facts (SPEC §3.6), each numbered within its session. */
+  private factRows: number[] = [];
   /** The last `sequence` of each session. */
   private sequences = new Map<string, number>();
-  private all: Entry[] = [];
   /** Ids of every stored entry; built on the first record whose id was given, not generated. */
   private ids: Set<string> | null = null;
 
-  /** Every entry, in the order added. */
+  private openConversation(head: ConversationHead): StoredConversation {
+    // Spelled out, not `{ ...head }`: V8 reads the fields of a spread-built object far slower here.
+    const conversation: StoredConversation = {
+      conversation_id: head.conversation_id,
+      agent_name: head.agent_name,
+      start_time: head.start_time,
+      started: head.started,
+      slot: this.current.openSlot(head.conversation_id),
+      first: -1,
+      last: -1,
+      messages: 0,
+      tool_calls: 0,
+      context: 0,
+    };
+    this.bySlot[conversation.slot] = conversation;
+    return conversation;
+  }
+
+  /** The conversation of a slot (of a row's `slot`), unless deleted. */
+  conversationAt(slot: number): StoredConversation | undefined {
+    return this.bySlot[slot];
+  }
+
+  /** The rows, for the readers. */
+  get rows(): EntryRows {
+    return this.current;
+  }
+
+  /** Every entry, in the order added (decoded: a new array on every call). */
   get entries(): readonly Entry[] {
-    return this.all;
+    const rows = this.current;
+    const all: Entry[] = [];
+    for (let row = 0; row < rows.count; row++) if (!rows.dead(row)) all.push(rows.decode(row));
+    return all;
+  }
+
+  /** The run-log facts, in the order added. */
+  get facts(): RunFact[] {
+    return this.factRows.map((row) => this.current.decode(row) as RunFact);
   }
 
   /**
@@ -42,36 +88,43 @@ export class EntryStore {
    */
   add(record: LogRecord): Entry | undefined {
     const { agent, fresh } = record;
-    if (!fresh) this.ids ??= new Set(this.all.map((e) => e.id));
+    if (!fresh) this.ids ??= this.storedIds();
     if (this.ids) {
       if (this.ids.has(record.entry.id)) return undefined;
       this.ids.add(record.entry.id);
     }
+    const rows = this.current;
     if (isRunFact(record.entry)) {
       const fact = this.numbered(record.entry);
-      this.all.push(fact);
-      this.facts.push(fact);
+      this.factRows.push(rows.add(fact, -1));
       return fact;
     }
     const entry = record.entry;
-    this.all.push(entry);
+    let conversation: StoredConversation;
     switch (entry.type) {
+      case 'command':
+        this.commandRows.push(rows.add(entry, -1, fresh));
+        return entry;
       case 'conversation_start':
-        this.conversations.start(entry);
+        conversation = this.conversations.start(entry);
         break;
       case 'message':
-        this.conversations.of(entry, agent).messages.push(entry);
+        conversation = this.conversations.of(entry, agent);
+        conversation.messages += 1;
         break;
       case 'tool_call':
-        this.conversations.of(entry, agent).tool_calls.push(entry);
+        conversation = this.conversations.of(entry, agent);
+        conversation.tool_calls += 1;
         break;
       case 'context':
-        this.conversations.of(entry, agent).context.push(entry);
-        break;
-      case 'command':
-        this.commands.push(entry);
+        conversation = this.conversations.of(entry, agent);
+        conversation.context += 1;
         break;
     }
+    const row = rows.add(entry, conversation.slot, fresh);
+    if (conversation.last >= 0) rows.link(conversation.last, row);
+    else conversation.first = row;
+    conversation.last = row;
     return entry;
   }
 
@@ -80,13 +133,18 @@ export class EntryStore {
    * store after it read back a file another process wrote. Readers see the new contents.
    */
   replaceAll(records: Iterable<LogRecord>): void {
-    this.conversations.clear();
-    this.commands = [];
-    this.facts = [];
-    this.sequences = new Map();
-    this.all = [];
-    this.ids = null;
+    this.clear();
     for (const record of records) this.add(record);
+  }
+
+  private clear(): void {
+    this.current = new EntryRows();
+    this.bySlot = [];
+    this.conversations.clear();
+    this.commandRows = [];
+    this.factRows = [];
+    this.sequences = new Map();
+    this.ids = null;
   }
 
   /** The fact with its sequence: a given one is kept, else the session's next (records are shared, so copied). */
@@ -102,37 +160,50 @@ export class EntryStore {
 
   /** Deletes everything, or one agent's conversations (with their entries) and commands. */
   reset(query: ResetQuery): ResetResult {
-    const doomed = [...this.conversations.values()].filter((c) => query.agent === undefined || c.agent_name === query.agent);
-    const commands = this.commands.filter((c) => query.agent === undefined || c.agent_name === query.agent);
-    const facts = new Set(this.facts.filter((f) => query.agent === undefined || f.agent_name === query.agent));
+    const { agent } = query;
+    const rows = this.current;
+    const doomed = [...this.conversations.values()].filter((c) => agent === undefined || c.agent_name === agent);
+    const agentCode = agent === undefined ? undefined : rows.strings.find(agent);
+    const commands = this.commandRows.filter((row) => agentCode === undefined || rows.sym(row, 0) === agentCode);
+    const facts = this.factRows.filter((row) => agent === undefined || (rows.decode(row) as RunFact).agent_name === agent);
     const result: ResetResult = {
       conversations: doomed.length,
-      messages: sum(doomed, (c) => c.messages.length),
-      tool_calls: sum(doomed, (c) => c.tool_calls.length),
+      messages: sum(doomed, (c) => c.messages),
+      tool_calls: sum(doomed, (c) => c.tool_calls),
       commands: commands.length,
-      context: sum(doomed, (c) => c.context.length),
-      run_events: facts.size,
+      context: sum(doomed, (c) => c.context),
+      run_events: facts.length,
     };
-    const gone = new Set<string>(doomed.map((c) => c.conversation_id));
-    for (const id of gone) this.conversations.delete(id);
-    const goneCommands = new Set(commands);
-    this.commands = this.commands.filter((c) => !goneCommands.has(c));
-    this.facts = this.facts.filter((f) => !facts.has(f));
+    if (agent === undefined) {
+      this.clear();
+      return result;
+    }
+    for (const c of doomed) {
+      for (let row = c.first; row >= 0; row = rows.next(row)) this.kill(row);
+      this.conversations.delete(c.conversation_id);
+      this.bySlot[c.slot] = undefined;
+    }
+    for (const row of commands) this.kill(row);
+    for (const row of facts) this.kill(row);
+    this.commandRows = this.commandRows.filter((row) => !rows.dead(row));
+    this.factRows = this.factRows.filter((row) => !rows.dead(row));
     // Like max(sequence) + 1 in sql: a session whose facts are all gone numbers from 1 again.
     this.sequences = new Map();
     for (const f of this.facts) this.sequences.set(f.session_id, Math.max(this.sequences.get(f.session_id) ?? 0, f.sequence ?? 0));
-    this.all = this.all.filter((entry) => {
-      const keep = isRunFact(entry)
-        ? !facts.has(entry)
-        : 'conversation_id' in entry
-          ? !gone.has(entry.conversation_id)
-          : !goneCommands.has(entry as CommandEntry);
-      if (!keep) this.ids?.delete(entry.id);
-      return keep;
-    });
     return result;
   }
 
+  private kill(row: number): void {
+    this.ids?.delete(this.current.id(row));
+    this.current.kill(row);
+  }
+
+  private storedIds(): Set<string> {
+    const rows = this.current;
+    const ids = new Set<string>();
+    for (let row = 0; row < rows.count; row++) if (!rows.dead(row)) ids.add(rows.id(row));
+    return ids;
+  }
 }
 
 function sum<T>(items: readonly T[], count: (item: T) => number): number {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AgentAttribution } from '../../src/core/attribution.js';
 import type { Entry } from '../../src/index.js';
@@ -23,5 +24,30 @@ describe('agent attribution', () => {
     attribution.agentOf(start('a', 'alpha'));
     attribution.agentOf(start('a', 'omega'));
     expect(attribution.agentOf(say('a'))).toBe('omega');
+  });
+
+  it('remembers exactly what a least-recently-used map of its capacity would', () => {
+    const step = fc.tuple(fc.boolean(), fc.constantFrom('a', 'b', 'c', 'd', 'e'), fc.constantFrom('x', 'y'));
+    fc.assert(
+      fc.property(fc.nat({ max: 4 }), fc.array(step, { maxLength: 60 }), (capacity, steps) => {
+        const attribution = new AgentAttribution(capacity);
+        const reference = new Map<string, string>();
+        for (const [starts, conversation, agent] of steps) {
+          if (starts) {
+            expect(attribution.agentOf(start(conversation, agent))).toBe(agent);
+            reference.delete(conversation);
+            reference.set(conversation, agent);
+            if (reference.size > capacity) reference.delete(reference.keys().next().value!);
+          } else {
+            const known = reference.get(conversation);
+            if (known !== undefined) {
+              reference.delete(conversation);
+              reference.set(conversation, known);
+            }
+            expect(attribution.agentOf(say(conversation))).toBe(known ?? null);
+          }
+        }
+      }),
+    );
   });
 });
