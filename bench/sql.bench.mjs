@@ -1,13 +1,17 @@
 // sql (SQLite): logging 200k messages through the manifest-built logger (as an agent logs them:
 // the logger stamps id and timestamp) vs raw better-sqlite3 prepared inserts of the same rows
 // batched in transactions (same schema, same pragmas); the provider's write path alone beside
-// it; and query times over 1,000,000 stored messages (conversation lists, stats).
+// it; and query times over 1,000,000 stored messages (conversation lists, stats). With a
+// PostgreSQL or MySQL/MariaDB server configured (sql-servers.mjs), the logging bench on each.
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createHistorian } from '../dist/index.js';
 import { fmt, printRows, tempDir, time } from './lib.mjs';
+import { serverBenches } from './sql-servers.mjs';
 
 const MESSAGES = 200_000;
+/** Messages logged into each database server: a round trip per statement makes servers slower. */
+const SERVER_MESSAGES = 50_000;
 const PER_CONVERSATION = 10;
 const STORED = 1_000_000;
 const AGENTS = 10;
@@ -182,3 +186,5 @@ printRows('sql (SQLite)', [
   { bench: `stats by model, ${fmt(STORED)} msgs`, ours: `${fmt(statsMs, 1)} ms`, target: '< 500 ms', ok: statsMs < 500 },
   { bench: `stats by agent, ${fmt(STORED)} msgs`, ours: `${fmt(statsAgentMs, 1)} ms` },
 ]);
+
+for (const { title, rows: serverRows } of await serverBenches(rows.slice(0, SERVER_MESSAGES), entries.slice(0, SERVER_MESSAGES), 3)) printRows(title, serverRows);
