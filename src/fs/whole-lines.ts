@@ -39,7 +39,8 @@ async function afterLastNewline(file: AppendFile, end: number, newline: Buffer):
   return 0;
 }
 
-function parses(text: string): boolean {
+/** Whether a line of text is whole JSON. */
+export function parses(text: string): boolean {
   try {
     JSON.parse(text);
     return true;

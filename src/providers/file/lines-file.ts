@@ -11,7 +11,7 @@ import { AppendFile } from '../../fs/append.js';
 import { writeAtomic } from '../../fs/atomic.js';
 import { scanLines, type ScannedLine } from '../../fs/line-scan.js';
 import { FileLock } from '../../fs/lock.js';
-import { endOnWholeLine } from '../../fs/whole-lines.js';
+import { endOnWholeLine, parses } from '../../fs/whole-lines.js';
 import { LineIndex } from './line-index.js';
 import { linesReader, LinesFileView } from './lines-reader.js';
 
@@ -264,11 +264,3 @@ export async function tornLastLine(path: string, encoding: BufferEncoding): Prom
   }
 }
 
-function parses(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
