@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { inspect } from 'node:util';
 import { join } from 'node:path';
@@ -149,6 +149,60 @@ describe('a PostgreSQL write error', () => {
       });
       expectNoContent(errors);
     } finally {
+      await schema.drop();
+    }
+  }, 60_000);
+});
+
+describe('a PostgreSQL server that stops answering once the logger is open', () => {
+  const url = process.env.HISTORIAN_TEST_PG_URL;
+  // A proxy in front of the test server that, once frozen, passes nothing on either way: the
+  // connection stays open and silent, as with a hung server or a dropped route. The shared
+  // server itself is never touched.
+  it.skipIf(!url)('gives up after one query timeout (the dead client is dropped, not rolled back), and loses nothing', async () => {
+    const schema = await freshPgSchema(url!);
+    const target = new URL(schema.url);
+    const upstream = { port: Number(target.port || 5432), host: target.hostname };
+    let frozen = false;
+    const sockets: Socket[] = [];
+    const proxy = createServer((client) => {
+      const server = connect(upstream.port, upstream.host);
+      sockets.push(client, server);
+      client.on('data', (data) => frozen || server.write(data));
+      server.on('data', (data) => frozen || client.write(data));
+      for (const [a, b] of [[client, server], [server, client]] as const) {
+        a.on('error', () => undefined);
+        a.on('close', () => b.destroy());
+      }
+    });
+    const port = await freePort();
+    await new Promise<void>((done) => proxy.listen(port, '127.0.0.1', done));
+    target.port = String(port);
+    target.hostname = '127.0.0.1';
+    const errors: { at: number; message: string }[] = [];
+    const historian = await createHistorian(
+      { providers: [{ type: 'sql', url: target.toString(), query_timeout_ms: 1_000, connect_timeout_ms: 1_000 }] },
+      { onError: (error: ProviderError) => errors.push({ at: Date.now(), message: error.message }), flushAttempts: 1 },
+    );
+    try {
+      historian.logMessage({ conversation_id: 'c', role: 'user', content: 'before' });
+      await historian.flush();
+      frozen = true;
+      const frozenAt = Date.now();
+      historian.logMessage({ conversation_id: 'c', role: 'user', content: 'after' });
+      await expect(historian.flush()).rejects.toThrow(/no answer within 1000 ms \(query_timeout_ms\)/);
+      // The client gives up 5 s after query_timeout_ms; a ROLLBACK on the dead client used to wait as long again.
+      expect(errors[0]!.at - frozenAt).toBeLessThan(9_000);
+      frozen = false;
+      sockets.forEach((socket) => socket.destroy());
+      await historian.close();
+      const check = new pg.Client({ connectionString: schema.url });
+      await check.connect();
+      const { rows } = await check.query('SELECT content FROM messages ORDER BY content');
+      await check.end();
+      expect(rows.map((row: { content: string }) => row.content)).toEqual(['after', 'before']);
+    } finally {
+      proxy.close();
       await schema.drop();
     }
   }, 60_000);

@@ -15,11 +15,15 @@ function pgBackend(where: string, statements: Statements, transaction: SqlBacken
   return { dialect: pgDialect, where, statements, transaction: (work) => serialize(() => transaction(work)), close };
 }
 
+/** How a client whose connection is gone (or silent past query_timeout_ms) fails its query. */
+const CONNECTION_LOST = /connection terminated|query read timeout|not queryable|ECONNRESET|EPIPE|ETIMEDOUT/i;
+
 /**
  * A transaction on a client of the pool, released in every case. (drizzle's own pool
  * transaction sends BEGIN outside its try, so a connection lost at that moment leaks the
  * client: after a few server restarts the pool was full of dead clients and hung for good.)
- * A client whose ROLLBACK also fails is broken and is destroyed rather than reused.
+ * A client whose connection is lost is destroyed at once, without a ROLLBACK that would wait
+ * out a second timeout on a server that stopped answering; so is one whose ROLLBACK fails.
  */
 function poolTransaction(pool: Pool, drizzle: NodePgDrizzle): SqlBackend['transaction'] {
   return async (work) => {
@@ -31,7 +35,8 @@ function poolTransaction(pool: Pool, drizzle: NodePgDrizzle): SqlBackend['transa
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch((lost: Error) => (broken = lost));
+      if (CONNECTION_LOST.test(String((error as Error)?.message))) broken = error as Error;
+      else await client.query('ROLLBACK').catch((lost: Error) => (broken = lost));
       throw error;
     } finally {
       client.release(broken);
