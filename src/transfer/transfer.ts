@@ -59,13 +59,49 @@ export async function encodeEntries(entries: readonly Entry[], format: ExportFor
   return documentText(codec, parts);
 }
 
+/** How many lines of a JSON Lines export are written at a time. */
+const EXPORT_BATCH = 1000;
+
+/**
+ * Writes every entry as JSON Lines while reading them: memory stays bounded by a batch,
+ * whatever the size of the history. The total is not known ahead, so progress counts up.
+ */
+async function exportLines(history: History, path: string, encoding: BufferEncoding, onProgress?: TransferOptions['onProgress']): Promise<TransferSummary> {
+  const asciiOnly = needsAsciiJson(encoding);
+  let count = 0;
+  async function* pieces(): AsyncGenerator<Buffer> {
+    let lines: string[] = [];
+    const piece = () => {
+      const text = lines.join('');
+      lines = [];
+      try {
+        checkEncodable(text, encoding);
+      } catch (error) {
+        throw new HistorianError(`cannot export to ${path}: ${(error as Error).message}`);
+      }
+      onProgress?.(count, count);
+      return Buffer.from(text, encoding);
+    };
+    for await (const entry of history.entries()) {
+      lines.push(encodeLine(entry, asciiOnly));
+      count += 1;
+      if (lines.length >= EXPORT_BATCH) yield piece();
+    }
+    if (lines.length > 0) yield piece();
+  }
+  await writeAtomic(path, pieces());
+  return { entries: count, format: 'jsonl', warnings: [] };
+}
+
 /**
  * Writes every entry `history` holds to `path` (replacing the file atomically) in any file
- * format, or Markdown: one section per conversation, commands at the end.
+ * format, or Markdown: one section per conversation, commands at the end. JSON Lines is
+ * streamed; a document or Markdown is assembled whole, as its format requires.
  */
 export async function exportHistory(history: History, path: string, options: TransferOptions = {}): Promise<TransferSummary> {
   const format = transferFormat(path, options.format);
   const encoding = options.encoding ?? 'utf-8';
+  if (format === 'jsonl') return exportLines(history, path, encoding, options.onProgress);
   const entries: Entry[] = [];
   for await (const entry of history.entries()) entries.push(entry);
   options.onProgress?.(0, entries.length);

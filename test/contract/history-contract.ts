@@ -47,6 +47,16 @@ export function historyContract(name: string, fixture: () => Promise<ContractFix
         expect(found[0]).toMatchObject({ agent_name: 'analyzer', start_time: '2026-11-22T12:00:00.000Z' });
       });
 
+      it('attributes a conversation without a start to its first logged message, whatever the timestamps', async () => {
+        historian.log({ type: 'message', conversation_id: 'c8', role: 'user', content: 'late', name: 'bob', timestamp: '2026-11-23T10:00:02.000Z' });
+        historian.log({ type: 'message', conversation_id: 'c8', role: 'user', content: 'early', name: 'alice', timestamp: '2026-11-23T10:00:01.000Z' });
+        await historian.flush();
+        const [c8] = await historian.history().conversations({ agent: 'bob' });
+        expect(c8).toMatchObject({ conversation_id: 'c8', agent_name: 'bob', start_time: '2026-11-23T10:00:01.000Z' });
+        expect(c8!.messages.map((m) => m.content)).toEqual(['early', 'late']);
+        expect(await historian.history().conversations({ agent: 'alice' })).toEqual([]);
+      });
+
       it('attributes a conversation without a start to the name of its message', async () => {
         const [loner] = await historian.history().conversations({ agent: 'loner' });
         expect(loner).toMatchObject({ conversation_id: 'c4', agent_name: 'loner', start_time: '2026-11-19T08:00:00.000Z' });
@@ -248,6 +258,18 @@ export function historyContract(name: string, fixture: () => Promise<ContractFix
         expect(deleted).toEqual({ conversations: 1, messages: 2, tool_calls: 1, commands: 2, context: 1, run_events: 0 });
         expect(ids(await historian.history().conversations())).toEqual(['c3', 'c2', 'c4']);
         expect((await historian.history().commands()).map((c) => c.agent_name)).toEqual(['executor']);
+      });
+
+      it('deletes nothing from a store nothing was written to', async () => {
+        const empty = await fixture();
+        const other = await createHistorian(empty.storage, { flushInterval: 5 });
+        try {
+          expect(await other.history().reset({})).toEqual({ conversations: 0, messages: 0, tool_calls: 0, commands: 0, context: 0, run_events: 0 });
+          expect(await other.history().conversations()).toEqual([]);
+        } finally {
+          await other.close();
+          await empty.cleanup?.();
+        }
       });
 
       it('deletes everything', async () => {

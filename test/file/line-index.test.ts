@@ -103,4 +103,28 @@ describe('the index beside a JSON Lines history', () => {
     }
     expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(1);
   });
+
+  it('reads a line another tool appended twice (same id) once, in every query', async () => {
+    writeFileSync(path, start('c1', 'alice', 1) + line('m1', 'c1', 2) + line('m1', 'c1', 2) + line('m2', 'c1', 3));
+    const result = await answers();
+    expect(result.entries).toEqual(['s-c1-1', 'm1', 'm2']);
+    expect(result.stats).toEqual([['alice', 2]]);
+    expect(result.conversations).toEqual([['c1', 'alice', ['m1', 'm2']]]);
+  });
+
+  it('keeps streaming entries while the same process logs an entry with its own id', async () => {
+    writeFileSync(path, start('c1', 'alice', 1) + Array.from({ length: 9_000 }, (_, i) => line(`m${i}`, 'c1', 2)).join(''));
+    const historian = await open();
+    let read = 0;
+    for await (const _entry of historian.history().entries()) {
+      read += 1;
+      if (read === 10) {
+        // The first entry with a given id makes the writer read every id of the file.
+        historian.log({ type: 'message', id: 'own-id', conversation_id: 'c1', role: 'user', content: 'mine' });
+        await historian.flush();
+      }
+    }
+    expect(read).toBeGreaterThanOrEqual(9_001);
+    await historian.close();
+  });
 });

@@ -177,13 +177,36 @@ export class LineIndex {
 
   /** Whether `id` is stored. The first call reads every id (once), later ones are kept up to date. */
   async hasId(id: string): Promise<boolean> {
-    if (!this.ids) {
-      this.ids = new Set();
-      this.position = null;
-      this.clear();
-      await this.sync();
+    if (!this.ids) await this.fillIds();
+    return this.ids!.has(id);
+  }
+
+  /**
+   * Reads the id of every indexed line, once (lines read later add theirs as they come). The
+   * index itself is left as it is, so queries reading it meanwhile go on undisturbed.
+   */
+  private async fillIds(): Promise<void> {
+    const ids = new Set<string>();
+    const indexed = this.indexed;
+    const handle = await open(this.path, 'r').catch(() => null);
+    if (handle) {
+      try {
+        for await (const chunk of scanLines(handle, 0, indexed, this.encoding)) {
+          for (const line of chunk) {
+            if (!line.whole) continue;
+            try {
+              const id = (JSON.parse(line.text) as LineFields | null)?.id;
+              if (typeof id === 'string') ids.add(id);
+            } catch {
+              // Not JSON: `broken` already names it for the queries.
+            }
+          }
+        }
+      } finally {
+        await handle.close();
+      }
     }
-    return this.ids.has(id);
+    this.ids = ids;
   }
 
   /** Records lines this process appended at the end of what is indexed (under the file's lock), without reading them back. */

@@ -153,6 +153,7 @@ export class LinesFile {
     return this.lock.run(() =>
       this.indexQueue(async () => {
         await this.index.sync();
+        if (!this.index.synced) return { conversations: 0, messages: 0, tool_calls: 0, commands: 0, context: 0, run_events: 0 };
         const doomed = await this.doomed(query);
         await this.file.close();
         await writeAtomic(this.path, this.keptLines(doomed.rows));

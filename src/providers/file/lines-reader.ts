@@ -1,6 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { RUN_FACT_TYPES, type CommandEntry, type Entry, type EntryType, type MessageEntry, type RunFact } from '../../core/entries.js';
-import type { Conversation, ConversationQuery, EntryQuery, HistoryReader, MessageQuery, Normalized, Stats, StatsGroup, StatsQuery } from '../../core/queries.js';
+import type { CommandQuery, Conversation, ConversationQuery, EntryQuery, HistoryReader, MessageQuery, Normalized, Stats, StatsGroup, StatsQuery } from '../../core/queries.js';
 import type { RunReader } from '../../core/run-queries.js';
 import { DocumentError } from '../../formats/codec.js';
 import { toEntry } from '../../formats/load.js';
@@ -8,7 +8,7 @@ import { readSpans } from '../../fs/line-scan.js';
 import { selectFacts } from '../../store/facts.js';
 import { inWindow, messageFilter, newestFirst, selectCommands, StatsTally, storeReader } from '../../store/reader.js';
 import { byLogOrder, EntryStore } from '../../store/store.js';
-import { recordsOf } from './shared-file.js';
+import { AgentAttribution } from '../../core/attribution.js';
 import type { IndexedConversation, LineIndex } from './line-index.js';
 
 /** How many entries are read from the file at a time. */
@@ -91,15 +91,29 @@ export class LinesFileView {
     });
   }
 
-  /** Reads `rows` a batch at a time. */
+  /**
+   * Reads `rows` a batch at a time. A line whose id came before is skipped, as the memory
+   * provider skips an entry logged twice (our writers never append one, other tools might).
+   */
   async *batches(rows: readonly number[]): AsyncGenerator<Entry[]> {
-    for (let i = 0; i < rows.length; i += BATCH) yield await this.load(rows.slice(i, i + BATCH));
+    const seen = new Set<string>();
+    for (let i = 0; i < rows.length; i += BATCH) {
+      const batch = await this.load(rows.slice(i, i + BATCH));
+      yield batch.filter((entry) => !seen.has(entry.id) && seen.add(entry.id));
+    }
   }
 
-  /** The entries of some conversations, held in a store that answers queries as the memory provider does. */
+  /**
+   * The entries of some conversations, held in a store that answers queries as the memory
+   * provider does. They are added in file order, which is the order they were logged in, so the
+   * store decides each conversation's agent and start as the index did (and as the memory
+   * provider does); an id seen before is skipped, as the memory provider skips it.
+   */
   async storeOf(conversations: readonly IndexedConversation[]): Promise<EntryStore> {
+    const rows = conversations.flatMap((c) => c.rows).sort((a, b) => a - b);
+    const attribution = new AgentAttribution(Number.POSITIVE_INFINITY);
     const store = new EntryStore();
-    store.replaceAll(recordsOf(await this.load(conversations.flatMap((c) => c.rows))));
+    store.replaceAll((await this.load(rows)).map((entry) => ({ entry, agent: attribution.agentOf(entry), fresh: false })));
     return store;
   }
 
@@ -178,18 +192,31 @@ async function messages(index: LineIndex, view: LinesFileView, query: Normalized
   return keepLast([], kept, query.limit);
 }
 
-/** Every message in a window with the agent of its conversation, a batch of rows at a time. */
+/** Every message in a window with the agent of its conversation, a batch of rows at a time (an id seen before skipped). */
 async function* messagesOf(index: LineIndex, view: LinesFileView, window: { since?: string | undefined; until?: string | undefined }) {
   const rows = view.rowsOf(new Set(['message']), window);
   const conversationOf = index.conversationOf.values;
+  const seen = new Set<string>();
   for (let i = 0; i < rows.length; i += BATCH) {
     const slice = rows.slice(i, i + BATCH);
     const loaded = await view.load(slice);
     for (let k = 0; k < loaded.length; k++) {
+      const message = loaded[k] as MessageEntry;
+      if (seen.has(message.id)) continue;
+      seen.add(message.id);
       const conversation = index.conversationList[conversationOf[slice[k]!]!];
-      yield { message: loaded[k] as MessageEntry, agent: conversation?.agent_name ?? null };
+      yield { message, agent: conversation?.agent_name ?? null };
     }
   }
+}
+
+/** The commands a query asks for, newest first, read a batch at a time and keeping at most `limit`. */
+async function commands(view: LinesFileView, query: CommandQuery): Promise<CommandEntry[]> {
+  let kept: CommandEntry[] = [];
+  for await (const batch of view.batches(view.rowsOf(new Set(['command'])))) {
+    kept = selectCommands(kept.concat(batch as CommandEntry[]), query);
+  }
+  return kept;
 }
 
 async function stats(index: LineIndex, view: LinesFileView, query: Normalized<StatsQuery> & { group_by: StatsGroup }): Promise<Stats> {
@@ -201,6 +228,13 @@ async function stats(index: LineIndex, view: LinesFileView, query: Normalized<St
 }
 
 const FACT_TYPES: ReadonlySet<EntryType> = new Set(RUN_FACT_TYPES);
+
+/** Every entry of some types (each id once): for the run log, whose runs are assembled from all their facts. */
+async function allOf<T extends Entry>(view: LinesFileView, types: ReadonlySet<EntryType>): Promise<T[]> {
+  const found: T[] = [];
+  for await (const batch of view.batches(view.rowsOf(types))) found.push(...(batch as T[]));
+  return found;
+}
 
 /**
  * The queries of SPEC §5 over a JSON Lines history, with bounded memory: the index picks the
@@ -214,12 +248,12 @@ export function linesReader(index: LineIndex, views: Views, reset: HistoryReader
       conversations: (query) => views.with(async (view) => (view ? conversations(index, view, query) : [])),
       messages: (query) => views.with(async (view) => (view ? messages(index, view, query) : [])),
       stats: (query) => views.with(async (view) => (view ? stats(index, view, query) : new StatsTally(query).result())),
-      commands: (query) => views.with(async (view) => (view ? selectCommands((await view.load(view.rowsOf(new Set(['command'])))) as CommandEntry[], query) : [])),
+      commands: (query) => views.with(async (view) => (view ? commands(view, query) : [])),
       reset,
       entries: (query) => entriesOf(() => views.open(), query, unreadable),
     },
     runs: {
-      facts: (query) => views.with(async (view) => (view ? selectFacts((await view.load(view.rowsOf(FACT_TYPES))) as RunFact[], query) : [])),
+      facts: (query) => views.with(async (view) => (view ? selectFacts(await allOf<RunFact>(view, FACT_TYPES), query) : [])),
     },
   };
 }
