@@ -132,6 +132,12 @@ export interface HistoryReader {
   reset(query: ResetQuery): Promise<ResetResult>;
   /** Every stored entry matching the query, in logging order. */
   entries(query: Normalized<EntryQuery>): AsyncIterable<Entry>;
+  /**
+   * Whether queries see what other processes write while this reader is open (a database, a
+   * JSON Lines file). Otherwise it answers from what it read when it opened (a document), and
+   * following new entries means opening it again.
+   */
+  readonly live?: boolean;
 }
 
 /** Token totals of a run's LLM calls. */

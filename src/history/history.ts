@@ -47,6 +47,11 @@ export class History {
     private readonly pricing?: Pricing,
   ) {}
 
+  /** Whether queries see entries other processes write while it is open (else reopen to follow them). */
+  get live(): boolean {
+    return this.reader.live === true;
+  }
+
   /** Conversations, newest first, each with its passing messages in order. */
   conversations(query: ConversationQuery = {}): Promise<Conversation[]> {
     checkLimit(query.limit);

@@ -81,6 +81,33 @@ describe('reading commands', () => {
     }
   });
 
+  for (const file of ['follow.jsonl', 'follow.json']) {
+    it(`tail -f follows a ${file.endsWith('l') ? 'JSON Lines file, kept open,' : 'JSON document, opened again each round,'} as another process writes it`, async () => {
+      const own = join(dir, `${file}.yml`);
+      writeFileSync(own, `storage:\n  providers:\n    - type: file\n      path: ${file}\n`);
+      const first = JSON.stringify({ type: 'message', id: `${file}-1`, conversation_id: 'f', role: 'user', content: 'first line' });
+      await runCli(['ingest', '-', '-c', own], { input: `${first}\n` });
+      const child = spawn(process.execPath, [CLI, 'tail', '-f', '--since', '1m', '--interval', '1s', '--format', 'json', '-c', own], { env: { ...process.env, NO_COLOR: '1' } });
+      let seen = '';
+      child.stdout.on('data', (chunk) => (seen += chunk));
+      const waitFor = async (text: string) => {
+        for (let i = 0; i < 150 && !seen.includes(text); i++) await new Promise((done) => setTimeout(done, 100));
+        return seen.includes(text);
+      };
+      try {
+        expect(await waitFor('first line')).toBe(true);
+        for (const n of [2, 3]) {
+          const line = JSON.stringify({ type: 'message', id: `${file}-${n}`, conversation_id: 'f', role: 'user', content: `line ${n}` });
+          await runCli(['ingest', '-', '-c', own], { input: `${line}\n` });
+          expect(await waitFor(`line ${n}`)).toBe(true);
+        }
+        expect(seen.trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id)).toEqual([`${file}-1`, `${file}-2`, `${file}-3`]);
+      } finally {
+        child.kill();
+      }
+    });
+  }
+
   it('history reset needs --yes when not on a terminal, then deletes', async () => {
     const refused = await cli('history', 'reset', '--agent', 'reviewer');
     expect(refused.code, refused.stderr).toBe(2);

@@ -60,10 +60,19 @@ export function tailCommand(): Command {
       const o = optionsOf<TailOptions>(command);
       const every = parseDuration(o.interval);
       const cursor = { since: toTimestamp(o.since, Date.now(), 'since'), seen: new Set<string>() };
-      // Each round opens the reading provider afresh, so a file provider re-reads what other processes wrote.
+      // A database or a JSON Lines file is kept open and asked for what came after the cursor
+      // (through its index, for JSON Lines); a document is opened afresh each round, as it
+      // answers from what it read when opened.
+      let live = true;
       do {
-        await withHistory(o, o.provider, (history) => printNew(history, o, cursor));
-        if (o.follow) await sleep(every);
-      } while (o.follow);
+        live = await withHistory(o, o.provider, async (history) => {
+          do {
+            await printNew(history, o, cursor);
+            if (o.follow && history.live) await sleep(every);
+          } while (o.follow && history.live);
+          return history.live;
+        });
+        if (o.follow && !live) await sleep(every);
+      } while (o.follow && !live);
     });
 }

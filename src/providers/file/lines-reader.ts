@@ -245,6 +245,7 @@ async function allOf<T extends Entry>(view: LinesFileView, types: ReadonlySet<En
 export function linesReader(index: LineIndex, views: Views, reset: HistoryReader['reset'], unreadable: (error: unknown) => never): { reader: HistoryReader; runs: RunReader } {
   return {
     reader: {
+      live: true,
       conversations: (query) => views.with(async (view) => (view ? conversations(index, view, query) : [])),
       messages: (query) => views.with(async (view) => (view ? messages(index, view, query) : [])),
       stats: (query) => views.with(async (view) => (view ? stats(index, view, query) : new StatsTally(query).result())),

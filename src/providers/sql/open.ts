@@ -17,6 +17,7 @@ import { batchWriter } from './write.js';
 function reader(backend: SqlBackend, config: ConnectionConfig, label: string): HistoryReader {
   const read = <T>(what: string, work: Promise<T>) => work.catch(databaseFailure(what, backend.where, config, label));
   return {
+    live: true,
     conversations: (query) => read('conversations query', readConversations(backend, query)),
     messages: (query) => read('messages query', readMessages(backend, query)),
     stats: (query) => read('stats query', readStats(backend, query)),
