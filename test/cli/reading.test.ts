@@ -6,6 +6,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, runCli } from './run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'historian-reading-'));
+
+/** `historian tail -f` as JSON Lines in a child process: what it printed so far, and a wait for a text. */
+function followTail(manifestPath: string) {
+  const child = spawn(process.execPath, [CLI, 'tail', '-f', '--since', '1m', '--interval', '1s', '--format', 'json', '-c', manifestPath], {
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  let seen = '';
+  child.stdout.on('data', (chunk) => (seen += chunk));
+  return {
+    seen: () => seen,
+    async waitFor(text: string): Promise<boolean> {
+      for (let i = 0; i < 150 && !seen.includes(text); i++) await new Promise((done) => setTimeout(done, 100));
+      return seen.includes(text);
+    },
+    stop: () => child.kill(),
+  };
+}
 const manifest = join(dir, 'agents.yml');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -61,23 +78,15 @@ describe('reading commands', () => {
   });
 
   it('tail -f follows entries written by another process', async () => {
-    const child = spawn(process.execPath, [CLI, 'tail', '-f', '--since', '1m', '--interval', '1s', '--format', 'json', '-c', manifest], {
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    let seen = '';
-    child.stdout.on('data', (chunk) => (seen += chunk));
-    const waitFor = async (text: string) => {
-      for (let i = 0; i < 150 && !seen.includes(text); i++) await new Promise((done) => setTimeout(done, 100));
-      return seen.includes(text);
-    };
+    const tail = followTail(manifest);
     try {
-      expect(await waitFor('demo-m8')).toBe(true);
+      expect(await tail.waitFor('demo-m8')).toBe(true);
       const line = JSON.stringify({ type: 'message', id: 'late-1', conversation_id: 'late', role: 'user', content: 'arrived later' });
       await runCli(['ingest', '-', '-c', manifest], { input: `${line}\n` });
-      expect(await waitFor('arrived later')).toBe(true);
-      expect(seen.split('\n').filter((l) => l.includes('"demo-m8"'))).toHaveLength(1);
+      expect(await tail.waitFor('arrived later')).toBe(true);
+      expect(tail.seen().split('\n').filter((l) => l.includes('"demo-m8"'))).toHaveLength(1);
     } finally {
-      child.kill();
+      tail.stop();
     }
   });
 
@@ -87,23 +96,17 @@ describe('reading commands', () => {
       writeFileSync(own, `storage:\n  providers:\n    - type: file\n      path: ${file}\n`);
       const first = JSON.stringify({ type: 'message', id: `${file}-1`, conversation_id: 'f', role: 'user', content: 'first line' });
       await runCli(['ingest', '-', '-c', own], { input: `${first}\n` });
-      const child = spawn(process.execPath, [CLI, 'tail', '-f', '--since', '1m', '--interval', '1s', '--format', 'json', '-c', own], { env: { ...process.env, NO_COLOR: '1' } });
-      let seen = '';
-      child.stdout.on('data', (chunk) => (seen += chunk));
-      const waitFor = async (text: string) => {
-        for (let i = 0; i < 150 && !seen.includes(text); i++) await new Promise((done) => setTimeout(done, 100));
-        return seen.includes(text);
-      };
+      const tail = followTail(own);
       try {
-        expect(await waitFor('first line')).toBe(true);
+        expect(await tail.waitFor('first line')).toBe(true);
         for (const n of [2, 3]) {
           const line = JSON.stringify({ type: 'message', id: `${file}-${n}`, conversation_id: 'f', role: 'user', content: `line ${n}` });
           await runCli(['ingest', '-', '-c', own], { input: `${line}\n` });
-          expect(await waitFor(`line ${n}`)).toBe(true);
+          expect(await tail.waitFor(`line ${n}`)).toBe(true);
         }
-        expect(seen.trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id)).toEqual([`${file}-1`, `${file}-2`, `${file}-3`]);
+        expect(tail.seen().trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id)).toEqual([`${file}-1`, `${file}-2`, `${file}-3`]);
       } finally {
-        child.kill();
+        tail.stop();
       }
     });
   }
