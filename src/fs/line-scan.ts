@@ -44,7 +44,7 @@ export async function* scanLines(handle: FileHandle, from: number, to: number, e
     const bytes = carry.length === 0 ? chunk : Buffer.concat([carry, chunk]);
     const lines: ScannedLine[] = [];
     let start = 0;
-    for (let at = findNewline(bytes, newline, 0); at !== -1; at = findNewline(bytes, newline, start)) {
+    for (let at = findNewline(bytes, newline, 0, carryOffset); at !== -1; at = findNewline(bytes, newline, start, carryOffset)) {
       const end = at + unit;
       lines.push({ offset: carryOffset + start, bytes: end - start, text: bytes.toString(encoding, start, at), whole: true });
       start = end;
@@ -73,11 +73,11 @@ async function readChunk(handle: FileHandle, position: number, to: number): Prom
   return chunk.subarray(0, bytesRead);
 }
 
-/** The next newline at or after `from`, aligned to the encoding's code unit. */
-function findNewline(bytes: Buffer, newline: Buffer, from: number): number {
+/** The next newline at or after `from`, aligned to the encoding's code unit in the file (`bytes` starts at file offset `base`). */
+function findNewline(bytes: Buffer, newline: Buffer, from: number, base: number): number {
   const unit = newline.length;
   for (let at = bytes.indexOf(newline, from); at !== -1; at = bytes.indexOf(newline, at + 1)) {
-    if (at % unit === 0) return at;
+    if ((base + at) % unit === 0) return at;
   }
   return -1;
 }

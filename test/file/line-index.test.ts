@@ -127,4 +127,29 @@ describe('the index beside a JSON Lines history', () => {
     expect(read).toBeGreaterThanOrEqual(9_001);
     await historian.close();
   });
+
+  it('numbers lines right in errors after a last line without its newline was completed', async () => {
+    // Another tool left the last line without its newline; a reader indexes it, a writer completes it.
+    writeFileSync(path, start('c1', 'alice', 1) + line('m1', 'c1', 2).trimEnd());
+    const historian = await open();
+    expect((await historian.history().messages()).map((m) => m.id)).toEqual(['m1']);
+    historian.log({ type: 'message', conversation_id: 'c1', role: 'user', content: 'third line' });
+    await historian.flush();
+    appendFileSync(path, '{not json}\n');
+    await expect(historian.history().messages()).rejects.toThrow(`${path}:4:2:`);
+    await historian.close();
+  });
+
+  it('reads a UTF-16 log and warns about a torn last line cut mid-character, past the first 64 KB', async () => {
+    const utf16 = join(dir, 'utf16.jsonl');
+    const messages = Array.from({ length: 400 }, (_, i) => line(`m${i}`, 'c1', 2)).join('');
+    // The tear leaves an odd number of bytes: newlines must still be found at even offsets of the file.
+    const text = Buffer.from(start('c1', 'alice', 1) + messages + '{"type":"mess', 'utf16le').subarray(0, -1);
+    writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), text]));
+    const warnings: string[] = [];
+    const historian = await createHistorian({ providers: [{ type: 'file', path: utf16, encoding: 'utf16le' }] }, { onError: (error) => warnings.push(error.message) });
+    expect(await historian.history().messages()).toHaveLength(400);
+    expect(warnings).toEqual([expect.stringContaining(`${utf16}:402: ignored a torn last line`)]);
+    await historian.close();
+  });
 });

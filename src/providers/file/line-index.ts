@@ -52,6 +52,8 @@ interface Position {
   lines: number;
   /** The last bytes before `indexed`, compared on each sync to notice a file rewritten in place. */
   tail: Buffer;
+  /** Whether the last line indexed lacked its newline: the newline a writer adds later is no line of its own. */
+  open?: boolean;
 }
 
 const TAIL = 32;
@@ -313,8 +315,18 @@ export class LineIndex {
     const from = this.position?.indexed ?? 0;
     let lines = this.position?.lines ?? 0;
     let indexed = from;
+    let completing = this.position?.open === true;
+    let open = completing;
     for await (const chunk of scanLines(handle, from, size, this.encoding)) {
       for (const line of chunk) {
+        if (completing && line.offset === from && line.whole && line.text === '') {
+          // The newline that completes the line indexed last time.
+          completing = false;
+          open = false;
+          indexed = line.offset + line.bytes;
+          continue;
+        }
+        completing = false;
         lines += 1;
         let value: LineFields | undefined;
         try {
@@ -322,6 +334,7 @@ export class LineIndex {
         } catch (error) {
           this.broken ??= error as DocumentError;
           indexed = line.offset + line.bytes;
+          open = false;
           continue;
         }
         // A torn last line is left for later: the writer that cuts it or a reader after it is whole.
@@ -331,12 +344,13 @@ export class LineIndex {
         }
         if (value !== undefined) this.add(value, line.offset, line.bytes, lines);
         indexed = line.offset + line.bytes;
+        open = !line.whole;
       }
     }
     const tail = Buffer.alloc(Math.min(TAIL, indexed));
     if (tail.length > 0) await handle.read(tail, 0, tail.length, indexed - tail.length);
-    // A last line without its newline is indexed once it parses, but counted again if it grows.
-    this.position = { identity, indexed, lines, tail };
+    // A last line without its newline is indexed once it parses; the newline added later is skipped.
+    this.position = { identity, indexed, lines, tail, open };
   }
 
   private add(value: LineFields, offset: number, bytes: number, line: number): void {
