@@ -16,6 +16,20 @@ export interface StoredConversation extends ConversationHead {
   context: number;
 }
 
+/**
+ * A run fact with its sequence: a given one is kept, else its session's next after the last in
+ * `sequences`, which is updated. Records are shared between providers, so a numbered fact is a copy.
+ */
+export function numberFact(fact: RunFact, sequences: Map<string, number>): RunFact {
+  const last = sequences.get(fact.session_id) ?? 0;
+  if (fact.sequence !== undefined) {
+    sequences.set(fact.session_id, Math.max(last, fact.sequence));
+    return fact;
+  }
+  sequences.set(fact.session_id, last + 1);
+  return { ...fact, sequence: last + 1 };
+}
+
 /** Orders entries as logged: by timestamp, then by the logger's `seq`. */
 export function byLogOrder(a: Entry, b: Entry): number {
   if (a.timestamp !== b.timestamp) return a.timestamp < b.timestamp ? -1 : 1;
@@ -147,15 +161,9 @@ export class EntryStore {
     this.ids = null;
   }
 
-  /** The fact with its sequence: a given one is kept, else the session's next (records are shared, so copied). */
+  /** The fact with its sequence (see `numberFact`). */
   private numbered(fact: RunFact): RunFact {
-    const last = this.sequences.get(fact.session_id) ?? 0;
-    if (fact.sequence !== undefined) {
-      this.sequences.set(fact.session_id, Math.max(last, fact.sequence));
-      return fact;
-    }
-    this.sequences.set(fact.session_id, last + 1);
-    return { ...fact, sequence: last + 1 };
+    return numberFact(fact, this.sequences);
   }
 
   /** Deletes everything, or one agent's conversations (with their entries) and commands. */

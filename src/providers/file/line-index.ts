@@ -401,8 +401,3 @@ function parseLine(line: ScannedLine, number: number): LineFields | undefined {
     throw new DocumentError(`invalid JSON: ${(error as Error).message.replace(/ in JSON at position \d+.*$/, '')}`, number, column);
   }
 }
-
-/** The size of the file at `path`, or 0 when there is none. */
-export async function fileSize(path: string): Promise<number> {
-  return (await stat(path).catch(() => null))?.size ?? 0;
-}

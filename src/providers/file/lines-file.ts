@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
-import { isRunFact, type Entry, type RunFact } from '../../core/entries.js';
+import { isRunFact, type Entry } from '../../core/entries.js';
+import { numberFact } from '../../store/store.js';
 import type { LogRecord, Rejection } from '../../core/provider.js';
 import type { ResetQuery, ResetResult } from '../../core/queries.js';
 import { serial } from '../../core/serial.js';
@@ -124,7 +125,7 @@ export class LinesFile {
     const lines: Line[] = [];
     const rejected: Rejection[] = [];
     for (const record of batch) {
-      const value = sequences && isRunFact(record.entry) ? numbered(record.entry, sequences) : record.entry;
+      const value = sequences && isRunFact(record.entry) ? numberFact(record.entry, sequences) : record.entry;
       try {
         const text = encodeLine(value, this.asciiOnly);
         checkEncodable(text, this.encoding);
@@ -153,7 +154,7 @@ export class LinesFile {
     return this.lock.run(() =>
       this.indexQueue(async () => {
         await this.index.sync();
-        if (!this.index.synced) return { conversations: 0, messages: 0, tool_calls: 0, commands: 0, context: 0, run_events: 0 };
+        if (!this.index.synced) return nothingDeleted();
         const doomed = await this.doomed(query);
         await this.file.close();
         await writeAtomic(this.path, this.keptLines(doomed.rows));
@@ -167,7 +168,7 @@ export class LinesFile {
   private async doomed(query: ResetQuery): Promise<{ rows: Uint8Array; result: ResetResult }> {
     const index = this.index;
     const rows = new Uint8Array(index.rows);
-    const result: ResetResult = { conversations: 0, messages: 0, tool_calls: 0, commands: 0, context: 0, run_events: 0 };
+    const result = nothingDeleted();
     const counts = result as Record<string, number>;
     for (const conversation of index.conversationList) {
       if (query.agent !== undefined && conversation.agent_name !== query.agent) continue;
@@ -228,15 +229,9 @@ export class LinesFile {
   }
 }
 
-/** The fact with its sequence: a given one is kept, else the session's next. */
-function numbered(fact: RunFact, sequences: Map<string, number>): RunFact {
-  const last = sequences.get(fact.session_id) ?? 0;
-  if (fact.sequence !== undefined) {
-    sequences.set(fact.session_id, Math.max(last, fact.sequence));
-    return fact;
-  }
-  sequences.set(fact.session_id, last + 1);
-  return { ...fact, sequence: last + 1 };
+/** A reset's counts before anything is deleted. */
+function nothingDeleted(): ResetResult {
+  return { conversations: 0, messages: 0, tool_calls: 0, commands: 0, context: 0, run_events: 0 };
 }
 
 /**

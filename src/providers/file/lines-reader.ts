@@ -8,7 +8,7 @@ import { readSpans } from '../../fs/line-scan.js';
 import { selectFacts } from '../../store/facts.js';
 import { inWindow, messageFilter, newestFirst, selectCommands, StatsTally, storeReader } from '../../store/reader.js';
 import { byLogOrder, EntryStore } from '../../store/store.js';
-import { AgentAttribution } from '../../core/attribution.js';
+import { recordsInOrder } from './shared-file.js';
 import type { IndexedConversation, LineIndex } from './line-index.js';
 
 /** How many entries are read from the file at a time. */
@@ -111,9 +111,8 @@ export class LinesFileView {
    */
   async storeOf(conversations: readonly IndexedConversation[]): Promise<EntryStore> {
     const rows = conversations.flatMap((c) => c.rows).sort((a, b) => a - b);
-    const attribution = new AgentAttribution(Number.POSITIVE_INFINITY);
     const store = new EntryStore();
-    store.replaceAll((await this.load(rows)).map((entry) => ({ entry, agent: attribution.agentOf(entry), fresh: false })));
+    store.replaceAll(recordsInOrder(await this.load(rows)));
     return store;
   }
 

@@ -22,13 +22,21 @@ export interface SharedFileOptions {
 }
 
 /**
- * Records of stored entries in logging order, attributed to agents as the logger would have
- * (a conversation's entries take the agent of its start). Not fresh: the store checks ids,
- * which drops an entry read back from the file that is also among the unsaved ones.
+ * Records of entries in the order given, attributed to agents as the logger would have (a
+ * conversation's entries take the agent of its start). Not fresh: the store checks ids, so an
+ * entry met twice is stored once.
+ */
+export function recordsInOrder(entries: readonly Entry[]): LogRecord[] {
+  const attribution = new AgentAttribution(Number.POSITIVE_INFINITY);
+  return entries.map((entry) => ({ entry, agent: attribution.agentOf(entry), fresh: false }));
+}
+
+/**
+ * Records of stored entries in logging order (see `recordsInOrder`): this drops an entry read
+ * back from the file that is also among the unsaved ones.
  */
 export function recordsOf(entries: Entry[]): LogRecord[] {
-  const attribution = new AgentAttribution(Number.POSITIVE_INFINITY);
-  return entries.sort(byLogOrder).map((entry) => ({ entry, agent: attribution.agentOf(entry), fresh: false }));
+  return recordsInOrder(entries.sort(byLogOrder));
 }
 
 /**
