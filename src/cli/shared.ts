@@ -6,6 +6,7 @@ import type { History } from '../history/history.js';
 import { selectReader } from '../history/select.js';
 import { createHistorian, type Historian } from '../dispatch/historian.js';
 import type { ProviderError } from '../core/errors.js';
+import type { Page } from '../core/run-queries.js';
 import { UsageError } from './failure.js';
 
 export { UsageError };
@@ -102,4 +103,25 @@ export function print<T>(format: Format, value: T, render: (value: T) => string)
     const text = render(value);
     writeOut(text.endsWith('\n') || text === '' ? text : `${text}\n`);
   }
+}
+
+/** The `--page` option of a list command. */
+export function pageOption(command: Command): Command {
+  return command.option('--page', 'json / yaml: print {items, total, has_more}; text: end with how many there are in all');
+}
+
+/**
+ * Prints one page of a list. With `--page`, JSON and YAML give the envelope and text ends with a
+ * line saying which items these are of how many (and the `--offset` of the next page).
+ */
+export function printPage<T>(o: { format: Format; page?: boolean; offset?: number }, page: Page<T>, render: (items: T[]) => string): void {
+  if (!o.page) return print(o.format, page.items, render);
+  print(o.format, page, () => {
+    const text = render(page.items);
+    const from = (o.offset ?? 0) + 1;
+    const to = (o.offset ?? 0) + page.items.length;
+    const shown = page.items.length === 0 ? `none of ${page.total}` : `${from}–${to} of ${page.total}`;
+    const next = page.has_more ? `; next page: --offset ${to}` : '';
+    return `${text}${text.endsWith('\n') || text === '' ? '' : '\n'}(${shown}${next})`;
+  });
 }

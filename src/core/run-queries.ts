@@ -1,5 +1,5 @@
 import type { RunFact, RunFactType } from './entries.js';
-import type { RunTokenUsage, TimeInput } from './queries.js';
+import type { RunTokenUsage, StatsGroup, TimeInput } from './queries.js';
 
 export type { RunTokenUsage } from './queries.js';
 
@@ -46,10 +46,21 @@ export interface RunQuery {
   offset?: number;
 }
 
-/** Which steps to list: one session's, one run's, or one run's within a session. */
+/** Which steps to list: one session's, one run's, or one run's within a session; then `offset` and `limit`. */
 export interface StepQuery {
   session?: string;
   run?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/** One page of a list, and where it stands in the whole. */
+export interface Page<T> {
+  items: T[];
+  /** How many items match the query in all, before `offset` and `limit`. */
+  total: number;
+  /** Whether items follow this page. */
+  has_more: boolean;
 }
 
 /** One span of a trace: an LLM call or a tool call. */
@@ -95,6 +106,7 @@ export interface TraceQuery {
   /** Only runs that ended and took at least this long, in ms. */
   min_duration_ms?: number;
   limit?: number;
+  offset?: number;
 }
 
 /**
@@ -105,6 +117,8 @@ export interface TraceQuery {
 export interface RunFactQuery {
   session_id?: string;
   run_id?: string;
+  /** Every fact of these runs. */
+  run_ids?: string[];
   agent?: string;
   types?: RunFactType[];
   /** Facts logged in this window (inclusive ISO bounds). */
@@ -115,8 +129,60 @@ export interface RunFactQuery {
   started_until?: string;
 }
 
-/** The run-log side of a readable provider (SPEC §3.6). */
+/** Which runs to page through, newest first by start (ties: run id descending). */
+export interface RunPageQuery {
+  session_id?: string;
+  agent?: string;
+  /** Runs whose first fact lies in this window (inclusive ISO bounds). */
+  started_since?: string;
+  started_until?: string;
+  /** The status the run's facts give: the later of its `run_finished` / `run_failed` decides. */
+  status?: RunStatus;
+  offset?: number;
+  limit?: number;
+}
+
+/** A page of run ids, newest first, and how many runs match in all. */
+export interface RunIdPage {
+  run_ids: string[];
+  total: number;
+}
+
+/** Which LLM calls (`llm_call_completed` facts) to sum, by their own time and agent. */
+export interface LlmCallQuery {
+  group_by: StatsGroup;
+  since?: string;
+  until?: string;
+  agent?: string;
+}
+
+/**
+ * The LLM calls of one stats key and model, summed. Usage sums count the calls that reported
+ * usage; `given_cost` sums the runtime-given costs; `unpriced` sums, over the calls that reported
+ * usage without a cost, what the pricing table needs (`uncached` input is the prompt less its
+ * cached tokens, never below 0).
+ */
+export interface LlmCallTotals {
+  key: string | null;
+  model: string;
+  calls: number;
+  usage: RunTokenUsage;
+  given_cost: number;
+  unpriced: { uncached: number; cache_read: number; cache_write: number; completion: number };
+}
+
+/**
+ * The run-log side of a readable provider (SPEC §3.6). `facts` is enough: views are rebuilt
+ * from facts by one shared module. A provider that can do better (sql) also pages runs, lists
+ * steps and sums LLM calls itself, and must give the same answers.
+ */
 export interface RunReader {
   /** The stored facts matching the query, each with its `sequence`, in any order. */
   facts(query: RunFactQuery): Promise<RunFact[]>;
+  /** A page of the runs matching the query, selected and ordered by the provider. */
+  runIds?(query: RunPageQuery): Promise<RunIdPage>;
+  /** Steps (see `History.steps`), filtered, ordered and paged by the provider. */
+  steps?(query: StepQuery): Promise<Page<RunFact>>;
+  /** LLM calls summed per stats key and model by the provider. */
+  llmCalls?(query: LlmCallQuery): Promise<LlmCallTotals[]>;
 }

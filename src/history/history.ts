@@ -1,9 +1,10 @@
 import type { Pricing } from '../core/config-schema.js';
-import type { CommandEntry, Entry, MessageEntry, RunFact, RunFactOf } from '../core/entries.js';
+import type { CommandEntry, Entry, MessageEntry, RunFact } from '../core/entries.js';
 import { HistorianError, QueryError } from '../core/errors.js';
-import { withLlmCalls } from '../runs/stats.js';
-import type { RunQuery, RunReader, RunStatus, RunView, StepQuery, Trace, TraceQuery } from '../core/run-queries.js';
-import { listRuns, runView, steps, traces } from '../runs/views.js';
+import { readLlmCalls, withLlmCalls } from '../runs/stats.js';
+import type { Page, RunQuery, RunReader, RunStatus, RunView, StepQuery, Trace, TraceQuery } from '../core/run-queries.js';
+import { pageRuns, pageSteps, pageTraces } from '../runs/pages.js';
+import { runView } from '../runs/views.js';
 import { normalizeTimes } from '../core/time.js';
 import type {
   CommandQuery,
@@ -24,6 +25,11 @@ function checkLimit(limit: number | undefined, option = 'limit'): void {
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
     throw new QueryError(`invalid ${option} ${limit}: expected a whole number ≥ 0`);
   }
+}
+
+function checkPage(query: { limit?: number | undefined; offset?: number | undefined }): void {
+  checkLimit(query.limit);
+  checkLimit(query.offset, 'offset');
 }
 
 const STATUSES: readonly RunStatus[] = ['running', 'completed', 'failed'];
@@ -72,8 +78,8 @@ export class History {
     const stats = await this.reader.stats({ ...normalized, group_by });
     if (!this.runLog) return stats;
     const { since, until, agent } = normalized;
-    const calls = await this.runLog.facts({ types: ['llm_call_completed'], since, until, agent });
-    return withLlmCalls(stats, calls as RunFactOf<'llm_call_completed'>[], this.pricing);
+    const calls = await readLlmCalls(this.runLog, { group_by, since, until, agent });
+    return withLlmCalls(stats, calls, this.pricing);
   }
 
   /** One run rebuilt from its facts (SPEC §3.6), or null when none is stored. */
@@ -83,28 +89,39 @@ export class History {
 
   /** Runs, newest first by start, filtered by session, agent, status and start time. */
   async runs(query: RunQuery = {}): Promise<RunView[]> {
-    checkLimit(query.limit);
-    checkLimit(query.offset, 'offset');
+    return (await this.runsPage(query)).items;
+  }
+
+  /** `runs` as one page: the runs, how many match in all, and whether more follow. */
+  runsPage(query: RunQuery = {}): Promise<Page<RunView>> {
+    checkPage(query);
     checkStatus(query.status);
-    const { since, until } = normalizeTimes(query);
-    const facts = await this.facts().facts({ session_id: query.session, agent: query.agent, started_since: since, started_until: until });
-    return listRuns(facts, query, this.pricing);
+    return pageRuns(this.facts(), normalizeTimes(query), this.pricing);
   }
 
   /** The steps of a session or run in sequence order, without rolled-back facts. */
   async steps(query: StepQuery): Promise<RunFact[]> {
+    return (await this.stepsPage(query)).items;
+  }
+
+  /** `steps` as one page. */
+  stepsPage(query: StepQuery): Promise<Page<RunFact>> {
     if (query.session === undefined && query.run === undefined) throw new QueryError('steps need a session or a run');
-    return steps(await this.facts().facts({ session_id: query.session, run_id: query.run }), query);
+    checkPage(query);
+    return pageSteps(this.facts(), query);
   }
 
   /** A trace per run (LLM and tool call spans), newest first, by agent, session, start time, status and duration. */
   async traces(query: TraceQuery = {}): Promise<Trace[]> {
-    checkLimit(query.limit);
+    return (await this.tracesPage(query)).items;
+  }
+
+  /** `traces` as one page. */
+  tracesPage(query: TraceQuery = {}): Promise<Page<Trace>> {
+    checkPage(query);
     checkStatus(query.status);
     if (query.min_duration_ms !== undefined && !(query.min_duration_ms >= 0)) throw new QueryError(`invalid min_duration_ms ${query.min_duration_ms}`);
-    const { since, until } = normalizeTimes(query);
-    const facts = await this.facts().facts({ session_id: query.session, agent: query.agent, started_since: since, started_until: until });
-    return traces(facts, query, this.pricing);
+    return pageTraces(this.facts(), normalizeTimes(query), this.pricing);
   }
 
   private facts(): RunReader {

@@ -10,23 +10,42 @@ export function priceOf(pricing: Pricing | undefined, model: string): ModelPrice
   return slash === -1 ? undefined : pricing[model.slice(slash + 1)];
 }
 
+/** Tokens as they are billed: input split into uncached and cached (read, written), and output. */
+export interface BilledTokens {
+  uncached: number;
+  cache_read: number;
+  cache_write: number;
+  completion: number;
+}
+
 /**
- * USD cost of one LLM call's usage at `price` (per million tokens). `prompt` counts every input
- * token, cached ones included (SPEC §3.6), so the cached tokens are taken out of it before the
- * input price applies: no token is billed twice. Cache prices missing from the table default to
- * the input price, i.e. caching is assumed to neither save nor add anything. Reasoning tokens are
- * part of `completion` (as the SDKs count them) and are not added again.
+ * How an LLM call's usage is billed. `prompt` counts every input token, cached ones included
+ * (SPEC §3.6), so the cached tokens are taken out of it before the input price applies: no token
+ * is billed twice. Reasoning tokens are part of `completion` (as the SDKs count them) and are not
+ * added again.
  */
-export function costOfUsage(usage: CostInfo['token_usage'], price: ModelPrice): number {
-  const cacheRead = usage.cache_read ?? 0;
-  const cacheWrite = usage.cache_write ?? 0;
-  const uncached = Math.max(0, usage.prompt - cacheRead - cacheWrite);
+export function billedTokens(usage: CostInfo['token_usage']): BilledTokens {
+  const cache_read = usage.cache_read ?? 0;
+  const cache_write = usage.cache_write ?? 0;
+  return { uncached: Math.max(0, usage.prompt - cache_read - cache_write), cache_read, cache_write, completion: usage.completion };
+}
+
+/**
+ * USD of billed tokens at `price` (per million tokens). Cache prices missing from the table
+ * default to the input price, i.e. caching is assumed to neither save nor add anything.
+ */
+export function priceTokens(tokens: BilledTokens, price: ModelPrice): number {
   const micro =
-    cacheRead * (price.cache_read ?? price.input) +
-    cacheWrite * (price.cache_write ?? price.input) +
-    uncached * price.input +
-    usage.completion * price.output;
+    tokens.cache_read * (price.cache_read ?? price.input) +
+    tokens.cache_write * (price.cache_write ?? price.input) +
+    tokens.uncached * price.input +
+    tokens.completion * price.output;
   return micro / 1e6;
+}
+
+/** USD cost of one LLM call's usage at `price` (per million tokens). */
+export function costOfUsage(usage: CostInfo['token_usage'], price: ModelPrice): number {
+  return priceTokens(billedTokens(usage), price);
 }
 
 /**

@@ -45,7 +45,7 @@ export function addUsage(into: RunTokenUsage, usage: RunTokenUsage | null): void
 }
 
 /** Facts grouped by run, each group in fact order. */
-function byRun(facts: readonly RunFact[]): Map<string, RunFact[]> {
+export function byRun(facts: readonly RunFact[]): Map<string, RunFact[]> {
   const runs = new Map<string, RunFact[]>();
   for (const fact of [...facts].sort(factOrder)) {
     const run = runs.get(fact.run_id);
@@ -60,7 +60,7 @@ function elapsed(from: string, to: string | null): number | null {
 }
 
 /** One run's view from its facts (in fact order). */
-function buildRun(facts: readonly RunFact[], pricing: Pricing | undefined): RunView {
+export function buildRun(facts: readonly RunFact[], pricing: Pricing | undefined): RunView {
   const first = facts[0]!;
   const view: RunView = {
     run_id: first.run_id,
@@ -123,12 +123,13 @@ function buildRun(facts: readonly RunFact[], pricing: Pricing | undefined): RunV
 }
 
 /** Newest first by start; ties by run id, descending, as every provider must agree. */
-function newestFirst(a: RunView, b: RunView): number {
+export function newestFirst(a: RunView, b: RunView): number {
   if (a.started_at !== b.started_at) return a.started_at < b.started_at ? 1 : -1;
   return a.run_id < b.run_id ? 1 : a.run_id > b.run_id ? -1 : 0;
 }
 
-function page<T>(items: T[], offset = 0, limit?: number): T[] {
+/** The items from `offset`, at most `limit` of them. */
+export function page<T>(items: T[], offset = 0, limit?: number): T[] {
   return items.slice(offset, limit === undefined ? undefined : offset + limit);
 }
 
@@ -166,14 +167,18 @@ export function rolledBackTest(facts: readonly RunFact[]): (fact: RunFact) => bo
 
 /**
  * The steps of a session or run: its facts in sequence order, without the facts a rollback
- * covers and without the rollback markers themselves.
+ * covers and without the rollback markers themselves; then offset and limit.
  */
 export function steps(facts: readonly RunFact[], query: StepQuery): RunFact[] {
   const sorted = facts
     .filter((f) => (query.session === undefined || f.session_id === query.session) && (query.run === undefined || f.run_id === query.run))
     .sort(factOrder);
   const hidden = rolledBackTest(sorted);
-  return sorted.filter((fact) => fact.type !== 'run_rolled_back' && !hidden(fact));
+  return page(
+    sorted.filter((fact) => fact.type !== 'run_rolled_back' && !hidden(fact)),
+    query.offset,
+    query.limit,
+  );
 }
 
 type CallFact = RunFactOf<'llm_call_started' | 'llm_call_completed' | 'tool_call_started' | 'tool_call_completed'>;
@@ -238,14 +243,24 @@ function spansOf(facts: readonly RunFact[], hidden: (fact: RunFact) => boolean, 
   return [...spans.values()].sort((a, b) => a.sequence - b.sequence);
 }
 
-/** Traces of the runs in `facts`: status and minimum-duration filters, newest first, limited. */
+/** Whether a run view passes a trace query's status and minimum-duration filters. */
+export function traceFilter(query: Pick<TraceQuery, 'status' | 'min_duration_ms'>): (view: RunView) => boolean {
+  const { status, min_duration_ms: least } = query;
+  return (view) => (status === undefined || view.status === status) && (least === undefined || (view.duration_ms !== null && view.duration_ms >= least));
+}
+
+/** The trace of one run from its facts (in fact order) and its view. */
+export function traceOf(facts: readonly RunFact[], view: RunView, pricing: Pricing | undefined): Trace {
+  return { ...view, spans: spansOf(facts, rolledBackTest(facts), pricing) };
+}
+
+/** Traces of the runs in `facts`: status and minimum-duration filters, newest first, then offset and limit. */
 export function traces(facts: readonly RunFact[], query: WithoutTimes<TraceQuery>, pricing?: Pricing): Trace[] {
+  const passes = traceFilter(query);
   const found: Trace[] = [];
   for (const run of byRun(facts).values()) {
     const view = buildRun(run, pricing);
-    if (query.status !== undefined && view.status !== query.status) continue;
-    if (query.min_duration_ms !== undefined && (view.duration_ms === null || view.duration_ms < query.min_duration_ms)) continue;
-    found.push({ ...view, spans: spansOf(run, rolledBackTest(run), pricing) });
+    if (passes(view)) found.push(traceOf(run, view, pricing));
   }
-  return page(found.sort(newestFirst), 0, query.limit);
+  return page(found.sort(newestFirst), query.offset, query.limit);
 }

@@ -24,10 +24,12 @@ function runsStartedIn(facts: readonly RunFact[], query: RunFactQuery): Set<stri
  */
 export function selectFacts(facts: readonly RunFact[], query: RunFactQuery): RunFact[] {
   const types = query.types ? new Set<string>(query.types) : undefined;
+  const runs = query.run_ids ? new Set(query.run_ids) : undefined;
   const owned = facts.filter(
     (f) =>
       (query.session_id === undefined || f.session_id === query.session_id) &&
       (query.run_id === undefined || f.run_id === query.run_id) &&
+      (runs === undefined || runs.has(f.run_id)) &&
       (query.agent === undefined || f.agent_name === query.agent),
   );
   const started = query.started_since !== undefined || query.started_until !== undefined ? runsStartedIn(owned, query) : undefined;

@@ -76,6 +76,15 @@ export function runsContract(name: string, fixture: () => Promise<ContractFixtur
         expect(runIds(await history.runs({ until: '2026-11-20T10:04:59Z' }))).toEqual(['r1']);
         expect(runIds(await history.runs({ limit: 1, offset: 1 }))).toEqual(['r2']);
       });
+
+      it('gives a page with the total count and whether more follow', async () => {
+        const history = historian.history();
+        const page = await history.runsPage({ limit: 1, offset: 1 });
+        expect({ ...page, items: runIds(page.items) }).toEqual({ items: ['r2'], total: 3, has_more: true });
+        expect(await history.runsPage({ status: 'failed', offset: 5 })).toEqual({ items: [], total: 1, has_more: false });
+        const last = await history.runsPage({ session: 's1', offset: 1, limit: 5 });
+        expect({ ...last, items: runIds(last.items) }).toEqual({ items: ['r1'], total: 2, has_more: false });
+      });
     });
 
     describe('steps', () => {
@@ -92,6 +101,12 @@ export function runsContract(name: string, fixture: () => Promise<ContractFixtur
           [4, 'tool_call_started'],
           [6, 'llm_call_started'],
         ]);
+      });
+
+      it('pages steps with the total count', async () => {
+        const page = await historian.history().stepsPage({ session: 's2', limit: 1, offset: 1 });
+        expect({ ...page, items: sequences(page.items) }).toEqual({ items: [4], total: 3, has_more: true });
+        expect(sequences(await historian.history().steps({ session: 's1', offset: 11 }))).toEqual([12, 13]);
       });
 
       it('keeps every field of a fact as logged', async () => {
@@ -150,6 +165,15 @@ export function runsContract(name: string, fixture: () => Promise<ContractFixtur
         expect(runIds(await history.traces({ min_duration_ms: 2001 }))).toEqual(['r1']);
         expect(runIds(await history.traces({ limit: 1 }))).toEqual(['r3']);
       });
+
+      it('pages traces, a minimum duration included, with the total count', async () => {
+        const history = historian.history();
+        const slow = await history.tracesPage({ min_duration_ms: 2000, limit: 1 });
+        expect({ ...slow, items: runIds(slow.items) }).toEqual({ items: ['r2'], total: 2, has_more: true });
+        expect(runIds(await history.traces({ min_duration_ms: 2000, offset: 1 }))).toEqual(['r1']);
+        const second = await history.tracesPage({ offset: 1, limit: 1 });
+        expect({ total: second.total, has_more: second.has_more, spans: second.items[0]!.spans.map((s) => s.span_id) }).toEqual({ total: 3, has_more: true, spans: ['l3'] });
+      });
     });
 
     describe('stats', () => {
@@ -162,6 +186,18 @@ export function runsContract(name: string, fixture: () => Promise<ContractFixtur
         const gpt = stats.groups[1]!;
         expect(gpt.llm_tokens).toEqual({ total: 1550, prompt: 1300, completion: 250, cache_read: 400, cache_write: 100 });
         expect(gpt.llm_cost).toBeCloseTo(0.004 + 0.00125, 12);
+      });
+
+      it('sums calls per day and prices per model, given costs kept', async () => {
+        const stats = await historian.history().stats({ group_by: 'day', since: '2026-11-01T00:00:00Z' });
+        expect(stats.groups.map((g) => [g.key, g.llm_calls, g.llm_tokens!.total])).toEqual([
+          ['2026-11-20', 3, 1800],
+          ['2026-11-21', 1, 350],
+        ]);
+        // l1 priced 0.004 and l2 given 0.01 (l3 reported no usage); l4 priced 0.00125.
+        expect(stats.groups.map((g) => g.llm_cost)).toEqual([expect.closeTo(0.014, 12), expect.closeTo(0.00125, 12)]);
+        const planner = await historian.history().stats({ group_by: 'hour', agent: 'planner', since: '2026-11-01T00:00:00Z' });
+        expect(planner.groups.map((g) => [g.key, g.llm_calls])).toEqual([['2026-11-20T10:00Z', 2]]);
       });
 
       it('counts calls by their own time and agent', async () => {

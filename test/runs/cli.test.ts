@@ -37,6 +37,15 @@ describe('historian runs', () => {
     expect(JSON.parse(json.stdout)).toMatchObject([{ run_id: 'r2', status: 'failed', error: 'rate limited', duration_ms: 2000 }]);
   });
 
+  it('pages with --page: an envelope in JSON, a closing count in text', async () => {
+    const json = await runCli(['runs', 'list', '-c', MANIFEST, '--limit', '1', '--offset', '1', '--page', '--format', 'json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ items: [{ run_id: 'r2' }], total: 3, has_more: true });
+    const text = await runCli(['runs', 'list', '-c', MANIFEST, '--limit', '2', '--page']);
+    expect(text.stdout.trimEnd().split('\n').at(-1)).toBe('(1–2 of 3; next page: --offset 2)');
+    const traces = await runCli(['traces', '-c', MANIFEST, '--offset', '2', '--page', '--format', 'json']);
+    expect(JSON.parse(traces.stdout)).toMatchObject({ items: [{ run_id: 'r1' }], total: 3, has_more: false });
+  });
+
   it('shows one run with its steps, and fails for an unknown one', async () => {
     const { code, stdout } = await runCli(['runs', 'show', 'r3', '-c', MANIFEST]);
     expect(code).toBe(0);

@@ -3,7 +3,7 @@ import { HistorianError } from '../../core/errors.js';
 import { parseDuration } from '../../core/time.js';
 import type { RunStatus } from '../../core/run-queries.js';
 import { renderRun, renderRuns, renderTraces } from '../render-runs.js';
-import { countOption, optionsOf, print, readingOptions, UsageError, withHistory, type ReadOptions } from '../shared.js';
+import { countOption, optionsOf, pageOption, print, printPage, readingOptions, UsageError, withHistory, type ReadOptions } from '../shared.js';
 
 /** Parses `--status`. */
 export function statusOption(value: string): RunStatus {
@@ -24,7 +24,7 @@ export function minDurationOption(value: string): number {
 }
 
 function listCommand(): Command {
-  return readingOptions(
+  return pageOption(readingOptions(
     new Command('list')
       .description('list runs, newest first, rebuilt from the run log')
       .option('--session <id>', "only this session's runs")
@@ -34,13 +34,13 @@ function listCommand(): Command {
       .option('--until <when>', 'runs started until then')
       .option('--limit <n>', 'at most this many', countOption, 20)
       .option('--offset <n>', 'skip this many first', countOption, 0),
-  )
-    .addHelpText('after', '\nExamples:\n  historian runs list --agent planner --status failed\n  historian runs list --session s1 --format json')
+  ))
+    .addHelpText('after', '\nExamples:\n  historian runs list --agent planner --status failed\n  historian runs list --session s1 --format json --page')
     .action(async (_options, command: Command) => {
-      const o = optionsOf<ReadOptions & { session?: string; agent?: string; status?: RunStatus; since?: string; until?: string; limit: number; offset: number }>(command);
+      const o = optionsOf<ReadOptions & { session?: string; agent?: string; status?: RunStatus; since?: string; until?: string; limit: number; offset: number; page?: boolean }>(command);
       const query = { session: o.session, agent: o.agent, status: o.status, since: o.since, until: o.until, limit: o.limit, offset: o.offset };
-      const runs = await withHistory(o, o.provider, (h) => h.runs(query));
-      print(o.format, runs, renderRuns);
+      const page = await withHistory(o, o.provider, (h) => h.runsPage(query));
+      printPage(o, page, renderRuns);
     });
 }
 
@@ -73,7 +73,7 @@ export function runsCommand(): Command {
 
 /** `historian traces`: a trace per run with its LLM and tool call spans. */
 export function tracesCommand(): Command {
-  return readingOptions(
+  return pageOption(readingOptions(
     new Command('traces')
       .description('list traces, newest first: a trace per run with its LLM and tool call spans')
       .option('--agent <name>', "only this agent's runs")
@@ -82,15 +82,16 @@ export function tracesCommand(): Command {
       .option('--until <when>', 'runs started until then')
       .option('--status <status>', 'running, completed or failed', statusOption)
       .option('--min-duration <duration>', 'only runs that took at least this long (500ms, 2s, 1m)', minDurationOption)
-      .option('--limit <n>', 'at most this many', countOption, 20),
-  )
-    .addHelpText('after', '\nExamples:\n  historian traces --agent planner --since 1d\n  historian traces --status completed --min-duration 30s --format json')
+      .option('--limit <n>', 'at most this many', countOption, 20)
+      .option('--offset <n>', 'skip this many first', countOption, 0),
+  ))
+    .addHelpText('after', '\nExamples:\n  historian traces --agent planner --since 1d\n  historian traces --status completed --min-duration 30s --format json --page')
     .action(async (_options, command: Command) => {
-      const o = optionsOf<ReadOptions & { agent?: string; session?: string; since?: string; until?: string; status?: RunStatus; minDuration?: number; limit: number }>(
-        command,
-      );
-      const query = { agent: o.agent, session: o.session, since: o.since, until: o.until, status: o.status, min_duration_ms: o.minDuration, limit: o.limit };
-      const traces = await withHistory(o, o.provider, (h) => h.traces(query));
-      print(o.format, traces, renderTraces);
+      const o = optionsOf<
+        ReadOptions & { agent?: string; session?: string; since?: string; until?: string; status?: RunStatus; minDuration?: number; limit: number; offset: number; page?: boolean }
+      >(command);
+      const query = { agent: o.agent, session: o.session, since: o.since, until: o.until, status: o.status, min_duration_ms: o.minDuration, limit: o.limit, offset: o.offset };
+      const page = await withHistory(o, o.provider, (h) => h.tracesPage(query));
+      printPage(o, page, renderTraces);
     });
 }

@@ -16,20 +16,27 @@ export type Fields = Record<string, SQL<unknown> | SQL.Aliased<unknown>>;
 /** A selected row of `Fields`. */
 export type FieldRow<F extends Fields> = { [K in keyof F]: F[K] extends SQL<infer T> ? T : F[K] extends SQL.Aliased<infer T> ? T : never };
 
-/** Which rows of one table, in what order. */
+/** Which rows of one table, in what order, from `offset`, at most `limit`. */
 export interface RowQuery {
   where?: SQL | undefined;
   orderBy?: SQL[];
   limit?: number | undefined;
+  offset?: number | undefined;
 }
 
-/** Which rows to compute `Fields` over: one table, optionally left-joined with a second, grouped. */
+/** Which rows to compute `Fields` over: one table, optionally left-joined with a second, grouped, ordered, paged. */
 export interface FieldQuery {
   join?: { table: TableKey; on: SQL } | undefined;
   where?: SQL | undefined;
   groupBy?: SQL[];
   having?: SQL | undefined;
+  orderBy?: SQL[];
+  limit?: number | undefined;
+  offset?: number | undefined;
 }
+
+/** The LIMIT of an OFFSET without one (MySQL and SQLite have no OFFSET alone). */
+export const NO_LIMIT = Number.MAX_SAFE_INTEGER;
 
 /** The SQL of one family that differs from the others, as drizzle fragments. Holds no connection. */
 export interface Dialect {
@@ -48,6 +55,10 @@ export interface Dialect {
   hourKey(column: SQLWrapper): SQL<string>;
   /** The stats key of a day, `2026-11-23`, from an ISO timestamp column. */
   dayKey(column: SQLWrapper): SQL<string>;
+  /** A number inside a JSON column (`path` of object keys, written into the SQL), NULL when absent. */
+  jsonNumber(column: SQLWrapper, path: readonly string[]): SQL<number | null>;
+  /** A string inside a JSON column, the same way. */
+  jsonText(column: SQLWrapper, path: readonly string[]): SQL<string>;
   /** Rows after a cursor in (timestamp, seq, id) order, for keyset paging. */
   after(columns: readonly [SQLWrapper, SQLWrapper, SQLWrapper], cursor: readonly [string, number, string]): SQL;
   /** The tables, columns and indexes the database has. */

@@ -24,3 +24,19 @@ export function sortedList(aggregate: SQL<unknown>): SQL<string[]> {
     return list.filter((v): v is string => v !== null).sort();
   });
 }
+
+/** Object keys of a JSON path, checked to be plain names: paths are written into the SQL (a bound path would make two equal expressions differ for GROUP BY). */
+function pathKeys(keys: readonly string[]): readonly string[] {
+  for (const key of keys) if (!/^[a-z_]+$/.test(key)) throw new Error(`not a plain JSON key: ${key}`);
+  return keys;
+}
+
+/** The JSON path `'$.a.b'` of object keys, as SQL text (SQLite, MySQL). */
+export function jsonPath(keys: readonly string[]): SQL {
+  return sql.raw(`'$.${pathKeys(keys).join('.')}'`);
+}
+
+/** The JSON path `'{a,b}'` of object keys, as SQL text (PostgreSQL). */
+export function pgJsonPath(keys: readonly string[]): SQL {
+  return sql.raw(`'{${pathKeys(keys).join(',')}}'`);
+}

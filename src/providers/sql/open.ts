@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { LogRecord, OpenProvider, ProviderContext, ResolvedProvider } from '../../core/provider.js';
 import type { HistoryReader } from '../../core/queries.js';
+import type { RunReader } from '../../core/run-queries.js';
 import type { SqlConfig } from './config.js';
 import { openBackend } from './backend.js';
 import type { SqlBackend } from './dialect.js';
@@ -8,6 +9,7 @@ import { databaseFailure, type ConnectionConfig } from './failure.js';
 import { ensureSchema } from './migrate.js';
 import { readConversations, readMessages } from './read-conversations.js';
 import { readEntries } from './read-entries.js';
+import { readLlmCalls, readRunIds, readSteps } from './read-runs.js';
 import { readCommands, readStats } from './read-stats.js';
 import { resetHistory } from './reset.js';
 import { readRunFacts } from './run-events.js';
@@ -64,6 +66,17 @@ export async function openSql({ label, config }: ResolvedProvider<SqlConfig>, ct
     write: (batch: readonly LogRecord[]) => writer.write(batch).catch(databaseFailure(`writing ${batch.length} entries`, backend.where, config, label)),
     close: () => backend.close(),
     reader: reader(backend, config, label),
-    runs: { facts: (query) => readRunFacts(backend, query).catch(databaseFailure('run log query', backend.where, config, label)) },
+    runs: runReader(backend, config, label),
+  };
+}
+
+/** The run log read in the database: facts by indexed columns, run pages, steps and LLM-call sums. */
+function runReader(backend: SqlBackend, config: ConnectionConfig, label: string): RunReader {
+  const failed = databaseFailure('run log query', backend.where, config, label);
+  return {
+    facts: (query) => readRunFacts(backend, query).catch(failed),
+    runIds: (query) => readRunIds(backend, query).catch(failed),
+    steps: (query) => readSteps(backend, query).catch(failed),
+    llmCalls: (query) => readLlmCalls(backend, query).catch(failed),
   };
 }

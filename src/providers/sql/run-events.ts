@@ -100,6 +100,13 @@ function ownerFilter(t: CommonTables, query: RunFactQuery): SQL | undefined {
  * window keeps every fact of the runs whose first fact lies in it (a grouped subquery).
  */
 export async function readRunFacts(backend: SqlBackend, query: RunFactQuery): Promise<RunFact[]> {
+  if (query.run_ids === undefined) return selectFacts(backend, query, undefined);
+  const facts: RunFact[] = [];
+  for (const runs of chunked(query.run_ids)) facts.push(...(await selectFacts(backend, query, runs)));
+  return facts;
+}
+
+async function selectFacts(backend: SqlBackend, query: RunFactQuery, runs: string[] | undefined): Promise<RunFact[]> {
   const { dialect, statements: s } = backend;
   const t = dialect.tables;
   const owner = ownerFilter(t, query);
@@ -119,6 +126,7 @@ export async function readRunFacts(backend: SqlBackend, query: RunFactQuery): Pr
     query.since === undefined ? undefined : gte(t.runEvents.timestamp, query.since),
     query.until === undefined ? undefined : lte(t.runEvents.timestamp, query.until),
     startWindow ? inArray(t.runEvents.run_id, started) : undefined,
+    runs === undefined ? undefined : inArray(t.runEvents.run_id, runs),
   );
   const rows = await s.rows('runEvents', { where, orderBy: [asc(t.runEvents.session_id), asc(t.runEvents.sequence)] });
   return rows.map(runFactOf);

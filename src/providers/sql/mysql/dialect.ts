@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { getTableConfig } from 'drizzle-orm/mysql-core';
 import { declareTables } from '../declared.js';
 import type { Dialect, Statements } from '../dialect.js';
+import { jsonPath } from '../fragments.js';
 import type { LiveSchema } from '../plan.js';
 import { mysqlTables } from '../schema/mysql.js';
 
@@ -60,6 +61,9 @@ export function mysqlDialect(collation: string = BINARY_COLLATIONS[0]): Dialect 
     distinctSorted: (column) => sql`COALESCE(GROUP_CONCAT(DISTINCT HEX(${column}) SEPARATOR ','), '')`.mapWith(sortedHexList),
     hourKey: (column) => sql<string>`CONCAT(SUBSTRING(${column}, 1, 13), ':00Z')`,
     dayKey: (column) => sql<string>`SUBSTRING(${column}, 1, 10)`,
+    // JSON_EXTRACT gives JSON (MySQL) or text (MariaDB); adding 0 makes either a number.
+    jsonNumber: (column, path) => sql<number | null>`(JSON_EXTRACT(${column}, ${jsonPath(path)}) + 0)`.mapWith(Number),
+    jsonText: (column, path) => sql<string>`JSON_UNQUOTE(JSON_EXTRACT(${column}, ${jsonPath(path)}))`,
     after: ([a, b, c], [x, y, z]) => sql`(${a}, ${b}, ${c}) > (${x}, ${y}, ${z})`,
     liveSchema,
   };

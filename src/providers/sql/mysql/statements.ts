@@ -1,6 +1,6 @@
 import type { MySqlSelect, MySqlTable } from 'drizzle-orm/mysql-core';
 import type { MySql2Database } from 'drizzle-orm/mysql2';
-import type { FieldQuery, FieldRow, Fields, Statements } from '../dialect.js';
+import { NO_LIMIT, type FieldQuery, type FieldRow, type Fields, type Statements } from '../dialect.js';
 import type { Row, TableKey } from '../schema/index.js';
 import { mysqlTables } from '../schema/mysql.js';
 import type { CompiledInsert, CompiledInserts } from './insert.js';
@@ -47,8 +47,9 @@ function chunks(rows: unknown[][]): unknown[][][] {
   return out;
 }
 
-function shaped<Q extends MySqlSelect>(query: Q, { where, groupBy = [], having }: FieldQuery) {
-  return query.where(where).groupBy(...groupBy).having(having);
+function shaped<Q extends MySqlSelect>(query: Q, { where, groupBy = [], having, orderBy = [], limit, offset }: FieldQuery) {
+  const shaped = query.where(where).groupBy(...groupBy).having(having).orderBy(...orderBy);
+  return limit === undefined && offset === undefined ? shaped : shaped.limit(limit ?? NO_LIMIT).offset(offset ?? 0);
 }
 
 /** A lock name per database and key (bound as the one parameter), within GET_LOCK's 64 characters. */
@@ -80,11 +81,12 @@ export function mysqlStatements(db: MySql2Database, inserts: CompiledInserts, ra
     throw Object.assign(new Error(`${what} was not free within ${locks.waitSeconds} s`), { code: 'ER_LOCK_WAIT_TIMEOUT', errno: 1205 });
   };
   return {
-    async rows(from, { where, orderBy = [], limit } = {}) {
+    async rows(from, { where, orderBy = [], limit, offset } = {}) {
       const table: MySqlTable = mysqlTables[from];
       const query = db.select().from(table).where(where).orderBy(...orderBy).$dynamic();
       // drizzle types the rows of a table picked at run time loosely; they are that table's rows.
-      return (limit === undefined ? await query : await query.limit(limit)) as Row<typeof from>[];
+      const paged = limit === undefined && offset === undefined ? query : query.limit(limit ?? NO_LIMIT).offset(offset ?? 0);
+      return (await paged) as Row<typeof from>[];
     },
     async fields<F extends Fields>(fields: F, from: TableKey, query: FieldQuery = {}) {
       return (await select(fields, from, query)) as FieldRow<F>[];

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { getTableConfig } from 'drizzle-orm/pg-core';
 import { declareTables } from '../declared.js';
 import type { Dialect, Statements } from '../dialect.js';
-import { likePattern, sortedList } from '../fragments.js';
+import { likePattern, pgJsonPath, sortedList } from '../fragments.js';
 import { encodeNul } from '../nul-text.js';
 import type { LiveSchema } from '../plan.js';
 import { pgTables } from '../schema/pg.js';
@@ -38,6 +38,8 @@ export const pgDialect: Dialect = {
   distinctSorted: (column) => sortedList(sql`json_agg(DISTINCT ${column})`),
   hourKey: (column) => sql<string>`substr(${column}, 1, 13) || ':00Z'`,
   dayKey: (column) => sql<string>`substr(${column}, 1, 10)`,
+  jsonNumber: (column, path) => sql<number | null>`(${column} #>> ${pgJsonPath(path)})::float8`.mapWith(Number),
+  jsonText: (column, path) => sql<string>`(${column} #>> ${pgJsonPath(path)})`,
   after: ([a, b, c], [x, y, z]) => sql`(${a}, ${b}, ${c}) > (${x}, ${y}, ${z})`,
   liveSchema,
 };

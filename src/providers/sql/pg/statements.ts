@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgSelect, PgTable } from 'drizzle-orm/pg-core';
-import type { FieldQuery, FieldRow, Fields, Statements } from '../dialect.js';
+import { NO_LIMIT, type FieldQuery, type FieldRow, type Fields, type Statements } from '../dialect.js';
 import type { Row, TableKey } from '../schema/index.js';
 import { pgTables } from '../schema/pg.js';
 
@@ -22,8 +22,9 @@ function chunks<T>(rows: T[]): T[][] {
   return out;
 }
 
-function shaped<Q extends PgSelect>(query: Q, { where, groupBy = [], having }: FieldQuery) {
-  return query.where(where).groupBy(...groupBy).having(having);
+function shaped<Q extends PgSelect>(query: Q, { where, groupBy = [], having, orderBy = [], limit, offset }: FieldQuery) {
+  const shaped = query.where(where).groupBy(...groupBy).having(having).orderBy(...orderBy);
+  return limit === undefined && offset === undefined ? shaped : shaped.limit(limit ?? NO_LIMIT).offset(offset ?? 0);
 }
 
 /**
@@ -39,11 +40,12 @@ export function pgStatements<H extends PgQueryResultHKT>(db: PgDatabase<H>, raw:
     return other && query.join ? shaped(base.leftJoin(other, query.join.on).$dynamic(), query) : shaped(base.$dynamic(), query);
   };
   return {
-    async rows(from, { where, orderBy = [], limit } = {}) {
+    async rows(from, { where, orderBy = [], limit, offset } = {}) {
       const table: PgTable = pgTables[from];
       const query = db.select().from(table).where(where).orderBy(...orderBy).$dynamic();
       // drizzle types the rows of a table picked at run time loosely; they are that table's rows.
-      return (limit === undefined ? await query : await query.limit(limit)) as Row<typeof from>[];
+      const paged = limit === undefined && offset === undefined ? query : query.limit(limit ?? NO_LIMIT).offset(offset ?? 0);
+      return (await paged) as Row<typeof from>[];
     },
     async fields<F extends Fields>(fields: F, from: TableKey, query: FieldQuery = {}) {
       return (await select(fields, from, query)) as FieldRow<F>[];

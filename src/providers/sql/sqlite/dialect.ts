@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { getTableConfig } from 'drizzle-orm/sqlite-core';
 import { declareTables } from '../declared.js';
 import type { Dialect, Statements } from '../dialect.js';
-import { likePattern, sortedList } from '../fragments.js';
+import { jsonPath, likePattern, sortedList } from '../fragments.js';
 import type { LiveSchema } from '../plan.js';
 import { sqliteTables } from '../schema/sqlite.js';
 
@@ -34,6 +34,8 @@ export const sqliteDialect: Dialect = {
   distinctSorted: (column) => sortedList(sql`json_group_array(DISTINCT ${column})`),
   hourKey: (column) => sql<string>`substr(${column}, 1, 13) || ':00Z'`,
   dayKey: (column) => sql<string>`substr(${column}, 1, 10)`,
+  jsonNumber: (column, path) => sql<number | null>`json_extract(${column}, ${jsonPath(path)})`.mapWith(Number),
+  jsonText: (column, path) => sql<string>`json_extract(${column}, ${jsonPath(path)})`,
   after: ([a, b, c], [x, y, z]) => sql`(${a}, ${b}, ${c}) > (${x}, ${y}, ${z})`,
   liveSchema,
 };

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { SQLiteSelect, SQLiteTable } from 'drizzle-orm/sqlite-core';
-import type { FieldQuery, FieldRow, Fields, Statements } from '../dialect.js';
+import { NO_LIMIT, type FieldQuery, type FieldRow, type Fields, type Statements } from '../dialect.js';
 import type { Row, TableKey } from '../schema/index.js';
 import { sqliteTables } from '../schema/sqlite.js';
 import { compileInserts, rowsByStatement, STATEMENT_ORDER, type CompiledInsert, type StatementName } from './insert.js';
@@ -10,8 +10,9 @@ import { compileInserts, rowsByStatement, STATEMENT_ORDER, type CompiledInsert, 
 // SQLite allows 32,766 bind parameters per statement; 20 columns × 500 rows stays far below.
 const ROWS_PER_STATEMENT = 500;
 
-function shaped<Q extends SQLiteSelect>(query: Q, { where, groupBy = [], having }: FieldQuery) {
-  return query.where(where).groupBy(...groupBy).having(having);
+function shaped<Q extends SQLiteSelect>(query: Q, { where, groupBy = [], having, orderBy = [], limit, offset }: FieldQuery) {
+  const shaped = query.where(where).groupBy(...groupBy).having(having).orderBy(...orderBy);
+  return limit === undefined && offset === undefined ? shaped : shaped.limit(limit ?? NO_LIMIT).offset(offset ?? 0);
 }
 
 /** A select of `fields` over a table, joined and grouped as asked; built, not run. */
@@ -34,11 +35,12 @@ export function sqliteStatements(db: BetterSQLite3Database, client: Database.Dat
     return STATEMENT_ORDER.map((name) => ({ name, insert: inserts[name], statement: client.prepare(inserts[name].sql) }));
   };
   return {
-    async rows(from, { where, orderBy = [], limit } = {}) {
+    async rows(from, { where, orderBy = [], limit, offset } = {}) {
       const table: SQLiteTable = sqliteTables[from];
       const query = db.select().from(table).where(where).orderBy(...orderBy).$dynamic();
       // drizzle types the rows of a table picked at run time loosely; they are that table's rows.
-      return (limit === undefined ? await query : await query.limit(limit)) as Row<typeof from>[];
+      const paged = limit === undefined && offset === undefined ? query : query.limit(limit ?? NO_LIMIT).offset(offset ?? 0);
+      return (await paged) as Row<typeof from>[];
     },
     async fields<F extends Fields>(fields: F, from: TableKey, query: FieldQuery = {}) {
       return (await select(db, fields, sqliteTables[from], query)) as FieldRow<F>[];
