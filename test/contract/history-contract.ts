@@ -187,6 +187,17 @@ export function historyContract(name: string, fixture: () => Promise<ContractFix
         ]);
       });
 
+      it("counts a conversation's earlier messages under the agent that starts it later", async () => {
+        historian.log({ type: 'message', conversation_id: 'late', role: 'user', content: 'before the start', timestamp: '2026-11-23T08:00:00.000Z' });
+        historian.log({ type: 'message', conversation_id: 'late', role: 'assistant', content: 'still before', timestamp: '2026-11-23T08:00:01.000Z' });
+        await historian.flush();
+        historian.log({ type: 'conversation_start', conversation_id: 'late', agent_name: 'latecomer', timestamp: '2026-11-23T07:59:00.000Z' });
+        historian.log({ type: 'message', conversation_id: 'late', role: 'user', content: 'after the start', timestamp: '2026-11-23T08:00:02.000Z' });
+        await historian.flush();
+        const stats = await historian.history().stats({ group_by: 'agent', agent: 'latecomer' });
+        expect(stats.groups.map((g) => [g.key, g.messages])).toEqual([['latecomer', 3]]);
+      });
+
       it('counts only messages inside the window', async () => {
         const stats = await historian.history().stats({ group_by: 'agent', since: '2026-11-21T09:15:00Z', until: '2026-11-21T12:00:00Z' });
         expect(stats.groups.map((g) => [g.key, g.messages])).toEqual([['executor', 2]]);

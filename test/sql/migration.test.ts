@@ -65,10 +65,13 @@ describe('auto_migration on a database made by an older, narrower schema', () =>
       ['anthropic/claude', 1],
       ['openai/gpt-4o', OLD_ROWS],
     ]);
+    // The old messages were given their conversation's agent when the column was added.
+    expect((await history.stats({ group_by: 'agent' })).groups.map((g) => [g.key, g.messages])).toEqual([['veteran', OLD_ROWS + 1]]);
+    expect((await history.stats({ group_by: 'model', agent: 'veteran' })).groups.map((g) => g.messages)).toEqual([1, OLD_ROWS]);
     await historian.close();
     expect(columnsOf(path, 'messages')).toEqual(expect.arrayContaining(['model_provider', 'model_name', 'seq', 'cache_read_tokens', 'response_time']));
     const db = new Database(path, { readonly: true });
-    expect(db.prepare("SELECT value FROM historian_meta WHERE key = 'schema_version'").get()).toEqual({ value: '1' });
+    expect(db.prepare("SELECT value FROM historian_meta WHERE key = 'schema_version'").get()).toEqual({ value: '2' });
     expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND name = 'messages_model_idx'").get()).toEqual({ n: 1 });
     db.close();
   });

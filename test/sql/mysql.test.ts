@@ -71,6 +71,7 @@ describe.runIf(url)('MySQL/MariaDB (HISTORIAN_TEST_MYSQL_URL)', () => {
         ['anthropic/claude', 1],
         ['openai/gpt-4o', OLD_ROWS],
       ]);
+      expect((await history.stats({ group_by: 'agent' })).groups.map((g) => [g.key, g.messages])).toEqual([['veteran', OLD_ROWS + 1]]);
       await historian.close();
       const [columns, meta, index] = await inDatabase(
         "SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'messages'",
@@ -78,7 +79,7 @@ describe.runIf(url)('MySQL/MariaDB (HISTORIAN_TEST_MYSQL_URL)', () => {
         "SELECT count(*) AS n FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND INDEX_NAME = 'messages_model_idx'",
       );
       expect((columns as { name: string }[]).map((c) => c.name)).toEqual(expect.arrayContaining(['model_provider', 'model_name', 'seq', 'cache_read_tokens', 'response_time']));
-      expect(meta).toEqual([{ value: '1' }]);
+      expect(meta).toEqual([{ value: '2' }]);
       expect(Number((index as { n: number }[])[0]!.n)).toBeGreaterThan(0);
     });
 

@@ -78,8 +78,13 @@ export interface Statements {
   subquery(fields: Fields, from: TableKey, query?: FieldQuery): SQLWrapper;
   /** Inserts rows, leaving those whose primary key is already stored as they are. */
   insertNew<K extends TableKey>(into: K, rows: Insert<K>[]): Promise<void>;
-  /** Writes the rows of one log batch (conversations upserted, entries inserted once). */
+  /**
+   * Writes the rows of one log batch (conversations upserted, entries inserted once). Messages
+   * are stored with their conversation's agent as the batch's upserts left it.
+   */
   writeRows(rows: BatchRows): Promise<void>;
+  /** Sets columns of the rows of a table that match. */
+  update(table: TableKey, set: Record<string, SQL>, where: SQL): Promise<void>;
   /** Deletes the rows of a table that match (all without `where`). */
   delete(from: TableKey, where?: SQL): Promise<void>;
   /** Sets a `historian_meta` key. */

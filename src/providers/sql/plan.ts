@@ -17,6 +17,14 @@ export interface MigrationPlan {
   statements: string[];
 }
 
+/**
+ * What fills a column added to a table that has rows, by `table.column`: the same text in every
+ * family. A message's agent is its conversation's (schema version 2).
+ */
+const BACKFILLS: Record<string, string> = {
+  'messages.agent_name': 'UPDATE messages SET agent_name = (SELECT c.agent_name FROM conversations c WHERE c.conversation_id = messages.conversation_id);',
+};
+
 /** Compares the declared drizzle tables with a live schema. Never plans a drop. */
 export function planMigration(declared: DeclaredTable[], live: LiveSchema): MigrationPlan {
   const plan: MigrationPlan = { missingTables: [], missingColumns: [], missingIndexes: [], statements: [] };
@@ -29,6 +37,8 @@ export function planMigration(declared: DeclaredTable[], live: LiveSchema): Migr
       for (const column of table.columns.filter((c) => !columns.has(c.name))) {
         plan.missingColumns.push(`${table.name}.${column.name}`);
         plan.statements.push(addColumnSql(table, column));
+        const backfill = BACKFILLS[`${table.name}.${column.name}`];
+        if (backfill) plan.statements.push(backfill);
       }
     }
     for (const index of table.indexes.filter((i) => !live.indexes.has(i.name))) {

@@ -7,10 +7,10 @@ import { field, total } from './fragments.js';
 import { commandEntry } from './rows.js';
 
 function groupKey(dialect: Dialect, group: StatsGroup): SQL<string | null> {
-  const { conversations: c, messages: m } = dialect.tables;
+  const { messages: m } = dialect.tables;
   switch (group) {
     case 'agent':
-      return field(c.agent_name);
+      return field(m.agent_name);
     case 'model':
       return field(m.model);
     case 'hour':
@@ -21,18 +21,18 @@ function groupKey(dialect: Dialect, group: StatsGroup): SQL<string | null> {
 }
 
 /**
- * Stats (SPEC §5) in one GROUP BY: message count, token and cost sums and the distinct models
- * per key. A message's agent is its conversation's, so grouping or filtering by agent joins
- * the conversations; other groupings read the messages alone.
+ * Stats (SPEC §5) in one GROUP BY over the messages alone: message count, token and cost sums
+ * and the distinct models per key. A message's agent is its conversation's, kept on the message
+ * row at write time (see write.ts), so grouping or filtering by agent needs no join.
  */
 export async function readStats(backend: SqlBackend, query: Normalized<StatsQuery> & { group_by: StatsGroup }): Promise<Stats> {
   const { dialect } = backend;
-  const { conversations: c, messages: m } = dialect.tables;
+  const { messages: m } = dialect.tables;
   const key = groupKey(dialect, query.group_by);
   const where = and(
     query.since === undefined ? undefined : gte(m.timestamp, query.since),
     query.until === undefined ? undefined : lte(m.timestamp, query.until),
-    query.agent === undefined ? undefined : eq(c.agent_name, query.agent),
+    query.agent === undefined ? undefined : eq(m.agent_name, query.agent),
   );
   const fields = {
     key,
@@ -43,9 +43,7 @@ export async function readStats(backend: SqlBackend, query: Normalized<StatsQuer
     cost: sql`coalesce(sum(${m.cost}), 0)`.mapWith(Number),
     models: dialect.distinctSorted(m.model),
   };
-  const needsAgent = query.group_by === 'agent' || query.agent !== undefined;
-  const join = needsAgent ? { table: 'conversations' as const, on: eq(m.conversation_id, c.conversation_id) } : undefined;
-  const rows = await backend.statements.fields(fields, 'messages', { join, where, groupBy: [key] });
+  const rows = await backend.statements.fields(fields, 'messages', { where, groupBy: [key] });
   return { group_by: query.group_by, since: query.since ?? null, until: query.until ?? null, groups: rows.sort(byStatsKey) };
 }
 

@@ -80,6 +80,20 @@ export function mysqlStatements(db: MySql2Database, inserts: CompiledInserts, ra
     if (Number(row?.got) === 1) return;
     throw Object.assign(new Error(`${what} was not free within ${locks.waitSeconds} s`), { code: 'ER_LOCK_WAIT_TIMEOUT', errno: 1205 });
   };
+  /**
+   * The agents of conversations the batch has just upserted, read by primary key under the locks
+   * the upserts took (so no other writer changed them since); a message takes its conversation's.
+   */
+  const conversationAgents = async (ids: string[]): Promise<Map<string, string | null>> => {
+    const agents = new Map<string, string | null>();
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += ROWS_PER_STATEMENT) {
+      const some = unique.slice(i, i + ROWS_PER_STATEMENT);
+      const found = (await raw('SELECT conversation_id, agent_name FROM conversations WHERE conversation_id IN (?) LOCK IN SHARE MODE', [some])) as { conversation_id: string; agent_name: string | null }[];
+      for (const row of found) agents.set(row.conversation_id, row.agent_name);
+    }
+    return agents;
+  };
   return {
     async rows(from, { where, orderBy = [], limit, offset } = {}) {
       const table: MySqlTable = mysqlTables[from];
@@ -96,10 +110,17 @@ export function mysqlStatements(db: MySql2Database, inserts: CompiledInserts, ra
     async writeRows(rows) {
       await insert(inserts.implicit, rows.implicit);
       await insert(inserts.start, rows.starts);
-      await insert(inserts.once.messages, rows.messages);
+      const agents = await conversationAgents(rows.messages.map((row) => row.conversation_id));
+      await insert(
+        inserts.once.messages,
+        rows.messages.map((row) => ({ ...row, agent_name: agents.get(row.conversation_id) ?? null })),
+      );
       await insert(inserts.once.toolCalls, rows.toolCalls);
       await insert(inserts.once.commands, rows.commands);
       await insert(inserts.once.context, rows.context);
+    },
+    async update(table, set, where) {
+      await db.update(mysqlTables[table]).set(set).where(where);
     },
     async delete(from, where) {
       await db.delete(mysqlTables[from]).where(where);

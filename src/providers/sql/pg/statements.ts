@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgSelect, PgTable } from 'drizzle-orm/pg-core';
+import { agentOfConversation } from '../fragments.js';
 import { NO_LIMIT, type FieldQuery, type FieldRow, type Fields, type Statements } from '../dialect.js';
 import type { Row, TableKey } from '../schema/index.js';
 import { pgTables } from '../schema/pg.js';
@@ -68,10 +69,19 @@ export function pgStatements<H extends PgQueryResultHKT>(db: PgDatabase<H>, raw:
       // The last conversation_start wins: the latest timestamp (a start logged late with an earlier one does not).
       const later = sql`${c.started} = false OR excluded.start_time >= ${c.start_time}`;
       for (const chunk of chunks(rows.starts)) await db.insert(c).values(chunk).onConflictDoUpdate({ target: c.conversation_id, set: started, setWhere: later });
-      for (const chunk of chunks(rows.messages)) await db.insert(messages).values(chunk).onConflictDoNothing();
+      // A message takes its conversation's agent, as the conversation upserts before it left it.
+      for (const chunk of chunks(rows.messages)) {
+        await db
+          .insert(messages)
+          .values(chunk.map((row) => ({ ...row, agent_name: agentOfConversation(row.conversation_id) })))
+          .onConflictDoNothing();
+      }
       for (const chunk of chunks(rows.toolCalls)) await db.insert(toolCalls).values(chunk).onConflictDoNothing();
       for (const chunk of chunks(rows.commands)) await db.insert(commands).values(chunk).onConflictDoNothing();
       for (const chunk of chunks(rows.context)) await db.insert(context).values(chunk).onConflictDoNothing();
+    },
+    async update(table, set, where) {
+      await db.update(pgTables[table]).set(set).where(where);
     },
     async delete(from, where) {
       await db.delete(pgTables[from]).where(where);

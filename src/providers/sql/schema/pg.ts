@@ -48,6 +48,8 @@ export const messages = pgTable(
     cost: doublePrecision('cost'),
     response_time: doublePrecision('response_time'),
     forwarded_from: json('forwarded_from').$type<string[]>(),
+    /** The conversation's agent, kept in step with it at write time: stats by agent read no other table. */
+    agent_name: text('agent_name'),
   },
   (t) => [
     index('messages_conversation_idx').on(t.conversation_id, t.timestamp, t.seq),

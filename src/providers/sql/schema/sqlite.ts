@@ -47,6 +47,8 @@ export const messages = sqliteTable(
     cost: real('cost'),
     response_time: real('response_time'),
     forwarded_from: text('forwarded_from', { mode: 'json' }).$type<string[]>(),
+    /** The conversation's agent, kept in step with it at write time: stats by agent read no other table. */
+    agent_name: text('agent_name'),
   },
   (t) => [
     index('messages_conversation_idx').on(t.conversation_id, t.timestamp, t.seq),

@@ -1,6 +1,7 @@
 import { getTableColumns, is, Param, Placeholder, sql } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { agentOfConversation } from '../fragments.js';
 import type { BatchRows } from '../rows.js';
 import { sqliteTables as t } from '../schema/sqlite.js';
 
@@ -80,7 +81,13 @@ export function compileInserts(db: BetterSQLite3Database): Record<StatementName,
       },
       sql`${t.conversations.started} = 0 OR excluded.start_time >= ${t.conversations.start_time}`,
     ),
-    messages: insert(t.messages),
+    // A message takes its conversation's agent, as the conversation upserts before it left it.
+    messages: compile(t.messages, (values) =>
+      db
+        .insert(t.messages)
+        .values({ ...values, agent_name: agentOfConversation(values.conversation_id) } as never)
+        .onConflictDoNothing(),
+    ),
     toolCalls: insert(t.toolCalls),
     commands: insert(t.commands),
     context: insert(t.context),

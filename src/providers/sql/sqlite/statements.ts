@@ -55,6 +55,9 @@ export function sqliteStatements(db: BetterSQLite3Database, client: Database.Dat
       prepared ??= prepare();
       for (const { name, insert, statement } of prepared) for (const row of rows[name]) statement.run(insert.params(row));
     },
+    async update(table, set, where) {
+      await db.update(sqliteTables[table]).set(set).where(where);
+    },
     async delete(from, where) {
       await db.delete(sqliteTables[from]).where(where);
     },
