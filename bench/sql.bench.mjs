@@ -134,6 +134,7 @@ async function seeded(count) {
   const { db, write } = rawInserts(path);
   for (let offset = 0; offset < count; offset += 10_000) write(Array.from({ length: 10_000 }, (_, i) => message(offset + i)), offset);
   db.prepare(`UPDATE conversations SET agent_name = 'agent' || (CAST(substr(conversation_id, 2) AS integer) % ${AGENTS})`).run();
+  db.prepare('UPDATE messages SET agent_name = (SELECT c.agent_name FROM conversations c WHERE c.conversation_id = messages.conversation_id)').run();
   db.close();
   return path;
 }
