@@ -20,6 +20,8 @@ export interface ConversationQuery {
   model?: string;
   /** Newest conversations first, at most this many. */
   limit?: number;
+  /** Skip this many first. */
+  offset?: number;
   /** List only the first and last passing message of each conversation. */
   compact?: boolean;
   /** Add token totals (over the passing messages) to each conversation. */
@@ -99,6 +101,8 @@ export interface CommandQuery {
   agent?: string;
   session?: string;
   limit?: number;
+  /** Skip this many first. */
+  offset?: number;
 }
 
 /** What to delete: everything, or one agent's history (its run-log facts included). */
@@ -128,7 +132,11 @@ export interface HistoryReader {
   conversations(query: Normalized<ConversationQuery>): Promise<Conversation[]>;
   messages(query: Normalized<MessageQuery>): Promise<MessageEntry[]>;
   stats(query: Normalized<StatsQuery> & { group_by: StatsGroup }): Promise<Stats>;
+  /** How many conversations the query matches in all, before `offset` and `limit`. */
+  countConversations(query: Normalized<ConversationQuery>): Promise<number>;
   commands(query: CommandQuery): Promise<CommandEntry[]>;
+  /** How many commands the query matches in all, before `offset` and `limit`. */
+  countCommands(query: CommandQuery): Promise<number>;
   reset(query: ResetQuery): Promise<ResetResult>;
   /** Every stored entry matching the query, in logging order. */
   entries(query: Normalized<EntryQuery>): AsyncIterable<Entry>;

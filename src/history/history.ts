@@ -3,7 +3,7 @@ import type { CommandEntry, Entry, MessageEntry, RunFact } from '../core/entries
 import { HistorianError, QueryError } from '../core/errors.js';
 import { readLlmCalls, withLlmCalls } from '../runs/stats.js';
 import type { Page, RunQuery, RunReader, RunStatus, RunView, StepQuery, Trace, TraceQuery } from '../core/run-queries.js';
-import { pageRuns, pageSteps, pageTraces } from '../runs/pages.js';
+import { envelope, pageRuns, pageSteps, pageTraces } from '../runs/pages.js';
 import { runView } from '../runs/views.js';
 import { normalizeTimes } from '../core/time.js';
 import type {
@@ -60,8 +60,16 @@ export class History {
 
   /** Conversations, newest first, each with its passing messages in order. */
   conversations(query: ConversationQuery = {}): Promise<Conversation[]> {
-    checkLimit(query.limit);
+    checkPage(query);
     return this.reader.conversations(normalizeTimes(query));
+  }
+
+  /** `conversations` as one page: the conversations, how many match in all, and whether more follow. */
+  async conversationsPage(query: ConversationQuery = {}): Promise<Page<Conversation>> {
+    checkPage(query);
+    const normalized = normalizeTimes(query);
+    const [items, total] = await Promise.all([this.reader.conversations(normalized), this.reader.countConversations(normalized)]);
+    return envelope(items, total, query.offset);
   }
 
   /** Messages in chronological order (the newest `limit` when a limit is given). */
@@ -131,8 +139,15 @@ export class History {
 
   /** Commands, newest first. */
   commands(query: CommandQuery = {}): Promise<CommandEntry[]> {
-    checkLimit(query.limit);
+    checkPage(query);
     return this.reader.commands(query);
+  }
+
+  /** `commands` as one page. */
+  async commandsPage(query: CommandQuery = {}): Promise<Page<CommandEntry>> {
+    checkPage(query);
+    const [items, total] = await Promise.all([this.reader.commands(query), this.reader.countCommands(query)]);
+    return envelope(items, total, query.offset);
   }
 
   /** Deletes all history, or one agent's; returns the counts deleted. */

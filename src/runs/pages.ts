@@ -24,7 +24,8 @@ function ownerQuery(query: Selected<RunQuery | TraceQuery>): RunFactQuery {
   return { session_id: query.session, agent: query.agent, started_since: query.since, started_until: query.until };
 }
 
-function envelope<T>(items: T[], total: number, offset = 0): Page<T> {
+/** A page of `items` taken from `offset` among `total`. */
+export function envelope<T>(items: T[], total: number, offset = 0): Page<T> {
   return { items, total, has_more: offset + items.length < total };
 }
 

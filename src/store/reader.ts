@@ -159,33 +159,61 @@ export class StatsTally {
   }
 }
 
-/** The commands a query asks for, newest first. */
+/** Whether a command is one the query asks for. */
+export function commandFilter(query: CommandQuery): (command: CommandEntry) => boolean {
+  return (c) => (query.agent === undefined || c.agent_name === query.agent) && (query.session === undefined || c.session_id === query.session);
+}
+
+/** The items from `offset`, at most `limit` of them. */
+export function pageOf<T>(items: T[], query: { offset?: number | undefined; limit?: number | undefined }): T[] {
+  const from = query.offset ?? 0;
+  return items.slice(from, query.limit === undefined ? undefined : from + query.limit);
+}
+
+/** The commands a query asks for, newest first, from `offset`, at most `limit`. */
 export function selectCommands(commands: readonly CommandEntry[], query: CommandQuery): CommandEntry[] {
-  const found = commands
-    .filter((c) => (query.agent === undefined || c.agent_name === query.agent) && (query.session === undefined || c.session_id === query.session))
-    .sort((a, b) => byLogOrder(b, a));
-  return query.limit === undefined ? found : found.slice(0, query.limit);
+  return pageOf(commands.filter(commandFilter(query)).sort((a, b) => byLogOrder(b, a)), query);
 }
 
 /** Answers the history queries of SPEC §5 from an `EntryStore`, in JavaScript, over its rows. */
 export function storeReader(store: EntryStore): HistoryReader {
   const order = (rows: EntryRows) => (a: number, b: number) => rows.compare(a, b);
+  /** The rows of the commands a query selects, newest first. */
+  const commandRows = (query: CommandQuery): number[] => {
+    const rows = store.rows;
+    const agent = query.agent === undefined ? undefined : rows.strings.find(query.agent);
+    const session = query.session === undefined ? undefined : rows.strings.find(query.session);
+    return store.commandRows
+      .filter((row) => (agent === undefined || rows.sym(row, 0) === agent) && (session === undefined || rows.sym(row, 1) === session))
+      .sort((a, b) => rows.compare(b, a));
+  };
+  /** The conversations the query's agent and start window select, newest first. */
+  const candidates = (query: Normalized<ConversationQuery>) =>
+    [...store.conversations.values()].filter((c) => (query.agent === undefined || c.agent_name === query.agent) && inWindow(c.start_time, query)).sort(newestFirst);
+  /** The message test of the query's text and model filters; undefined when it has neither. */
+  const conversationTest = (query: Normalized<ConversationQuery>): ((row: number) => boolean) | undefined => {
+    if (query.query === undefined && query.model === undefined) return undefined;
+    const rows = store.rows;
+    const needle = query.query?.toLowerCase();
+    const model = query.model === undefined ? undefined : rows.strings.find(query.model);
+    return (row) => containsText(rows, row, needle) && (model === undefined || rows.sym(row, 2) === model);
+  };
 
   return {
     async conversations(query: Normalized<ConversationQuery>): Promise<Conversation[]> {
       const rows = store.rows;
       const filtering = query.query !== undefined || query.model !== undefined;
-      const needle = query.query?.toLowerCase();
-      const model = query.model === undefined ? undefined : rows.strings.find(query.model);
-      const passes = (row: number) => containsText(rows, row, needle) && (model === undefined || rows.sym(row, 2) === model);
+      const passes = conversationTest(query) ?? (() => true);
       const result: Conversation[] = [];
-      const candidates = [...store.conversations.values()]
-        .filter((c) => (query.agent === undefined || c.agent_name === query.agent) && inWindow(c.start_time, query))
-        .sort(newestFirst);
-      for (const c of candidates) {
+      let skip = query.offset ?? 0;
+      for (const c of candidates(query)) {
         if (query.limit !== undefined && result.length >= query.limit) break;
         const passing = messageRows(rows, c, passes).sort(order(rows));
         if (filtering && passing.length === 0) continue;
+        if (skip > 0) {
+          skip -= 1;
+          continue;
+        }
         const listed = query.compact && passing.length > 2 ? [passing[0]!, passing[passing.length - 1]!] : passing;
         const conversation: Conversation = {
           conversation_id: c.conversation_id,
@@ -197,6 +225,11 @@ export function storeReader(store: EntryStore): HistoryReader {
         result.push(conversation);
       }
       return result;
+    },
+
+    async countConversations(query) {
+      const passes = conversationTest(query);
+      return candidates(query).filter((c) => passes === undefined || messageRows(store.rows, c, passes).length > 0).length;
     },
 
     async messages(query: Normalized<MessageQuery>): Promise<MessageEntry[]> {
@@ -257,14 +290,11 @@ export function storeReader(store: EntryStore): HistoryReader {
     },
 
     async commands(query: CommandQuery): Promise<CommandEntry[]> {
-      const rows = store.rows;
-      const agent = query.agent === undefined ? undefined : rows.strings.find(query.agent);
-      const session = query.session === undefined ? undefined : rows.strings.find(query.session);
-      const found = store.commandRows
-        .filter((row) => (agent === undefined || rows.sym(row, 0) === agent) && (session === undefined || rows.sym(row, 1) === session))
-        .sort((a, b) => rows.compare(b, a));
-      const listed = query.limit === undefined ? found : found.slice(0, query.limit);
-      return listed.map((row) => rows.decode(row) as CommandEntry);
+      return pageOf(commandRows(query), query).map((row) => store.rows.decode(row) as CommandEntry);
+    },
+
+    async countCommands(query) {
+      return commandRows(query).length;
     },
 
     async reset(query) {

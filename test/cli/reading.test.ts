@@ -46,6 +46,14 @@ describe('reading commands', () => {
     expect(conversation.messages.map((m: { id: string }) => m.id)).toEqual(['demo-m4', 'demo-m5']);
   });
 
+  it('history show and commands page with --offset and --page', async () => {
+    const all = JSON.parse((await cli('history', 'show', '--format', 'json')).stdout).map((c: { conversation_id: string }) => c.conversation_id);
+    const page = JSON.parse((await cli('history', 'show', '--limit', '1', '--offset', '1', '--page', '--format', 'json')).stdout);
+    expect({ ...page, items: page.items.map((c: { conversation_id: string }) => c.conversation_id) }).toEqual({ items: [all[1]], total: all.length, has_more: true });
+    const text = await cli('history', 'commands', '--limit', '1', '--page');
+    expect(text.stdout.trimEnd().split('\n').at(-1)).toMatch(/^\(1–1 of \d+; next page: --offset 1\)$/);
+  });
+
   it('history show prints aligned text without colours when piped', async () => {
     const { stdout } = await cli('history', 'show', '--limit', '1', '--compact');
     expect(stdout).toMatch(/^demo-review {2}reviewer {2}\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} · 1 message\n {2}\d{2}:\d{2}:\d{2} {2}assistant reviewer \(openai\/gpt-4o\): LGTM/);

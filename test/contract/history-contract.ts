@@ -149,6 +149,25 @@ export function historyContract(name: string, fixture: () => Promise<ContractFix
       });
     });
 
+    describe('pages', () => {
+      it('pages conversations with the total count, filters included', async () => {
+        const history = historian.history();
+        const all = (await history.conversations()).map((c) => c.conversation_id);
+        const second = await history.conversationsPage({ limit: 2, offset: 1 });
+        expect({ ...second, items: second.items.map((c) => c.conversation_id) }).toEqual({ items: all.slice(1, 3), total: all.length, has_more: true });
+        const filtered = await history.conversationsPage({ model: 'openai/gpt-4o', offset: 1 });
+        const withModel = (await history.conversations({ model: 'openai/gpt-4o' })).map((c) => c.conversation_id);
+        expect({ ...filtered, items: filtered.items.map((c) => c.conversation_id) }).toEqual({ items: withModel.slice(1), total: withModel.length, has_more: false });
+        expect(await history.conversationsPage({ agent: 'nobody' })).toEqual({ items: [], total: 0, has_more: false });
+      });
+
+      it('pages commands with the total count', async () => {
+        const page = await historian.history().commandsPage({ limit: 1, offset: 1 });
+        expect({ ...page, items: page.items.map((c) => c.command) }).toEqual({ items: ['deploy'], total: 3, has_more: true });
+        expect((await historian.history().commands({ offset: 2 })).map((c) => c.command)).toEqual(['deploy --dry-run']);
+      });
+    });
+
     describe('stats', () => {
       it('groups by agent with message counts, tokens, cost and models', async () => {
         const stats = await historian.history().stats({ group_by: 'agent', since: '2026-11-01T00:00:00Z', until: '2026-11-30T00:00:00Z' });

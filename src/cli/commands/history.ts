@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import { Command } from 'commander';
 import type { StatsGroup } from '../../core/queries.js';
 import { renderCommands, renderConversations, renderReset, renderStats } from '../render.js';
-import { countOption, optionsOf, print, readingOptions, UsageError, withHistory, type ReadOptions } from '../shared.js';
+import { countOption, optionsOf, pageOption, print, printPage, readingOptions, UsageError, withHistory, type ReadOptions } from '../shared.js';
 import { diagnostic } from '../output.js';
 
 function groupOption(value: string): StatsGroup {
@@ -11,7 +11,7 @@ function groupOption(value: string): StatsGroup {
 }
 
 function showCommand(): Command {
-  return readingOptions(
+  return pageOption(readingOptions(
     new Command('show')
       .description('list conversations, newest first, with their messages')
       .argument('[agent]', "only this agent's conversations")
@@ -20,13 +20,17 @@ function showCommand(): Command {
       .option('--query <text>', 'only messages containing this text (case-insensitive)')
       .option('--model <model>', 'only messages of this model')
       .option('--limit <n>', 'at most this many conversations', countOption, 10)
+      .option('--offset <n>', 'skip this many first', countOption, 0)
       .option('--compact', 'show only the first and last message of each conversation')
       .option('--tokens', 'add token totals per conversation'),
-  )
+  ))
     .addHelpText('after', '\nExamples:\n  historian history show planner --since 1d\n  historian history show --query deploy --format json')
     .action(async (agent: string | undefined, _options, command: Command) => {
-      const o = optionsOf<ReadOptions & { since?: string; until?: string; query?: string; model?: string; limit: number; compact?: boolean; tokens?: boolean }>(command);
-      const query = { agent, since: o.since, until: o.until, query: o.query, model: o.model, limit: o.limit, compact: o.compact, tokens: o.tokens };
+      const o = optionsOf<
+        ReadOptions & { since?: string; until?: string; query?: string; model?: string; limit: number; offset: number; compact?: boolean; tokens?: boolean; page?: boolean }
+      >(command);
+      const query = { agent, since: o.since, until: o.until, query: o.query, model: o.model, limit: o.limit, offset: o.offset, compact: o.compact, tokens: o.tokens };
+      if (o.page) return printPage(o, await withHistory(o, o.provider, (h) => h.conversationsPage(query)), renderConversations);
       const found = await withHistory(o, o.provider, (h) => h.conversations(query));
       print(o.format, found, renderConversations);
     });
@@ -52,18 +56,20 @@ function statsCommand(): Command {
 }
 
 function commandsCommand(): Command {
-  return readingOptions(
+  return pageOption(readingOptions(
     new Command('commands')
       .description('list the commands agents ran, newest first')
       .option('--agent <name>', "only this agent's commands")
       .option('--session <id>', "only this session's commands")
-      .option('--limit <n>', 'at most this many', countOption, 20),
-  )
-    .addHelpText('after', '\nExamples:\n  historian history commands --agent executor --limit 5')
+      .option('--limit <n>', 'at most this many', countOption, 20)
+      .option('--offset <n>', 'skip this many first', countOption, 0),
+  ))
+    .addHelpText('after', '\nExamples:\n  historian history commands --agent executor --limit 5\n  historian history commands --offset 20 --page --format json')
     .action(async (_options, command: Command) => {
-      const o = optionsOf<ReadOptions & { agent?: string; session?: string; limit: number }>(command);
-      const found = await withHistory(o, o.provider, (h) => h.commands({ agent: o.agent, session: o.session, limit: o.limit }));
-      print(o.format, found, renderCommands);
+      const o = optionsOf<ReadOptions & { agent?: string; session?: string; limit: number; offset: number; page?: boolean }>(command);
+      const query = { agent: o.agent, session: o.session, limit: o.limit, offset: o.offset };
+      if (o.page) return printPage(o, await withHistory(o, o.provider, (h) => h.commandsPage(query)), renderCommands);
+      print(o.format, await withHistory(o, o.provider, (h) => h.commands(query)), renderCommands);
     });
 }
 

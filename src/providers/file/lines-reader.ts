@@ -6,7 +6,7 @@ import { DocumentError } from '../../formats/codec.js';
 import { toEntry } from '../../formats/load.js';
 import { readSpans } from '../../fs/line-scan.js';
 import { selectFacts } from '../../store/facts.js';
-import { inWindow, messageFilter, newestFirst, selectCommands, StatsTally, storeReader } from '../../store/reader.js';
+import { commandFilter, inWindow, messageFilter, newestFirst, selectCommands, StatsTally, storeReader } from '../../store/reader.js';
 import { byLogOrder, EntryStore } from '../../store/store.js';
 import { recordsInOrder } from './shared-file.js';
 import type { IndexedConversation, LineIndex } from './line-index.js';
@@ -159,16 +159,37 @@ export interface Views {
   open(): Promise<LinesFileView | null>;
 }
 
+/** The conversations the query's agent and start window select, newest first, from the index. */
+function headsOf(index: LineIndex, query: Normalized<ConversationQuery>): IndexedConversation[] {
+  return index.conversationList.filter((c) => (query.agent === undefined || c.agent_name === query.agent) && inWindow(c.start_time, query)).sort(newestFirst);
+}
+
+/**
+ * The conversation list, read a chunk of conversations at a time. The ones an offset skips are
+ * read too (a text or model filter decides which count), so a page far down costs its offset.
+ */
 async function conversations(index: LineIndex, view: LinesFileView, query: Normalized<ConversationQuery>): Promise<Conversation[]> {
-  const heads = index.conversationList.filter((c) => (query.agent === undefined || c.agent_name === query.agent) && inWindow(c.start_time, query)).sort(newestFirst);
+  const heads = headsOf(index, query);
+  const wanted = query.limit === undefined ? undefined : (query.offset ?? 0) + query.limit;
   const found: Conversation[] = [];
-  const chunk = chunkFor(query.limit);
-  for (let i = 0; i < heads.length && (query.limit === undefined || found.length < query.limit); i += chunk) {
+  const chunk = chunkFor(wanted);
+  for (let i = 0; i < heads.length && (wanted === undefined || found.length < wanted); i += chunk) {
     const store = await view.storeOf(heads.slice(i, i + chunk));
-    const limit = query.limit === undefined ? undefined : query.limit - found.length;
-    found.push(...(await storeReader(store).conversations({ ...query, limit })));
+    const limit = wanted === undefined ? undefined : wanted - found.length;
+    found.push(...(await storeReader(store).conversations({ ...query, offset: 0, limit })));
   }
-  return found;
+  return found.slice(query.offset ?? 0);
+}
+
+/** How many conversations a query matches: from the index alone unless a text or model filter must read messages. */
+async function countConversations(index: LineIndex, view: LinesFileView, query: Normalized<ConversationQuery>): Promise<number> {
+  const heads = headsOf(index, query);
+  if (query.query === undefined && query.model === undefined) return heads.length;
+  let count = 0;
+  for (let i = 0; i < heads.length; i += chunkFor(undefined)) {
+    count += await storeReader(await view.storeOf(heads.slice(i, i + chunkFor(undefined)))).countConversations(query);
+  }
+  return count;
 }
 
 /** Keeps the last `limit` messages in logging order of those offered. */
@@ -209,13 +230,22 @@ async function* messagesOf(index: LineIndex, view: LinesFileView, window: { sinc
   }
 }
 
-/** The commands a query asks for, newest first, read a batch at a time and keeping at most `limit`. */
+/** The commands a query asks for, newest first, read a batch at a time and keeping at most `offset + limit`. */
 async function commands(view: LinesFileView, query: CommandQuery): Promise<CommandEntry[]> {
+  const keep = { ...query, offset: 0, limit: query.limit === undefined ? undefined : (query.offset ?? 0) + query.limit };
   let kept: CommandEntry[] = [];
   for await (const batch of view.batches(view.rowsOf(new Set(['command'])))) {
-    kept = selectCommands(kept.concat(batch as CommandEntry[]), query);
+    kept = selectCommands(kept.concat(batch as CommandEntry[]), keep);
   }
-  return kept;
+  return kept.slice(query.offset ?? 0);
+}
+
+/** How many commands a query matches, read a batch at a time. */
+async function countCommands(view: LinesFileView, query: CommandQuery): Promise<number> {
+  const passes = commandFilter(query);
+  let count = 0;
+  for await (const batch of view.batches(view.rowsOf(new Set(['command'])))) count += (batch as CommandEntry[]).filter(passes).length;
+  return count;
 }
 
 async function stats(index: LineIndex, view: LinesFileView, query: Normalized<StatsQuery> & { group_by: StatsGroup }): Promise<Stats> {
@@ -248,7 +278,9 @@ export function linesReader(index: LineIndex, views: Views, reset: HistoryReader
       conversations: (query) => views.with(async (view) => (view ? conversations(index, view, query) : [])),
       messages: (query) => views.with(async (view) => (view ? messages(index, view, query) : [])),
       stats: (query) => views.with(async (view) => (view ? stats(index, view, query) : new StatsTally(query).result())),
+      countConversations: (query) => views.with(async (view) => (view ? countConversations(index, view, query) : 0)),
       commands: (query) => views.with(async (view) => (view ? commands(view, query) : [])),
+      countCommands: (query) => views.with(async (view) => (view ? countCommands(view, query) : 0)),
       reset,
       entries: (query) => entriesOf(() => views.open(), query, unreadable),
     },

@@ -7,10 +7,10 @@ import { openBackend } from './backend.js';
 import type { SqlBackend } from './dialect.js';
 import { databaseFailure, type ConnectionConfig } from './failure.js';
 import { ensureSchema } from './migrate.js';
-import { readConversations, readMessages } from './read-conversations.js';
+import { countConversations, readConversations, readMessages } from './read-conversations.js';
 import { readEntries } from './read-entries.js';
 import { readLlmCalls, readRunIds, readSteps } from './read-runs.js';
-import { readCommands, readStats } from './read-stats.js';
+import { countCommands, readCommands, readStats } from './read-stats.js';
 import { resetHistory } from './reset.js';
 import { readRunFacts } from './run-events.js';
 import { parseDatabaseUrl } from './url.js';
@@ -21,9 +21,11 @@ function reader(backend: SqlBackend, config: ConnectionConfig, label: string): H
   return {
     live: true,
     conversations: (query) => read('conversations query', readConversations(backend, query)),
+    countConversations: (query) => read('conversations count', countConversations(backend, query)),
     messages: (query) => read('messages query', readMessages(backend, query)),
     stats: (query) => read('stats query', readStats(backend, query)),
     commands: (query) => read('commands query', readCommands(backend, query)),
+    countCommands: (query) => read('commands count', countCommands(backend, query)),
     reset: (query) => read('reset', resetHistory(backend, query)),
     async *entries(query) {
       try {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, exists, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, exists, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { MessageEntry } from '../../core/entries.js';
 import type { Conversation, ConversationQuery, MessageQuery, Normalized, TokenTotals } from '../../core/queries.js';
 import type { Dialect, SqlBackend } from './dialect.js';
@@ -57,21 +57,35 @@ async function tokensOf(backend: SqlBackend, ids: string[], filter: SQL | undefi
   return totals;
 }
 
-/**
- * The conversation list (SPEC §5): one query picks the page of conversations (newest first,
- * kept when a message passes the filters), one query per 500 of them fetches their messages.
- */
-export async function readConversations(backend: SqlBackend, query: Normalized<ConversationQuery>): Promise<Conversation[]> {
+/** The conversations a query selects: by agent and start time, and with a passing message when it filters them. */
+function conversationsWhere(backend: SqlBackend, query: Normalized<ConversationQuery>, filter: SQL | undefined): SQL | undefined {
   const { conversations: c, messages: m } = backend.dialect.tables;
-  const filter = messageFilter(backend.dialect, query);
   const passing = filter && exists(backend.statements.subquery({ one: sql`1` }, 'messages', { where: and(eq(m.conversation_id, c.conversation_id), filter) }));
-  const where = and(
+  return and(
     query.agent === undefined ? undefined : eq(c.agent_name, query.agent),
     query.since === undefined ? undefined : gte(c.start_time, query.since),
     query.until === undefined ? undefined : lte(c.start_time, query.until),
     passing,
   );
-  const page = await backend.statements.rows('conversations', { where, orderBy: [desc(c.start_time), desc(c.conversation_id)], limit: query.limit });
+}
+
+/** How many conversations a query matches. */
+export async function countConversations(backend: SqlBackend, query: Normalized<ConversationQuery>): Promise<number> {
+  const where = conversationsWhere(backend, query, messageFilter(backend.dialect, query));
+  const [row] = await backend.statements.fields({ n: count() }, 'conversations', { where });
+  return row?.n ?? 0;
+}
+
+/**
+ * The conversation list (SPEC §5): one query picks the page of conversations (newest first,
+ * kept when a message passes the filters), one query per 500 of them fetches their messages.
+ */
+export async function readConversations(backend: SqlBackend, query: Normalized<ConversationQuery>): Promise<Conversation[]> {
+  const c = backend.dialect.tables.conversations;
+  const filter = messageFilter(backend.dialect, query);
+  const where = conversationsWhere(backend, query, filter);
+  const orderBy = [desc(c.start_time), desc(c.conversation_id)];
+  const page = await backend.statements.rows('conversations', { where, orderBy, limit: query.limit, offset: query.offset });
   const ids = page.map((row) => row.conversation_id);
   const messages = await messagesOf(backend, ids, filter);
   const tokens = query.tokens ? await tokensOf(backend, ids, filter) : undefined;
@@ -91,9 +105,8 @@ export async function readConversations(backend: SqlBackend, query: Normalized<C
 /** Messages of the given agents' conversations, and with `include_forwarded` those forwarded from them. */
 function agentFilter(backend: SqlBackend, query: Normalized<MessageQuery>): SQL | undefined {
   if (query.agents === undefined) return undefined;
-  const { conversations: c, messages: m } = backend.dialect.tables;
-  const theirs = backend.statements.subquery({ id: field(c.conversation_id) }, 'conversations', { where: inArray(c.agent_name, query.agents) });
-  const ofAgents = inArray(m.conversation_id, theirs);
+  const m = backend.dialect.tables.messages;
+  const ofAgents = inArray(m.agent_name, query.agents);
   if (!query.include_forwarded || query.agents.length === 0) return ofAgents;
   return sql`(${ofAgents} OR ${backend.dialect.jsonArrayHasAny(m.forwarded_from, query.agents)})`;
 }

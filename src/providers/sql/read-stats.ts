@@ -47,13 +47,24 @@ export async function readStats(backend: SqlBackend, query: Normalized<StatsQuer
   return { group_by: query.group_by, since: query.since ?? null, until: query.until ?? null, groups: rows.sort(byStatsKey) };
 }
 
-/** Commands (SPEC §5), newest first, by agent and/or session, within the limit. */
-export async function readCommands(backend: SqlBackend, query: CommandQuery): Promise<CommandEntry[]> {
+function commandsWhere(backend: SqlBackend, query: CommandQuery): SQL | undefined {
   const t = backend.dialect.tables.commands;
-  const where = and(
+  return and(
     query.agent === undefined ? undefined : eq(t.agent_name, query.agent),
     query.session === undefined ? undefined : eq(t.session_id, query.session),
   );
-  const rows = await backend.statements.rows('commands', { where, orderBy: [desc(t.timestamp), desc(t.seq)], limit: query.limit });
+}
+
+/** Commands (SPEC §5), newest first, by agent and/or session, from the offset, within the limit. */
+export async function readCommands(backend: SqlBackend, query: CommandQuery): Promise<CommandEntry[]> {
+  const t = backend.dialect.tables.commands;
+  const orderBy = [desc(t.timestamp), desc(t.seq)];
+  const rows = await backend.statements.rows('commands', { where: commandsWhere(backend, query), orderBy, limit: query.limit, offset: query.offset });
   return rows.map(commandEntry);
+}
+
+/** How many commands a query matches. */
+export async function countCommands(backend: SqlBackend, query: CommandQuery): Promise<number> {
+  const [row] = await backend.statements.fields({ n: count() }, 'commands', { where: commandsWhere(backend, query) });
+  return row?.n ?? 0;
 }
