@@ -140,12 +140,14 @@ export interface RunPageQuery {
   status?: RunStatus;
   offset?: number;
   limit?: number;
+  /** Count every run that matches too (`RunIdPage.total`). */
+  count?: boolean;
 }
 
-/** A page of run ids, newest first, and how many runs match in all. */
+/** A page of run ids, newest first, and, when the query asked, how many runs match in all. */
 export interface RunIdPage {
   run_ids: string[];
-  total: number;
+  total?: number;
 }
 
 /** Which LLM calls (`llm_call_completed` facts) to sum, by their own time and agent. */

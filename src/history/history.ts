@@ -3,7 +3,7 @@ import type { CommandEntry, Entry, MessageEntry, RunFact } from '../core/entries
 import { HistorianError, QueryError } from '../core/errors.js';
 import { readLlmCalls, withLlmCalls } from '../runs/stats.js';
 import type { Page, RunQuery, RunReader, RunStatus, RunView, StepQuery, Trace, TraceQuery } from '../core/run-queries.js';
-import { envelope, pageRuns, pageSteps, pageTraces } from '../runs/pages.js';
+import { counted, envelope, pageRuns, pageSteps, pageTraces, type Listed } from '../runs/pages.js';
 import { runView } from '../runs/views.js';
 import { normalizeTimes } from '../core/time.js';
 import type {
@@ -97,14 +97,18 @@ export class History {
 
   /** Runs, newest first by start, filtered by session, agent, status and start time. */
   async runs(query: RunQuery = {}): Promise<RunView[]> {
-    return (await this.runsPage(query)).items;
+    return (await this.listRuns(query, false)).items;
   }
 
   /** `runs` as one page: the runs, how many match in all, and whether more follow. */
-  runsPage(query: RunQuery = {}): Promise<Page<RunView>> {
+  async runsPage(query: RunQuery = {}): Promise<Page<RunView>> {
+    return counted(await this.listRuns(query, true), query.offset);
+  }
+
+  private listRuns(query: RunQuery, count: boolean): Promise<Listed<RunView>> {
     checkPage(query);
     checkStatus(query.status);
-    return pageRuns(this.facts(), normalizeTimes(query), this.pricing);
+    return pageRuns(this.facts(), normalizeTimes(query), this.pricing, count);
   }
 
   /** The steps of a session or run in sequence order, without rolled-back facts. */
@@ -121,15 +125,19 @@ export class History {
 
   /** A trace per run (LLM and tool call spans), newest first, by agent, session, start time, status and duration. */
   async traces(query: TraceQuery = {}): Promise<Trace[]> {
-    return (await this.tracesPage(query)).items;
+    return (await this.listTraces(query, false)).items;
   }
 
   /** `traces` as one page. */
-  tracesPage(query: TraceQuery = {}): Promise<Page<Trace>> {
+  async tracesPage(query: TraceQuery = {}): Promise<Page<Trace>> {
+    return counted(await this.listTraces(query, true), query.offset);
+  }
+
+  private listTraces(query: TraceQuery, count: boolean): Promise<Listed<Trace>> {
     checkPage(query);
     checkStatus(query.status);
     if (query.min_duration_ms !== undefined && !(query.min_duration_ms >= 0)) throw new QueryError(`invalid min_duration_ms ${query.min_duration_ms}`);
-    return pageTraces(this.facts(), normalizeTimes(query), this.pricing);
+    return pageTraces(this.facts(), normalizeTimes(query), this.pricing, count);
   }
 
   private facts(): RunReader {

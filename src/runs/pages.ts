@@ -29,6 +29,17 @@ export function envelope<T>(items: T[], total: number, offset = 0): Page<T> {
   return { items, total, has_more: offset + items.length < total };
 }
 
+/** One page of a list, with the count of all that match when it was asked for. */
+export interface Listed<T> {
+  items: T[];
+  total?: number | undefined;
+}
+
+/** The envelope of a listed page that was counted. */
+export function counted<T>(listed: Listed<T>, offset = 0): Page<T> {
+  return envelope(listed.items, listed.total ?? offset + listed.items.length, offset);
+}
+
 /** The views of `runIds`, in that order, from their facts. */
 async function viewsOf(reader: RunReader, runIds: string[], pricing: Pricing | undefined): Promise<{ view: RunView; facts: RunFact[] }[]> {
   if (runIds.length === 0) return [];
@@ -39,45 +50,41 @@ async function viewsOf(reader: RunReader, runIds: string[], pricing: Pricing | u
   });
 }
 
-/** One page of the run list, newest first. */
-export async function pageRuns(reader: RunReader, query: Selected<RunQuery>, pricing: Pricing | undefined): Promise<Page<RunView>> {
+/** One page of the run list, newest first; counted when `count` (a provider without push-down always counts). */
+export async function pageRuns(reader: RunReader, query: Selected<RunQuery>, pricing: Pricing | undefined, count: boolean): Promise<Listed<RunView>> {
   if (!reader.runIds) {
     const all = runViews(await reader.facts(ownerQuery(query)), pricing).filter((run) => query.status === undefined || run.status === query.status);
-    return envelope(page(all, query.offset, query.limit), all.length, query.offset);
+    return { items: page(all, query.offset, query.limit), total: all.length };
   }
-  const { run_ids, total } = await reader.runIds({ ...pageQuery(query), offset: query.offset, limit: query.limit });
+  const { run_ids, total } = await reader.runIds({ ...pageQuery(query), offset: query.offset, limit: query.limit, count });
   const runs = await viewsOf(reader, run_ids, pricing);
-  return envelope(
-    runs.map((run) => run.view),
-    total,
-    query.offset,
-  );
+  return { items: runs.map((run) => run.view), total };
 }
 
 /**
  * One page of traces, newest first. Without a minimum duration the provider pages the runs; with
- * one, the runs that pass its other filters are walked in rounds, newest first, and the total
- * counts every run that passes (memory stays bounded by a round).
+ * one, the runs that pass its other filters are walked in rounds, newest first, to the end, and
+ * the total counts every run that passes (memory stays bounded by a round).
  */
-export async function pageTraces(reader: RunReader, query: Selected<TraceQuery>, pricing: Pricing | undefined): Promise<Page<Trace>> {
+export async function pageTraces(reader: RunReader, query: Selected<TraceQuery>, pricing: Pricing | undefined, count: boolean): Promise<Listed<Trace>> {
   const offset = query.offset ?? 0;
   if (!reader.runIds) {
     const all = [...byRun(await reader.facts(ownerQuery(query))).values()]
       .map((facts) => ({ facts, view: buildRun(facts, pricing) }))
       .filter(({ view }) => traceFilter(query)(view))
       .sort((a, b) => newestFirst(a.view, b.view));
-    return envelope(page(all, offset, query.limit).map(({ facts, view }) => traceOf(facts, view, pricing)), all.length, offset);
+    return { items: page(all, offset, query.limit).map(({ facts, view }) => traceOf(facts, view, pricing)), total: all.length };
   }
   if (query.min_duration_ms === undefined) {
-    const { run_ids, total } = await reader.runIds({ ...pageQuery(query), offset, limit: query.limit });
+    const { run_ids, total } = await reader.runIds({ ...pageQuery(query), offset, limit: query.limit, count });
     const runs = await viewsOf(reader, run_ids, pricing);
-    return envelope(runs.map(({ facts, view }) => traceOf(facts, view, pricing)), total, offset);
+    return { items: runs.map(({ facts, view }) => traceOf(facts, view, pricing)), total };
   }
   return walkTraces(reader, reader.runIds.bind(reader), query, pricing);
 }
 
 /** Traces that pass a duration filter, found round by round. */
-async function walkTraces(reader: RunReader, runIds: NonNullable<RunReader['runIds']>, query: Selected<TraceQuery>, pricing: Pricing | undefined): Promise<Page<Trace>> {
+async function walkTraces(reader: RunReader, runIds: NonNullable<RunReader['runIds']>, query: Selected<TraceQuery>, pricing: Pricing | undefined): Promise<Listed<Trace>> {
   const offset = query.offset ?? 0;
   const passes = traceFilter(query);
   const items: Trace[] = [];
@@ -89,7 +96,7 @@ async function walkTraces(reader: RunReader, runIds: NonNullable<RunReader['runI
       total += 1;
       if (total > offset && (query.limit === undefined || items.length < query.limit)) items.push(traceOf(facts, view, pricing));
     }
-    if (run_ids.length < RUNS_PER_ROUND) return envelope(items, total, offset);
+    if (run_ids.length < RUNS_PER_ROUND) return { items, total };
   }
 }
 

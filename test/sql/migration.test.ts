@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHistorian, ProviderError } from '../../src/index.js';
+import { RUN_SESSION } from '../contract/run-session.js';
 
 // The schema of an older historian: no model split, no cache / reasoning tokens, no seq,
 // no response_time, no context table and none of today's indexes.
@@ -80,7 +81,7 @@ describe('auto_migration on a database made by an older, narrower schema', () =>
     const opening = createHistorian({ providers: [{ type: 'sql', url: `sqlite:///${path}`, auto_migration: false }] });
     await expect(opening).rejects.toThrow(ProviderError);
     const message = await opening.catch((error: Error) => error.message);
-    expect(message).toContain('tables context, run_events, historian_meta');
+    expect(message).toContain('tables context, run_events, runs, historian_meta');
     expect(message).toContain('messages.model_provider');
     expect(message).toContain('messages.seq');
     expect(message).toContain('historian migrate');
@@ -94,5 +95,35 @@ describe('auto_migration on a database made by an older, narrower schema', () =>
     const historian = await createHistorian({ providers: [{ type: 'sql', url: `sqlite:///${path}` }] });
     await historian.close();
     expect(columnsOf(path, 'messages')).toContain('legacy_flag');
+  });
+});
+
+describe('auto_migration from schema version 1 (no runs table, no agent on messages)', () => {
+  let dir: string;
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('fills the runs table from the facts and gives messages their agent', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'historian-migrate-v1-'));
+    const url = `sqlite:///${join(dir, 'v1.db')}`;
+    const before = await createHistorian({ providers: [{ type: 'sql', url }] });
+    for (const fact of RUN_SESSION) before.log(fact);
+    before.log({ type: 'conversation_start', conversation_id: 'c', agent_name: 'planner', timestamp: '2026-11-20T09:00:00.000Z' });
+    before.log({ type: 'message', conversation_id: 'c', role: 'user', content: 'hi', timestamp: '2026-11-20T09:00:01.000Z' });
+    await before.close();
+    const db = new Database(join(dir, 'v1.db'));
+    db.exec("DROP TABLE runs; ALTER TABLE messages DROP COLUMN agent_name; UPDATE historian_meta SET value = '1' WHERE key = 'schema_version'");
+    db.close();
+
+    const after = await createHistorian({ providers: [{ type: 'sql', url }] });
+    const history = after.history();
+    expect((await history.runs()).map((run) => [run.run_id, run.status])).toEqual([
+      ['r3', 'running'],
+      ['r2', 'failed'],
+      ['r1', 'completed'],
+    ]);
+    expect(await history.runsPage({ status: 'completed' })).toMatchObject({ items: [{ run_id: 'r1', started_at: '2026-11-20T10:00:00.000Z' }], total: 1 });
+    const stats = await history.stats({ group_by: 'agent', since: '2026-11-01T00:00:00Z' });
+    expect(stats.groups.filter((g) => g.messages > 0).map((g) => [g.key, g.messages])).toEqual([['planner', 1]]);
+    await after.close();
   });
 });

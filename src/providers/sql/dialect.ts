@@ -83,6 +83,8 @@ export interface Statements {
    * are stored with their conversation's agent as the batch's upserts left it.
    */
   writeRows(rows: BatchRows): Promise<void>;
+  /** Inserts rows, replacing every column of those whose primary key is already stored. */
+  upsert<K extends TableKey>(into: K, rows: Insert<K>[]): Promise<void>;
   /** Sets columns of the rows of a table that match. */
   update(table: TableKey, set: Record<string, SQL>, where: SQL): Promise<void>;
   /** Deletes the rows of a table that match (all without `where`). */

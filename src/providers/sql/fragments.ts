@@ -1,4 +1,4 @@
-import { sql, type AnyColumn, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { getTableColumns, sql, type AnyColumn, type SQL, type SQLWrapper, type Table } from 'drizzle-orm';
 
 // SQL fragments that read the same in every family; the ones that differ are in each Dialect.
 
@@ -48,3 +48,11 @@ export function agentOfConversation(conversationId: unknown): SQL<string | null>
 
 /** The agent of a stored message's conversation, for an UPDATE of `messages`. */
 export const AGENT_OF_MESSAGE: SQL<string | null> = sql<string | null>`(SELECT c.agent_name FROM conversations c WHERE c.conversation_id = messages.conversation_id)`;
+
+/** A table's primary-key column and, by key, every other column: what an upsert keys on and replaces. */
+export function upsertColumns<T extends Table>(table: T): { key: AnyColumn; others: [string, AnyColumn][] } {
+  const columns = Object.entries(getTableColumns(table)) as [string, AnyColumn][];
+  const key = columns.find(([, column]) => column.primary);
+  if (!key) throw new Error(`table ${table._.name} has no primary key`);
+  return { key: key[1], others: columns.filter(([, column]) => !column.primary) };
+}

@@ -17,12 +17,23 @@ export interface MigrationPlan {
   statements: string[];
 }
 
+// A run's status from its facts: the later of its last run_finished and last run_failed decides.
+const RUN_GROUPS = `SELECT run_id, min(session_id) AS session_id, min(agent_name) AS agent_name, min(timestamp) AS started_at,
+  max(CASE WHEN kind = 'run_finished' THEN sequence END) AS finished, max(CASE WHEN kind = 'run_failed' THEN sequence END) AS failed
+  FROM run_events GROUP BY run_id`;
+
 /**
- * What fills a column added to a table that has rows, by `table.column`: the same text in every
- * family. A message's agent is its conversation's (schema version 2).
+ * What fills a table or column added to a database that has rows, by `table` or `table.column`:
+ * the same text in every family (schema version 2). A message's agent is its conversation's; a
+ * run's row sums up its facts.
  */
 const BACKFILLS: Record<string, string> = {
   'messages.agent_name': 'UPDATE messages SET agent_name = (SELECT c.agent_name FROM conversations c WHERE c.conversation_id = messages.conversation_id);',
+  runs: `INSERT INTO runs (run_id, session_id, agent_name, started_at, status, end_sequence)
+  SELECT run_id, session_id, agent_name, started_at,
+    CASE WHEN finished IS NULL AND failed IS NULL THEN 'running' WHEN failed IS NULL OR finished > failed THEN 'completed' ELSE 'failed' END,
+    CASE WHEN failed IS NULL OR finished > failed THEN finished ELSE failed END
+  FROM (${RUN_GROUPS}) g;`,
 };
 
 /** Compares the declared drizzle tables with a live schema. Never plans a drop. */
@@ -33,6 +44,8 @@ export function planMigration(declared: DeclaredTable[], live: LiveSchema): Migr
     if (!columns) {
       plan.missingTables.push(table.name);
       plan.statements.push(createTableSql(table));
+      const backfill = BACKFILLS[table.name];
+      if (backfill) plan.statements.push(backfill);
     } else {
       for (const column of table.columns.filter((c) => !columns.has(c.name))) {
         plan.missingColumns.push(`${table.name}.${column.name}`);

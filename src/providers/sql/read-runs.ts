@@ -1,63 +1,32 @@
-import { and, asc, count, countDistinct, desc, eq, gt, gte, inArray, isNotNull, isNull, lte, max, min, not, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, lte, not, sql, type SQL } from 'drizzle-orm';
 import type { RunFact } from '../../core/entries.js';
-import type { LlmCallQuery, LlmCallTotals, Page, RunIdPage, RunPageQuery, RunStatus, StepQuery } from '../../core/run-queries.js';
+import type { LlmCallQuery, LlmCallTotals, Page, RunIdPage, RunPageQuery, StepQuery } from '../../core/run-queries.js';
 import type { Dialect, SqlBackend } from './dialect.js';
 import { field, total } from './fragments.js';
 import { runFactOf } from './run-events.js';
-import type { CommonTables } from './schema/index.js';
 
 // The run list, steps and LLM-call sums computed by the database: only a page of runs (or of
 // steps), or one row per stats key and model, comes back. Views are still built from facts by
 // src/runs, so every provider gives the same answers.
 
-type RunEvents = CommonTables['runEvents'];
-
-/** The highest sequence of a run's facts of one kind (NULL without one). */
-function lastOf(t: RunEvents, kind: 'run_finished' | 'run_failed'): SQL {
-  return max(sql`CASE WHEN ${t.kind} = ${kind} THEN ${t.sequence} END`);
-}
-
-/** A run's status as a HAVING condition: the later of its `run_finished` and `run_failed` decides. */
-function statusIs(t: RunEvents, status: RunStatus): SQL | undefined {
-  const finished = lastOf(t, 'run_finished');
-  const failed = lastOf(t, 'run_failed');
-  switch (status) {
-    case 'running':
-      return and(isNull(finished), isNull(failed));
-    case 'completed':
-      return and(isNotNull(finished), or(isNull(failed), gt(finished, failed)));
-    case 'failed':
-      return and(isNotNull(failed), or(isNull(finished), gt(failed, finished)));
-  }
-}
-
-/** Runs as groups of their facts: the owner filter, then the start window and status per group. */
-function runGroups(t: RunEvents, query: RunPageQuery) {
-  return {
-    where: and(
-      query.session_id === undefined ? undefined : eq(t.session_id, query.session_id),
-      query.agent === undefined ? undefined : eq(t.agent_name, query.agent),
-    ),
-    groupBy: [sql`${t.run_id}`],
-    having: and(
-      query.started_since === undefined ? undefined : gte(min(t.timestamp), query.started_since),
-      query.started_until === undefined ? undefined : lte(min(t.timestamp), query.started_until),
-      query.status === undefined ? undefined : statusIs(t, query.status),
-    ),
-  };
-}
-
-/** A page of run ids, newest first by start (ties: run id descending), and the count of all that match. */
+/**
+ * A page of run ids, newest first by start (ties: run id descending), read from the `runs` rows
+ * by an index; counted only when the query asks for the total.
+ */
 export async function readRunIds(backend: SqlBackend, query: RunPageQuery): Promise<RunIdPage> {
   const { dialect, statements: s } = backend;
-  const t = dialect.tables.runEvents;
-  const groups = runGroups(t, query);
-  const run = field(t.run_id);
-  const rows = await s.fields({ run }, 'runEvents', { ...groups, orderBy: [desc(min(t.timestamp)), desc(t.run_id)], offset: query.offset, limit: query.limit });
+  const r = dialect.tables.runs;
+  const where = and(
+    query.session_id === undefined ? undefined : eq(r.session_id, query.session_id),
+    query.agent === undefined ? undefined : eq(r.agent_name, query.agent),
+    query.started_since === undefined ? undefined : gte(r.started_at, query.started_since),
+    query.started_until === undefined ? undefined : lte(r.started_at, query.started_until),
+    query.status === undefined ? undefined : eq(r.status, query.status),
+  );
+  const rows = await s.fields({ run: field(r.run_id) }, 'runs', { where, orderBy: [desc(r.started_at), desc(r.run_id)], offset: query.offset, limit: query.limit });
   const run_ids = rows.map((row) => row.run!);
-  const counted = rows.length < (query.limit ?? Infinity) ? (query.offset ?? 0) + rows.length : undefined;
-  if (counted !== undefined && (rows.length > 0 || (query.offset ?? 0) === 0)) return { run_ids, total: counted };
-  const [all] = await s.fields({ n: countDistinct(t.run_id) }, 'runEvents', { where: and(groups.where, inArray(t.run_id, s.subquery({ run }, 'runEvents', groups))) });
+  if (!query.count) return { run_ids };
+  const [all] = await s.fields({ n: count() }, 'runs', { where });
   return { run_ids, total: all?.n ?? 0 };
 }
 

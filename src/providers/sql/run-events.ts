@@ -1,10 +1,10 @@
 import { and, asc, count, eq, gte, inArray, lte, max, min, type SQL } from 'drizzle-orm';
 import { isRunFact, type RunFact } from '../../core/entries.js';
-import type { RunFactQuery } from '../../core/run-queries.js';
+import type { RunFactQuery, RunStatus } from '../../core/run-queries.js';
 import type { LogRecord } from '../../core/provider.js';
 import type { Dialect, SqlBackend, Statements } from './dialect.js';
 import { field } from './fragments.js';
-import type { CommonTables, RunEventRow } from './schema/index.js';
+import type { CommonTables, RunEventRow, RunRow } from './schema/index.js';
 
 // Ids and sessions per `IN (…)` list: well under the bind-parameter limits of every family.
 const IDS_PER_QUERY = 500;
@@ -85,6 +85,39 @@ export async function writeRunEvents(dialect: Dialect, s: Statements, batch: rea
     return runEventRow(fact, sequence);
   });
   await s.insertNew('runEvents', rows);
+  await updateRuns(s, t, rows);
+}
+
+const FINISHED: Partial<Record<string, RunStatus>> = { run_finished: 'completed', run_failed: 'failed' };
+
+/** A run's row after one more of its facts: the earliest start, and the status of its latest finish. */
+function withFact(run: RunRow | undefined, fact: RunEventRow): RunRow {
+  const row = run ?? { run_id: fact.run_id, session_id: fact.session_id, agent_name: fact.agent_name, started_at: fact.timestamp, status: 'running', end_sequence: null };
+  if (fact.timestamp < row.started_at) row.started_at = fact.timestamp;
+  const status = FINISHED[fact.kind];
+  if (status && (row.end_sequence === null || fact.sequence > row.end_sequence)) {
+    row.status = status;
+    row.end_sequence = fact.sequence;
+  }
+  return row;
+}
+
+/**
+ * Keeps the `runs` rows of the batch's runs in step with their new facts. The batch holds the
+ * locks of its sessions, so no other writer changes these runs until it commits.
+ */
+async function updateRuns(s: Statements, t: CommonTables, facts: readonly RunEventRow[]): Promise<void> {
+  if (facts.length === 0) return;
+  const runs = new Map<string, RunRow>();
+  for (const ids of chunked([...new Set(facts.map((fact) => fact.run_id))])) {
+    for (const row of await s.rows('runs', { where: inArray(t.runs.run_id, ids) })) runs.set(row.run_id, row);
+  }
+  for (const fact of facts) runs.set(fact.run_id, withFact(runs.get(fact.run_id), fact));
+  const changed = new Set(facts.map((fact) => fact.run_id));
+  await s.upsert(
+    'runs',
+    [...changed].map((id) => runs.get(id)!),
+  );
 }
 
 function ownerFilter(t: CommonTables, query: RunFactQuery): SQL | undefined {
@@ -132,10 +165,11 @@ async function selectFacts(backend: SqlBackend, query: RunFactQuery, runs: strin
   return rows.map(runFactOf);
 }
 
-/** Counts, then deletes, every fact or one agent's; returns the count. */
+/** Counts, then deletes, every fact or one agent's (and their runs' rows); returns the count. */
 export async function deleteRunEvents(s: Statements, t: CommonTables, agent: string | undefined): Promise<number> {
   const where = agent === undefined ? undefined : eq(t.runEvents.agent_name, agent);
   const [row] = await s.fields({ n: count() }, 'runEvents', { where });
   await s.delete('runEvents', where);
+  await s.delete('runs', agent === undefined ? undefined : eq(t.runs.agent_name, agent));
   return row?.n ?? 0;
 }

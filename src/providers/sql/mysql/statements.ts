@@ -1,7 +1,9 @@
+import { sql } from 'drizzle-orm';
 import type { MySqlSelect, MySqlTable } from 'drizzle-orm/mysql-core';
 import type { MySql2Database } from 'drizzle-orm/mysql2';
 import { NO_LIMIT, type FieldQuery, type FieldRow, type Fields, type Statements } from '../dialect.js';
 import type { Row, TableKey } from '../schema/index.js';
+import { upsertColumns } from '../fragments.js';
 import { mysqlTables } from '../schema/mysql.js';
 import type { CompiledInsert, CompiledInserts } from './insert.js';
 
@@ -118,6 +120,11 @@ export function mysqlStatements(db: MySql2Database, inserts: CompiledInserts, ra
       await insert(inserts.once.toolCalls, rows.toolCalls);
       await insert(inserts.once.commands, rows.commands);
       await insert(inserts.once.context, rows.context);
+    },
+    async upsert(into, rows) {
+      const table: MySqlTable = mysqlTables[into];
+      const set = Object.fromEntries(upsertColumns(table).others.map(([key, column]) => [key, sql`VALUES(${column})`]));
+      for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) await db.insert(table).values(rows.slice(i, i + ROWS_PER_STATEMENT)).onDuplicateKeyUpdate({ set });
     },
     async update(table, set, where) {
       await db.update(mysqlTables[table]).set(set).where(where);

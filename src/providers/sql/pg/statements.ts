@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT, PgSelect, PgTable } from 'drizzle-orm/pg-core';
-import { agentOfConversation } from '../fragments.js';
+import type { PgColumn, PgDatabase, PgQueryResultHKT, PgSelect, PgTable } from 'drizzle-orm/pg-core';
+import { agentOfConversation, upsertColumns } from '../fragments.js';
 import { NO_LIMIT, type FieldQuery, type FieldRow, type Fields, type Statements } from '../dialect.js';
 import type { Row, TableKey } from '../schema/index.js';
 import { pgTables } from '../schema/pg.js';
@@ -79,6 +79,12 @@ export function pgStatements<H extends PgQueryResultHKT>(db: PgDatabase<H>, raw:
       for (const chunk of chunks(rows.toolCalls)) await db.insert(toolCalls).values(chunk).onConflictDoNothing();
       for (const chunk of chunks(rows.commands)) await db.insert(commands).values(chunk).onConflictDoNothing();
       for (const chunk of chunks(rows.context)) await db.insert(context).values(chunk).onConflictDoNothing();
+    },
+    async upsert(into, rows) {
+      const table: PgTable = pgTables[into];
+      const { key, others } = upsertColumns(table);
+      const set = Object.fromEntries(others.map(([name, column]) => [name, sql.raw(`excluded."${column.name}"`)]));
+      for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) await db.insert(table).values(rows.slice(i, i + ROWS_PER_STATEMENT)).onConflictDoUpdate({ target: key as PgColumn, set });
     },
     async update(table, set, where) {
       await db.update(pgTables[table]).set(set).where(where);

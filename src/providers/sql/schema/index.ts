@@ -30,6 +30,8 @@ export type CommandRow = Row<'commands'>;
 export type ContextRow = Row<'context'>;
 /** A stored run-log fact row. */
 export type RunEventRow = Row<'runEvents'>;
+/** A stored run row (the run list's index of the facts). */
+export type RunRow = Row<'runs'>;
 
 /** A column's value type without null (drizzle keeps nullability apart); `unknown` stays itself. */
 type Data<T> = unknown extends T ? unknown : NonNullable<T>;

@@ -149,6 +149,30 @@ export const runEvents = mysqlTable(
   ],
 );
 
+/**
+ * One row per run, kept in step with its facts at write time, so the run list pages by an index
+ * instead of grouping every fact: the run's first fact's session and agent, its start (the
+ * earliest fact), and the status its latest run_finished / run_failed gives (with that fact's
+ * sequence, so a later one can still decide).
+ */
+export const runs = mysqlTable(
+  'runs',
+  {
+    run_id: key('run_id').primaryKey(),
+    session_id: key('session_id').notNull(),
+    agent_name: key('agent_name').notNull(),
+    started_at: time('started_at').notNull(),
+    status: key('status').notNull(),
+    end_sequence: int('end_sequence'),
+  },
+  (t) => [
+    index('runs_start_idx').on(t.started_at, t.run_id),
+    index('runs_agent_idx').on(t.agent_name, t.started_at, t.run_id),
+    index('runs_session_idx').on(t.session_id, t.started_at, t.run_id),
+    index('runs_status_idx').on(t.status, t.started_at, t.run_id),
+  ],
+);
+
 /** Key/value facts about the database itself, such as `schema_version`. */
 export const meta = mysqlTable('historian_meta', {
   key: key('key').primaryKey(),
@@ -156,4 +180,4 @@ export const meta = mysqlTable('historian_meta', {
 });
 
 /** Every historian table of the MySQL schema, in creation order. */
-export const mysqlTables = { conversations, messages, toolCalls, commands, context, runEvents, meta };
+export const mysqlTables = { conversations, messages, toolCalls, commands, context, runEvents, runs, meta };

@@ -136,6 +136,30 @@ export const runEvents = pgTable(
   ],
 );
 
+/**
+ * One row per run, kept in step with its facts at write time, so the run list pages by an index
+ * instead of grouping every fact: the run's first fact's session and agent, its start (the
+ * earliest fact), and the status its latest run_finished / run_failed gives (with that fact's
+ * sequence, so a later one can still decide).
+ */
+export const runs = pgTable(
+  'runs',
+  {
+    run_id: text('run_id').primaryKey(),
+    session_id: text('session_id').notNull(),
+    agent_name: text('agent_name').notNull(),
+    started_at: text('started_at').notNull(),
+    status: text('status').notNull(),
+    end_sequence: integer('end_sequence'),
+  },
+  (t) => [
+    index('runs_start_idx').on(t.started_at, t.run_id),
+    index('runs_agent_idx').on(t.agent_name, t.started_at, t.run_id),
+    index('runs_session_idx').on(t.session_id, t.started_at, t.run_id),
+    index('runs_status_idx').on(t.status, t.started_at, t.run_id),
+  ],
+);
+
 /** Key/value facts about the database itself, such as `schema_version`. */
 export const meta = pgTable('historian_meta', {
   key: text('key').primaryKey(),
@@ -143,4 +167,4 @@ export const meta = pgTable('historian_meta', {
 });
 
 /** Every historian table of the PostgreSQL schema, in creation order. */
-export const pgTables = { conversations, messages, toolCalls, commands, context, runEvents, meta };
+export const pgTables = { conversations, messages, toolCalls, commands, context, runEvents, runs, meta };

@@ -1,10 +1,11 @@
 import { sql } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import type { SQLiteSelect, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import type { SQLiteColumn, SQLiteSelect, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { NO_LIMIT, type FieldQuery, type FieldRow, type Fields, type Statements } from '../dialect.js';
 import type { Row, TableKey } from '../schema/index.js';
 import { sqliteTables } from '../schema/sqlite.js';
+import { upsertColumns } from '../fragments.js';
 import { compileInserts, rowsByStatement, STATEMENT_ORDER, type CompiledInsert, type StatementName } from './insert.js';
 
 // SQLite allows 32,766 bind parameters per statement; 20 columns × 500 rows stays far below.
@@ -54,6 +55,12 @@ export function sqliteStatements(db: BetterSQLite3Database, client: Database.Dat
       const rows = rowsByStatement(batch);
       prepared ??= prepare();
       for (const { name, insert, statement } of prepared) for (const row of rows[name]) statement.run(insert.params(row));
+    },
+    async upsert(into, rows) {
+      const table: SQLiteTable = sqliteTables[into];
+      const { key, others } = upsertColumns(table);
+      const set = Object.fromEntries(others.map(([name, column]) => [name, sql.raw(`excluded."${column.name}"`)]));
+      for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) await db.insert(table).values(rows.slice(i, i + ROWS_PER_STATEMENT)).onConflictDoUpdate({ target: key as SQLiteColumn, set });
     },
     async update(table, set, where) {
       await db.update(sqliteTables[table]).set(set).where(where);
