@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { LogRecord, OpenProvider, ProviderContext, ResolvedProvider } from '../../core/provider.js';
+import type { Entry } from '../../core/entries.js';
 import type { HistoryReader } from '../../core/queries.js';
 import type { SqlConfig } from './config.js';
 import { openBackend } from './backend.js';
@@ -7,6 +8,7 @@ import type { SqlBackend } from './dialect.js';
 import { databaseFailure, type ConnectionConfig } from './failure.js';
 import { ensureSchema } from './migrate.js';
 import { readConversations, readMessages } from './read-conversations.js';
+import { entryFeed } from './feed.js';
 import { readEntries } from './read-entries.js';
 import { readCommands, readStats } from './read-stats.js';
 import { resetHistory } from './reset.js';
@@ -16,21 +18,29 @@ import { batchWriter } from './write.js';
 
 function reader(backend: SqlBackend, config: ConnectionConfig, label: string): HistoryReader {
   const read = <T>(what: string, work: Promise<T>) => work.catch(databaseFailure(what, backend.where, config, label));
+  const feed = entryFeed(backend);
   return {
-    live: true,
+    feed: {
+      end: () => read('entries query', feed.end()),
+      until: (query, to) => readFailing(feed.until(query, to), databaseFailure('entries query', backend.where, config, label)),
+      after: (from) => read('entries query', feed.after(from)),
+    },
     conversations: (query) => read('conversations query', readConversations(backend, query)),
     messages: (query) => read('messages query', readMessages(backend, query)),
     stats: (query) => read('stats query', readStats(backend, query)),
     commands: (query) => read('commands query', readCommands(backend, query)),
     reset: (query) => read('reset', resetHistory(backend, query)),
-    async *entries(query) {
-      try {
-        yield* readEntries(backend, query);
-      } catch (error) {
-        databaseFailure('entries query', backend.where, config, label)(error);
-      }
-    },
+    entries: (query) => readFailing(readEntries(backend, query), databaseFailure('entries query', backend.where, config, label)),
   };
+}
+
+/** A stream of entries whose failure is reported by `fail`. */
+async function* readFailing(entries: AsyncIterable<Entry>, fail: (error: unknown) => never): AsyncGenerator<Entry> {
+  try {
+    yield* entries;
+  } catch (error) {
+    fail(error);
+  }
 }
 
 /**
