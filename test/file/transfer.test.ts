@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHistorian, defineProvider, validateEntry, type Entry } from '../../src/index.js';
-import { documentText, GROUP_NAMES, GROUP_OF, type GroupName } from '../../src/formats/codec.js';
+import { GROUP_NAMES, GROUP_OF, type GroupName } from '../../src/formats/codec.js';
 import { loadCodec } from '../../src/formats/codecs.js';
 import { exportHistory, importEntries, readEntries } from '../../src/transfer/transfer.js';
 import { SESSION } from '../contract/session.js';
@@ -137,7 +137,7 @@ describe('streaming transfer', () => {
       const parts = Object.fromEntries(GROUP_NAMES.map((group) => [group, [] as string[]])) as Record<GroupName, string[]>;
       for (const entry of stored) parts[GROUP_OF[entry.type]].push(codec.encodeEntry(entry, GROUP_OF[entry.type], parts[GROUP_OF[entry.type]].length));
       await exportHistory(memory.history(), join(dir, `whole.${format}`));
-      expect(await readFile(join(dir, `whole.${format}`), 'utf8')).toBe(documentText(codec, parts));
+      expect(await readFile(join(dir, `whole.${format}`), 'utf8')).toBe(codec.assemble(parts, (framing) => framing).join(''));
     }
     expect((await readdir(dir)).filter((name) => name.includes('.parts-'))).toEqual([]);
     await memory.close();
