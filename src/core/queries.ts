@@ -150,7 +150,7 @@ export interface EntryFeed {
   /** The position after every entry stored now. */
   end(): Promise<unknown>;
   /** The entries of a query stored at or before `to`, in logging order. */
-  until(query: Normalized<EntryQuery>, to: unknown): AsyncIterable<Entry>;
+  upTo(query: Normalized<EntryQuery>, to: unknown): AsyncIterable<Entry>;
   /**
    * Entries stored after `from`, in logging order among themselves (at most a page of each
    * table, so a burst is read in several calls), and the position after them. No entries: none

@@ -20,8 +20,8 @@ import type {
 } from '../core/queries.js';
 
 /** An `EntryFeed` whose queries take durations, ISO strings and Dates, as `History.entries` does. */
-export interface HistoryFeed extends Omit<EntryFeed, 'until'> {
-  until(query: EntryQuery, to: unknown): AsyncIterable<Entry>;
+export interface HistoryFeed extends Omit<EntryFeed, 'upTo'> {
+  upTo(query: EntryQuery, to: unknown): AsyncIterable<Entry>;
 }
 
 const GROUPS = ['agent', 'model', 'hour', 'day'] as const;
@@ -61,7 +61,7 @@ export class History {
   get feed(): HistoryFeed | undefined {
     const feed = this.reader.feed;
     if (!feed) return undefined;
-    return { end: () => feed.end(), until: (query, to) => feed.until(normalizeTimes(query), to), after: (from) => feed.after(from) };
+    return { end: () => feed.end(), upTo: (query, to) => feed.upTo(normalizeTimes(query), to), after: (from) => feed.after(from) };
   }
 
   /** Conversations, newest first, each with its passing messages in order. */

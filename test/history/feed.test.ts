@@ -49,7 +49,7 @@ describe.each(stores)('the entry feed of %s', (_name, open, byPosition) => {
       logMessages(historian, 3, 2);
       await historian.flush();
       const before: string[] = [];
-      for await (const entry of feed.until({}, start)) before.push(entry.id);
+      for await (const entry of feed.upTo({}, start)) before.push(entry.id);
       expect(before).toEqual(range(0, 3));
       const first = await drain(feed, start);
       expect(first.ids).toEqual(range(3, 2));

@@ -45,7 +45,7 @@ function printEntry(entry: Entry, format: Format): void {
  */
 async function follow(feed: HistoryFeed, since: string, o: TailOptions, every: number): Promise<never> {
   let position = await feed.end();
-  for await (const entry of feed.until({ since }, position)) printEntry(entry, o.format);
+  for await (const entry of feed.upTo({ since }, position)) printEntry(entry, o.format);
   for (;;) {
     const next = await feed.after(position);
     position = next.position;

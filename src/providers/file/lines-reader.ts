@@ -278,7 +278,7 @@ function linesFeed(index: LineIndex, views: Views, unreadable: (error: unknown) 
   };
   return {
     end: () => here().catch(unreadable),
-    until: (query, to) => entriesOf(() => views.open(), query, unreadable, to as LinesPosition),
+    upTo: (query, to) => entriesOf(() => views.open(), query, unreadable, to as LinesPosition),
     async after(from) {
       const start = from as LinesPosition;
       try {

@@ -39,7 +39,7 @@ function rowidFeed(backend: SqlBackend): EntryFeed {
   }
   return {
     end,
-    until: (query, to) => readEntries(backend, query, (table) => sql`rowid <= ${(to as RowidPosition)[table]}`),
+    upTo: (query, to) => readEntries(backend, query, (table) => sql`rowid <= ${(to as RowidPosition)[table]}`),
     async after(from) {
       const start = from as RowidPosition;
       const now = await end();
@@ -70,7 +70,7 @@ function keyFeed(backend: SqlBackend): EntryFeed {
   };
   return {
     end: () => perTable(lastKey),
-    until(query, to) {
+    upTo(query, to) {
       const position = to as KeyPosition;
       return readEntries(backend, query, (table): SQL => {
         const key = position[table];

@@ -22,7 +22,7 @@ function reader(backend: SqlBackend, config: ConnectionConfig, label: string): H
   return {
     feed: {
       end: () => read('entries query', feed.end()),
-      until: (query, to) => readFailing(feed.until(query, to), databaseFailure('entries query', backend.where, config, label)),
+      upTo: (query, to) => readFailing(feed.upTo(query, to), databaseFailure('entries query', backend.where, config, label)),
       after: (from) => read('entries query', feed.after(from)),
     },
     conversations: (query) => read('conversations query', readConversations(backend, query)),
