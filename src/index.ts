@@ -40,7 +40,7 @@ export { isRunFact, RUN_FACT_TYPES } from './core/entries.js';
 export type * from './core/run-queries.js';
 export { runViews, runView, listRuns, steps, traces } from './runs/views.js';
 export { costOfUsage, callCost, priceOf } from './runs/pricing.js';
-export type { History } from './history/history.js';
+export type { History, HistoryFeed } from './history/history.js';
 export { exportHistory, importEntries, readEntries, type ExportFormat, type TransferOptions, type TransferSummary } from './transfer/transfer.js';
 export { parseDuration, toTimestamp } from './core/time.js';
 export type * from './core/queries.js';

@@ -95,9 +95,42 @@ export function countOption(value: string): number {
   return parsed;
 }
 
+/** How much JSON is gathered before a write. */
+const JSON_CHUNK = 1 << 16;
+
+/**
+ * The text of `JSON.stringify(value, null, 2)`, an array's elements one at a time: the same
+ * bytes, without ever holding the text of a long list as one string.
+ */
+export function* jsonPieces(value: unknown): Generator<string> {
+  if (!Array.isArray(value) || value.length === 0) {
+    yield JSON.stringify(value, null, 2);
+    return;
+  }
+  for (let i = 0; i < value.length; i++) {
+    // Inside the array each line of an element is indented once more; newlines within strings are escaped.
+    const element = (JSON.stringify(value[i], null, 2) ?? 'null').replace(/\n/g, '\n  ');
+    yield `${i === 0 ? '[\n  ' : ',\n  '}${element}`;
+  }
+  yield '\n]';
+}
+
+/** Writes `value` as indented JSON, a chunk at a time. */
+function printJson(value: unknown): void {
+  let chunk = '';
+  for (const piece of jsonPieces(value)) {
+    chunk += piece;
+    if (chunk.length >= JSON_CHUNK) {
+      writeOut(chunk, 'json');
+      chunk = '';
+    }
+  }
+  writeOut(`${chunk}\n`, 'json');
+}
+
 /** Prints `value` as JSON or YAML, or as the text `render` makes of it. */
 export function print<T>(format: Format, value: T, render: (value: T) => string): void {
-  if (format === 'json') writeOut(`${JSON.stringify(value, null, 2)}\n`, 'json');
+  if (format === 'json') printJson(value);
   else if (format === 'yaml') writeOut(yamlLibrary().stringify(value, { lineWidth: 0 }));
   else {
     const text = render(value);

@@ -141,11 +141,30 @@ export interface HistoryReader {
   /** Every stored entry matching the query, in logging order. */
   entries(query: Normalized<EntryQuery>): AsyncIterable<Entry>;
   /**
-   * Whether queries see what other processes write while this reader is open (a database, a
-   * JSON Lines file). Otherwise it answers from what it read when it opened (a document), and
-   * following new entries means opening it again.
+   * Follows what other processes write while this reader is open (a database, a JSON Lines
+   * file). Absent when the reader answers from what it read when it opened (a document):
+   * following it means opening it again.
    */
-  readonly live?: boolean;
+  readonly feed?: EntryFeed;
+}
+
+/**
+ * Follows a history as it is written, by a position that only grows: each look for new entries
+ * is an indexed range of what was stored after the position (a rowid, a line of the file),
+ * never a time window, so an entry stored late with an older timestamp is not missed.
+ * Positions are opaque: only the feed that made one reads it.
+ */
+export interface EntryFeed {
+  /** The position after every entry stored now. */
+  end(): Promise<unknown>;
+  /** The entries of a query stored at or before `to`, in logging order. */
+  upTo(query: Normalized<EntryQuery>, to: unknown): AsyncIterable<Entry>;
+  /**
+   * Entries stored after `from`, in logging order among themselves (at most a page of each
+   * table, so a burst is read in several calls), and the position after them. No entries: none
+   * are new.
+   */
+  after(from: unknown): Promise<{ entries: Entry[]; position: unknown }>;
 }
 
 /** Token totals of a run's LLM calls. */

@@ -105,11 +105,6 @@ export function listOf(value: unknown, group: GroupName): unknown[] {
   return value;
 }
 
-/** The document as one string (for export and tests; the provider writes pieces). */
-export function documentText(codec: Codec, parts: GroupParts): string {
-  return codec.assemble(parts, (framing) => framing).join('');
-}
-
 /** Appends `items` to `out`, `separator` between them (a loop: spreading 100k items overflows the stack). */
 export function pushJoined<T>(out: T[], items: readonly T[], separator?: T): void {
   items.forEach((item, i) => {

@@ -28,16 +28,23 @@ export function decodeLines(text: string): JsonLines {
   lines.forEach((line, i) => {
     if (line.trim() === '') return;
     const number = i + 1;
-    try {
-      entries.push({ value: JSON.parse(line), where: `line ${number}`, position: () => ({ line: number, column: 1 }) });
-    } catch (error) {
-      if (i === lines.length - 1 && !endsWithNewline) {
-        tornLine = number;
-        return;
-      }
-      const { column } = jsonErrorPosition(line, error as Error);
-      throw new DocumentError(`invalid JSON: ${(error as Error).message.replace(/ in JSON at position \d+.*$/, '')}`, number, column);
-    }
+    const entry = decodeLine(line, number, i === lines.length - 1 && !endsWithNewline);
+    if (entry) entries.push(entry);
+    else tornLine = number;
   });
   return tornLine === undefined ? { entries, endsWithNewline } : { entries, tornLine, endsWithNewline };
+}
+
+/**
+ * Reads line `number` of JSON Lines. A line that does not parse is an error, unless it is
+ * `torn` (the last, without its newline): then the answer is null.
+ */
+export function decodeLine(line: string, number: number, torn: boolean): RawEntry | null {
+  try {
+    return { value: JSON.parse(line), where: `line ${number}`, position: () => ({ line: number, column: 1 }) };
+  } catch (error) {
+    if (torn) return null;
+    const { column } = jsonErrorPosition(line, error as Error);
+    throw new DocumentError(`invalid JSON: ${(error as Error).message.replace(/ in JSON at position \d+.*$/, '')}`, number, column);
+  }
 }

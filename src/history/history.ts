@@ -10,6 +10,7 @@ import type {
   CommandQuery,
   Conversation,
   ConversationQuery,
+  EntryFeed,
   EntryQuery,
   HistoryReader,
   MessageQuery,
@@ -18,6 +19,11 @@ import type {
   Stats,
   StatsQuery,
 } from '../core/queries.js';
+
+/** An `EntryFeed` whose queries take durations, ISO strings and Dates, as `History.entries` does. */
+export interface HistoryFeed extends Omit<EntryFeed, 'upTo'> {
+  upTo(query: EntryQuery, to: unknown): AsyncIterable<Entry>;
+}
 
 const GROUPS = ['agent', 'model', 'hour', 'day'] as const;
 
@@ -53,9 +59,15 @@ export class History {
     private readonly pricing?: Pricing,
   ) {}
 
-  /** Whether queries see entries other processes write while it is open (else reopen to follow them). */
-  get live(): boolean {
-    return this.reader.live === true;
+  /**
+   * Follows entries as other processes write them (a database, a JSON Lines file): the position
+   * after what is stored now, the entries of a query up to a position, and what came after one.
+   * Undefined for a provider that answers from what it read when opened (a document): reopen it.
+   */
+  get feed(): HistoryFeed | undefined {
+    const feed = this.reader.feed;
+    if (!feed) return undefined;
+    return { end: () => feed.end(), upTo: (query, to) => feed.upTo(normalizeTimes(query), to), after: (from) => feed.after(from) };
   }
 
   /** Conversations, newest first, each with its passing messages in order. */

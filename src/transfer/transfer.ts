@@ -1,17 +1,20 @@
+import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Historian } from '../dispatch/historian.js';
 import type { Entry, EntryInput } from '../core/entries.js';
 import { HistorianError } from '../core/errors.js';
 import { writeAtomic } from '../fs/atomic.js';
-import { DocumentError, documentText, GROUP_NAMES, GROUP_OF, type GroupName } from '../formats/codec.js';
+import { DocumentError, GROUP_OF } from '../formats/codec.js';
 import { loadCodec } from '../formats/codecs.js';
 import { FILE_FORMATS, FORMAT_BY_EXTENSION, type FileFormat } from '../formats/formats.js';
-import { encodeLine } from '../formats/jsonl.js';
-import { loadFile } from '../formats/load.js';
+import { decodeLine, encodeLine } from '../formats/jsonl.js';
+import { loadFile, toEntry } from '../formats/load.js';
+import { scanLines } from '../fs/line-scan.js';
 import { checkEncodable, needsAsciiJson } from '../formats/text.js';
 import type { History } from '../history/history.js';
 import { renderMarkdown } from '../formats/markdown.js';
 import { byLogOrder } from '../store/store.js';
+import { SpilledDocument } from './spill.js';
 
 /** A format history can be exported to: any file format of SPEC §3.3, or Markdown. */
 export type ExportFormat = FileFormat | 'markdown';
@@ -45,22 +48,20 @@ export function transferFormat(path: string, format: ExportFormat | 'auto' = 'au
   throw new HistorianError(`cannot pick a format for ${path}: expected an extension among ${known}, or pass a format (${[...FILE_FORMATS, 'markdown'].join(', ')})`);
 }
 
-/** The text of a file holding `entries` (in logging order) in `format`. */
-export async function encodeEntries(entries: readonly Entry[], format: ExportFormat, encoding: BufferEncoding = 'utf-8', progress?: (done: number) => void): Promise<string> {
-  if (format === 'markdown') return renderMarkdown(entries);
-  if (format === 'jsonl') return entries.map((entry, i) => (progress?.(i + 1), encodeLine(entry, needsAsciiJson(encoding)))).join('');
-  const codec = await loadCodec(format, encoding);
-  const parts = Object.fromEntries(GROUP_NAMES.map((group) => [group, [] as string[]])) as Record<GroupName, string[]>;
-  entries.forEach((entry, i) => {
-    const group = GROUP_OF[entry.type];
-    parts[group].push(codec.encodeEntry(entry, group, parts[group].length));
-    progress?.(i + 1);
-  });
-  return documentText(codec, parts);
-}
-
 /** How many lines of a JSON Lines export are written at a time. */
 const EXPORT_BATCH = 1000;
+
+/** Encodes export text in the file's encoding, refusing characters it cannot hold. */
+function encoderFor(path: string, encoding: BufferEncoding): (text: string) => Buffer {
+  return (text) => {
+    try {
+      checkEncodable(text, encoding);
+    } catch (error) {
+      throw new HistorianError(`cannot export to ${path}: ${(error as Error).message}`);
+    }
+    return Buffer.from(text, encoding);
+  };
+}
 
 /**
  * Writes every entry as JSON Lines while reading them: memory stays bounded by a batch,
@@ -68,19 +69,15 @@ const EXPORT_BATCH = 1000;
  */
 async function exportLines(history: History, path: string, encoding: BufferEncoding, onProgress?: TransferOptions['onProgress']): Promise<TransferSummary> {
   const asciiOnly = needsAsciiJson(encoding);
+  const toBytes = encoderFor(path, encoding);
   let count = 0;
   async function* pieces(): AsyncGenerator<Buffer> {
     let lines: string[] = [];
     const piece = () => {
       const text = lines.join('');
       lines = [];
-      try {
-        checkEncodable(text, encoding);
-      } catch (error) {
-        throw new HistorianError(`cannot export to ${path}: ${(error as Error).message}`);
-      }
       onProgress?.(count, count);
-      return Buffer.from(text, encoding);
+      return toBytes(text);
     };
     for await (const entry of history.entries()) {
       lines.push(encodeLine(entry, asciiOnly));
@@ -94,58 +91,153 @@ async function exportLines(history: History, path: string, encoding: BufferEncod
 }
 
 /**
+ * Writes every entry as a JSON, YAML, TOML or INI document. The document lists entries by
+ * group, so none can be written before the last is read: each is encoded as it is read and
+ * spilled to a file of its group beside the target, and the document is streamed from those.
+ * Memory stays bounded; the disk holds the document twice until the export ends.
+ */
+async function exportDocument(history: History, path: string, format: Exclude<FileFormat, 'jsonl'>, encoding: BufferEncoding, onProgress?: TransferOptions['onProgress']): Promise<TransferSummary> {
+  const codec = await loadCodec(format, encoding);
+  const document = await SpilledDocument.create(path, codec, encoderFor(path, encoding));
+  let count = 0;
+  try {
+    for await (const entry of history.entries()) {
+      const group = GROUP_OF[entry.type];
+      await document.add(group, codec.encodeEntry(entry, group, document.counts[group]));
+      if (++count % EXPORT_BATCH === 0) onProgress?.(count, count);
+    }
+    onProgress?.(count, count);
+    await writeAtomic(path, document.bytes());
+  } finally {
+    await document.close();
+  }
+  return { entries: count, format, warnings: [] };
+}
+
+/**
+ * Markdown lists each conversation's entries under its heading, in order of first appearance,
+ * so the export holds every entry until the last is read.
+ */
+async function exportMarkdown(history: History, path: string, encoding: BufferEncoding, onProgress?: TransferOptions['onProgress']): Promise<TransferSummary> {
+  const entries: Entry[] = [];
+  for await (const entry of history.entries()) entries.push(entry);
+  onProgress?.(entries.length, entries.length);
+  await writeAtomic(path, [encoderFor(path, encoding)(renderMarkdown(entries))]);
+  return { entries: entries.length, format: 'markdown', warnings: [] };
+}
+
+/**
  * Writes every entry `history` holds to `path` (replacing the file atomically) in any file
- * format, or Markdown: one section per conversation, commands at the end. JSON Lines is
- * streamed; a document or Markdown is assembled whole, as its format requires.
+ * format, or Markdown: one section per conversation, commands at the end. JSON Lines and
+ * documents are written with bounded memory; Markdown is assembled whole.
  */
 export async function exportHistory(history: History, path: string, options: TransferOptions = {}): Promise<TransferSummary> {
   const format = transferFormat(path, options.format);
   const encoding = options.encoding ?? 'utf-8';
   if (format === 'jsonl') return exportLines(history, path, encoding, options.onProgress);
-  const entries: Entry[] = [];
-  for await (const entry of history.entries()) entries.push(entry);
-  options.onProgress?.(0, entries.length);
-  const text = await encodeEntries(entries, format, encoding, (done) => options.onProgress?.(done, entries.length));
+  if (format === 'markdown') return exportMarkdown(history, path, encoding, options.onProgress);
+  return exportDocument(history, path, format, encoding, options.onProgress);
+}
+
+/** The error of an import that cannot read `path`, at the line and column where known. */
+function unreadable(path: string, error: unknown): HistorianError {
+  if (error instanceof HistorianError) return error;
+  const at = error instanceof DocumentError && error.line !== undefined ? `${path}:${error.line}:${error.column ?? 1}` : path;
+  const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
+  return new HistorianError(`cannot import ${at}: ${reason}`, { cause: error });
+}
+
+/**
+ * The entries of a JSON Lines file in file order, validated, read a chunk at a time. A torn
+ * last line (a crash mid-append) is skipped and its number handed to `torn`.
+ */
+async function* jsonLinesOf(path: string, encoding: BufferEncoding, torn: (line: number) => void): AsyncGenerator<Entry> {
+  const handle = await open(path, 'r');
   try {
-    checkEncodable(text, encoding);
-  } catch (error) {
-    throw new HistorianError(`cannot export to ${path}: ${(error as Error).message}`);
+    let number = 0;
+    for await (const lines of scanLines(handle, 0, (await handle.stat()).size, encoding)) {
+      for (const line of lines) {
+        number += 1;
+        if (line.text.trim() === '') continue;
+        const raw = decodeLine(line.text, number, !line.whole);
+        if (raw) yield toEntry(raw);
+        else torn(number);
+      }
+    }
+  } finally {
+    await handle.close();
   }
-  await writeAtomic(path, [Buffer.from(text, encoding)]);
-  return { entries: entries.length, format, warnings: [] };
+}
+
+/** A history file's entries with the count known once they are all read (a document), or not (JSON Lines). */
+interface FileEntries {
+  entries: AsyncIterable<Entry> | Iterable<Entry>;
+  total?: number;
+  warnings: string[];
+}
+
+/**
+ * The entries of a history file (any format of SPEC §3.3). JSON Lines is read as a stream in
+ * file order; a document is parsed whole, as its format requires, and given in logging order.
+ */
+async function fileEntries(path: string, options: TransferOptions): Promise<FileEntries> {
+  const format = transferFormat(path, options.format);
+  if (format === 'markdown') throw new HistorianError(`cannot import ${path}: Markdown is an export-only format`);
+  const encoding = options.encoding ?? 'utf-8';
+  const warnings: string[] = [];
+  if (format === 'jsonl') {
+    async function* checked(): AsyncGenerator<Entry> {
+      try {
+        yield* jsonLinesOf(path, encoding, (line) => warnings.push(`${path}:${line}: ignored a torn last line`));
+      } catch (error) {
+        throw unreadable(path, error);
+      }
+    }
+    return { entries: checked(), warnings };
+  }
+  const loaded = await loadFile(path, await loadCodec(format, encoding), encoding).catch((error: unknown) => {
+    throw unreadable(path, error);
+  });
+  if (!loaded.exists) throw new HistorianError(`cannot import ${path}: file not found`);
+  return { entries: loaded.entries.sort(byLogOrder), total: loaded.entries.length, warnings };
 }
 
 /** Reads and validates the entries of a history file (any format of SPEC §3.3), in logging order. */
 export async function readEntries(path: string, options: TransferOptions = {}): Promise<{ entries: Entry[]; warnings: string[] }> {
-  const format = transferFormat(path, options.format);
-  if (format === 'markdown') throw new HistorianError(`cannot import ${path}: Markdown is an export-only format`);
-  const encoding = options.encoding ?? 'utf-8';
-  let loaded;
-  try {
-    loaded = await loadFile(path, format === 'jsonl' ? null : await loadCodec(format, encoding), encoding);
-  } catch (error) {
-    const at = error instanceof DocumentError && error.line !== undefined ? `${path}:${error.line}:${error.column ?? 1}` : path;
-    throw new HistorianError(`cannot import ${at}: ${(error as Error).message}`, { cause: error });
-  }
-  if (!loaded.exists) throw new HistorianError(`cannot import ${path}: file not found`);
-  const warnings = loaded.tornLine === undefined ? [] : [`${path}:${loaded.tornLine}: ignored a torn last line`];
-  return { entries: loaded.entries.sort(byLogOrder), warnings };
+  const file = await fileEntries(path, options);
+  const entries: Entry[] = [];
+  for await (const entry of file.entries) entries.push(entry);
+  return { entries: entries.sort(byLogOrder), warnings: file.warnings };
 }
+
+/** How many entries an import logs before it waits for every provider to store them: what it holds at most. */
+const IMPORT_BATCH = 10_000;
 
 /**
  * Logs every entry of a history file through `historian` (so through every provider of its
  * manifest), keeping ids and timestamps: importing the same file twice stores nothing new.
+ * JSON Lines is streamed in file order, and the import waits for the providers every
+ * `IMPORT_BATCH` entries, so memory stays bounded whatever the file's size; a bad line stops it
+ * there (the entries before it are logged, and importing the file again once fixed adds only
+ * the rest). A provider that keeps failing stops it at the next wait, with that provider's error.
  */
 export async function importEntries(historian: Historian, path: string, options: TransferOptions = {}): Promise<TransferSummary> {
   const format = transferFormat(path, options.format);
-  const { entries, warnings } = await readEntries(path, options);
-  options.onProgress?.(0, entries.length);
-  entries.forEach((entry, i) => {
+  const file = await fileEntries(path, options);
+  const progress = (done: number) => options.onProgress?.(done, file.total ?? done);
+  let count = 0;
+  progress(0);
+  for await (const entry of file.entries) {
     // The logger stamps its own seq; id and timestamp are kept.
     const { seq: _seq, ...input } = entry;
     historian.log(input as EntryInput);
-    options.onProgress?.(i + 1, entries.length);
-  });
+    count += 1;
+    if (count % IMPORT_BATCH === 0) {
+      await historian.flush();
+      progress(count);
+    }
+  }
   await historian.flush();
-  return { entries: entries.length, format, warnings };
+  progress(count);
+  return { entries: count, format, warnings: file.warnings };
 }

@@ -119,6 +119,31 @@ describe('reading commands', () => {
     });
   }
 
+  for (const store of ['SQLite database', 'JSON Lines file']) {
+    it(`tail -f on a ${store} prints what another process stores, in order, once each, older timestamps stored late included`, async () => {
+      const own = join(dir, `order-${store.length}.yml`);
+      const provider = store.startsWith('SQLite') ? `type: sql\n      url: sqlite:///${join(dir, 'order.db')}` : `type: file\n      path: ${join(dir, 'order.jsonl')}`;
+      writeFileSync(own, `storage:\n  providers:\n    - ${provider}\n`);
+      const at = new Date(Date.now() - 5_000).toISOString();
+      const message = (id: string, timestamp: string) => JSON.stringify({ type: 'message', id, conversation_id: 'o', role: 'user', content: `text of ${id}`, timestamp });
+      const ingest = (...lines: string[]) => runCli(['ingest', '-', '-c', own], { input: lines.map((l) => `${l}\n`).join('') });
+      expect((await ingest(message('a1', at), message('a2', at))).code).toBe(0);
+      const tail = followTail(own);
+      try {
+        expect(await tail.waitFor('text of a2')).toBe(true);
+        // The same timestamp as the rows already printed, then one older than all of them.
+        await ingest(message('b1', at), message('b2', at));
+        expect(await tail.waitFor('text of b2')).toBe(true);
+        await ingest(message('c1', new Date(Date.now() - 30_000).toISOString()), message('c2', new Date().toISOString()));
+        expect(await tail.waitFor('text of c2')).toBe(true);
+        const ids = tail.seen().trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id);
+        expect(ids).toEqual(['a1', 'a2', 'b1', 'b2', 'c1', 'c2']);
+      } finally {
+        tail.stop();
+      }
+    });
+  }
+
   it('history reset needs --yes when not on a terminal, then deletes', async () => {
     const refused = await cli('history', 'reset', '--agent', 'reviewer');
     expect(refused.code, refused.stderr).toBe(2);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveStorage, type Entry } from '../../src/index.js';
-import { documentText, GROUP_NAMES, GROUP_OF, type GroupName } from '../../src/formats/codec.js';
+import { GROUP_NAMES, GROUP_OF, type GroupName } from '../../src/formats/codec.js';
 import { loadCodec } from '../../src/formats/codecs.js';
 import { decodeLines, encodeLine } from '../../src/formats/jsonl.js';
 import { toEntry } from '../../src/formats/load.js';
@@ -22,7 +22,7 @@ function documentRoundTrip(format: (typeof DOCUMENTS)[number], list: Entry[]): E
     const group = GROUP_OF[entry.type];
     parts[group].push(codec.encodeEntry(entry, group, parts[group].length));
   }
-  return codec.decode(documentText(codec, parts)).map(toEntry);
+  return codec.decode(codec.assemble(parts, (framing) => framing).join('')).map(toEntry);
 }
 
 describe('file codecs read back exactly the entries written', () => {

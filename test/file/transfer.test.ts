@@ -1,11 +1,13 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHistorian, validateEntry, type Entry } from '../../src/index.js';
-import { exportHistory, readEntries } from '../../src/transfer/transfer.js';
+import { createHistorian, defineProvider, validateEntry, type Entry } from '../../src/index.js';
+import { GROUP_NAMES, GROUP_OF, type GroupName } from '../../src/formats/codec.js';
+import { loadCodec } from '../../src/formats/codecs.js';
+import { exportHistory, importEntries, readEntries } from '../../src/transfer/transfer.js';
 import { SESSION } from '../contract/session.js';
 import { CLI } from '../cli/run.js';
 
@@ -106,5 +108,81 @@ describe('exportHistory / readEntries (library)', () => {
     await memory.flush();
     await expect(exportHistory(memory.history(), join(dir, 'out.yaml'), { encoding: 'ascii' })).rejects.toThrow('cannot be written in ascii');
     await memory.close();
+  });
+});
+
+/** `count` messages as JSON Lines, stamped, one conversation per 50. */
+function messageLines(count: number, from = 0): string[] {
+  return Array.from({ length: count }, (_, k) => {
+    const i = from + k;
+    return JSON.stringify({ type: 'message', id: `m${i}`, conversation_id: `c${i % 50}`, role: 'user', content: `message ${i}`, timestamp: new Date(1e12 + i).toISOString(), seq: i + 1 });
+  });
+}
+
+async function storedIds(historian: Awaited<ReturnType<typeof createHistorian>>, provider?: string): Promise<string[]> {
+  const found: string[] = [];
+  for await (const entry of historian.history(provider).entries()) found.push(entry.id);
+  return found;
+}
+
+describe('streaming transfer', () => {
+  it('exports each document format with the bytes of the document encoded whole, leaving no spilled parts behind', async () => {
+    const memory = await createHistorian({ providers: [{ type: 'memory' }] });
+    for (const entry of STAMPED) memory.log(entry);
+    await memory.flush();
+    const stored: Entry[] = [];
+    for await (const entry of memory.history().entries()) stored.push(entry);
+    for (const format of ['json', 'yaml', 'toml', 'ini'] as const) {
+      const codec = await loadCodec(format);
+      const parts = Object.fromEntries(GROUP_NAMES.map((group) => [group, [] as string[]])) as Record<GroupName, string[]>;
+      for (const entry of stored) parts[GROUP_OF[entry.type]].push(codec.encodeEntry(entry, GROUP_OF[entry.type], parts[GROUP_OF[entry.type]].length));
+      await exportHistory(memory.history(), join(dir, `whole.${format}`));
+      expect(await readFile(join(dir, `whole.${format}`), 'utf8')).toBe(codec.assemble(parts, (framing) => framing).join(''));
+    }
+    expect((await readdir(dir)).filter((name) => name.includes('.parts-'))).toEqual([]);
+    await memory.close();
+  });
+
+  it('imports a JSON Lines file as a stream: a bad line stops it there, and importing the fixed file adds only the rest', async () => {
+    const lines = messageLines(25_000);
+    const bad = [...lines.slice(0, 20_000), '{"type": "message",', ...lines.slice(20_000)];
+    await writeFile(join(dir, 'big.jsonl'), `${bad.join('\n')}\n`);
+    const memory = await createHistorian({ providers: [{ type: 'memory' }] });
+    await expect(importEntries(memory, join(dir, 'big.jsonl'))).rejects.toThrow(`big.jsonl:20001:`);
+    expect((await storedIds(memory)).length).toBe(20_000);
+    await writeFile(join(dir, 'big.jsonl'), `${lines.join('\n')}\n`);
+    expect(await importEntries(memory, join(dir, 'big.jsonl'))).toMatchObject({ entries: 25_000, format: 'jsonl', warnings: [] });
+    expect(await storedIds(memory)).toEqual(lines.map((_, i) => `m${i}`));
+    await memory.close();
+  });
+
+  it('reports a torn last line of a streamed import as a warning and imports the rest', async () => {
+    await writeFile(join(dir, 'torn.jsonl'), `${messageLines(3).join('\n')}\n{"type": "mess`);
+    const memory = await createHistorian({ providers: [{ type: 'memory' }] });
+    expect(await importEntries(memory, join(dir, 'torn.jsonl'))).toMatchObject({ entries: 3, warnings: [`${join(dir, 'torn.jsonl')}:4: ignored a torn last line`] });
+    await memory.close();
+  });
+
+  it('stops an import at its next wait when a provider keeps failing, with that provider\'s error; the others keep what came before', async () => {
+    await writeFile(join(dir, 'big.jsonl'), `${messageLines(25_000).join('\n')}\n`);
+    const failing = defineProvider({
+      type: 'failing',
+      open: () => ({
+        write: async () => {
+          throw new Error('disk on fire');
+        },
+        close: async () => undefined,
+      }),
+    });
+    const historian = await createHistorian(
+      { providers: [{ type: 'memory', name: 'kept' }, { type: 'failing', name: 'broken' }] },
+      { providers: [failing], retryDelay: 1, flushAttempts: 2, onError: () => undefined },
+    );
+    await expect(importEntries(historian, join(dir, 'big.jsonl'))).rejects.toThrow(/broken: .*disk on fire/);
+    const kept = await storedIds(historian, 'kept');
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(25_000);
+    expect(historian.pending().broken).toBe(kept.length);
+    await historian.close().catch(() => undefined);
   });
 });

@@ -60,7 +60,7 @@ describe('the custom templates of docs/templates.md work as documented', () => {
 });
 
 describe('renderDocument (for `historian render`)', () => {
-  it('renders the built-in templates whole, exactly as the provider writes them', async () => {
+  it('renders the built-in templates exactly as the provider writes them (chronological an entry at a time)', async () => {
     const { renderDocument } = await import('../../src/providers/text-file/render.js');
     const { templatesDir } = await import('../../src/providers/text-file/templates.js');
     const { historian } = await openLogger([{ type: 'memory' }]);
@@ -74,10 +74,15 @@ describe('renderDocument (for `historian render`)', () => {
       return { entry, agent: own ?? ('conversation_id' in entry ? agents.get(entry.conversation_id) : undefined) ?? named ?? null };
     });
     await historian.close();
+    const rendered = async (template: string) => {
+      let text = '';
+      for await (const piece of renderDocument(join(templatesDir, template), records)) text += piece;
+      return text;
+    };
     const golden = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'golden/chronological.txt'), 'utf8');
-    expect(renderDocument(join(templatesDir, 'chronological.j2'), records)).toBe(golden);
+    expect(await rendered('chronological.j2')).toBe(golden);
     const grouped = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'golden/conversations.txt'), 'utf8');
-    expect(renderDocument(join(templatesDir, 'conversations.j2'), records)).toBe(grouped);
+    expect(await rendered('conversations.j2')).toBe(grouped);
   });
 });
 

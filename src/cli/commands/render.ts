@@ -1,8 +1,9 @@
-import { writeFileSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { AgentAttribution } from '../../core/attribution.js';
-import type { Entry } from '../../core/entries.js';
+import { HistorianError } from '../../core/errors.js';
+import type { History } from '../../history/history.js';
 import { renderDocument } from '../../providers/text-file/render.js';
 import { templatesDir } from '../../providers/text-file/templates.js';
 import { optionsOf, UsageError, withHistory } from '../shared.js';
@@ -13,6 +14,18 @@ const BUILT_IN = ['chronological', 'conversations'];
 /** A template path, or the file of a built-in format. */
 function templateFile(name: string): string {
   return BUILT_IN.includes(name) ? join(templatesDir, `${name}.j2`) : resolve(name);
+}
+
+/** Entries with the agent the logger attributes them to, read as they are rendered. */
+async function* records(history: History, window: { since?: string; until?: string }) {
+  const attribution = new AgentAttribution(Number.POSITIVE_INFINITY);
+  for await (const entry of history.entries(window)) yield { entry, agent: attribution.agentOf(entry) };
+}
+
+/** A template's failure is bad usage; reading or writing failing is not. */
+function renderFailure(file: string, error: unknown): unknown {
+  if (error instanceof HistorianError || (error as NodeJS.ErrnoException).code !== undefined) return error;
+  return new UsageError(`cannot render ${file}: ${(error as Error).message}`);
 }
 
 /** `historian render --template FILE`: renders stored history through any template. */
@@ -26,24 +39,25 @@ export function renderCommand(): Command {
     .option('--out <file>', 'write to this file instead of standard output')
     .addHelpText(
       'after',
-      '\nExamples:\n  historian render --template conversations --since 1d\n  historian render --template examples/templates/one-line.j2 --out today.log',
+      '\nExamples:\n  historian render --template conversations --since 1d\n  historian render --template examples/templates/one-line.j2 --out today.log\n\n' +
+        'A template that exports entry(e) (chronological) is rendered an entry at a time; a grouped one (conversations) gets every entry first.',
     )
     .action(async (_options, command: Command) => {
       const o = optionsOf<{ template: string; since?: string; until?: string; provider?: string; out?: string }>(command);
       const file = templateFile(o.template);
-      const entries: Entry[] = await withHistory(o, o.provider, async (history) => {
-        const found: Entry[] = [];
-        for await (const entry of history.entries({ since: o.since, until: o.until })) found.push(entry);
-        return found;
+      await withHistory(o, o.provider, async (history) => {
+        // Opened at the first piece, so a template that does not load leaves no file behind.
+        let out: FileHandle | undefined;
+        try {
+          for await (const piece of renderDocument(file, records(history, o))) {
+            if (o.out === undefined) writeOut(piece);
+            else await (out ??= await open(o.out, 'w')).write(piece);
+          }
+        } catch (error) {
+          throw renderFailure(file, error);
+        } finally {
+          await out?.close();
+        }
       });
-      const attribution = new AgentAttribution(Number.POSITIVE_INFINITY);
-      let text: string;
-      try {
-        text = renderDocument(file, entries.map((entry) => ({ entry, agent: attribution.agentOf(entry) })));
-      } catch (error) {
-        throw new UsageError(`cannot render ${file}: ${(error as Error).message}`);
-      }
-      if (o.out) writeFileSync(o.out, text);
-      else writeOut(text);
     });
 }

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Command } from 'commander';
 import { parseDuration, toTimestamp } from '../../core/time.js';
 import { isRunFact, type Entry } from '../../core/entries.js';
-import type { History } from '../../history/history.js';
+import type { History, HistoryFeed } from '../../history/history.js';
 import { paint, shortTime } from '../render.js';
 import { formatOption, optionsOf, withHistory, type Format } from '../shared.js';
 import { writeOut } from '../output.js';
@@ -34,15 +34,37 @@ export function entryLine(entry: Entry): string {
   }
 }
 
-/** Prints entries after the cursor; returns the new cursor (last timestamp and the ids seen at it). */
+function printEntry(entry: Entry, format: Format): void {
+  if (format === 'text') writeOut(`${entryLine(entry)}\n`);
+  else writeOut(`${JSON.stringify(entry)}\n`, 'json');
+}
+
+/**
+ * Follows a provider that sees other processes' writes (a database, a JSON Lines file): prints
+ * what is stored since `since`, then, each round, what was stored after the last position.
+ */
+async function follow(feed: HistoryFeed, since: string, o: TailOptions, every: number): Promise<never> {
+  let position = await feed.end();
+  for await (const entry of feed.upTo({ since }, position)) printEntry(entry, o.format);
+  for (;;) {
+    const next = await feed.after(position);
+    position = next.position;
+    for (const entry of next.entries) printEntry(entry, o.format);
+    if (next.entries.length === 0) await sleep(every);
+  }
+}
+
+/**
+ * Prints entries after the cursor (the last timestamp printed and the ids printed at it), for a
+ * document, which is read afresh each round.
+ */
 async function printNew(history: History, o: TailOptions, cursor: { since: string; seen: Set<string> }) {
   for await (const entry of history.entries({ since: cursor.since })) {
     if (cursor.seen.has(entry.id)) continue;
     if (entry.timestamp > cursor.since) cursor.seen.clear();
     cursor.since = entry.timestamp;
     cursor.seen.add(entry.id);
-    if (o.format === 'text') writeOut(`${entryLine(entry)}\n`);
-    else writeOut(`${JSON.stringify(entry)}\n`, 'json');
+    printEntry(entry, o.format);
   }
 }
 
@@ -59,20 +81,16 @@ export function tailCommand(): Command {
     .action(async (_options, command: Command) => {
       const o = optionsOf<TailOptions>(command);
       const every = parseDuration(o.interval);
-      const cursor = { since: toTimestamp(o.since, Date.now(), 'since'), seen: new Set<string>() };
-      // A database or a JSON Lines file is kept open and asked for what came after the cursor
-      // (through its index, for JSON Lines); a document is opened afresh each round, as it
-      // answers from what it read when opened.
-      let live = true;
+      const since = toTimestamp(o.since, Date.now(), 'since');
+      const cursor = { since, seen: new Set<string>() };
+      // A database or a JSON Lines file is kept open and followed by position; a document is
+      // opened afresh each round, as it answers from what it read when opened.
       do {
-        live = await withHistory(o, o.provider, async (history) => {
-          do {
-            await printNew(history, o, cursor);
-            if (o.follow && history.live) await sleep(every);
-          } while (o.follow && history.live);
-          return history.live;
+        await withHistory(o, o.provider, async (history) => {
+          if (o.follow && history.feed) return follow(history.feed, since, o, every);
+          return printNew(history, o, cursor);
         });
-        if (o.follow && !live) await sleep(every);
-      } while (o.follow && !live);
+        if (o.follow) await sleep(every);
+      } while (o.follow);
     });
 }

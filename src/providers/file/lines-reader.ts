@@ -1,6 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { RUN_FACT_TYPES, type CommandEntry, type Entry, type EntryType, type MessageEntry, type RunFact } from '../../core/entries.js';
-import type { CommandQuery, Conversation, ConversationQuery, EntryQuery, HistoryReader, MessageQuery, Normalized, Stats, StatsGroup, StatsQuery } from '../../core/queries.js';
+import type { CommandQuery, Conversation, ConversationQuery, EntryFeed, EntryQuery, HistoryReader, MessageQuery, Normalized, Stats, StatsGroup, StatsQuery } from '../../core/queries.js';
 import type { RunReader } from '../../core/run-queries.js';
 import { DocumentError } from '../../formats/codec.js';
 import { toEntry } from '../../formats/load.js';
@@ -22,7 +22,8 @@ export class LinesFileView {
   private constructor(
     private readonly index: LineIndex,
     private readonly handle: FileHandle,
-    private readonly generation: number,
+    /** Which version of the file the view reads (the index's count of times it started over). */
+    readonly generation: number,
     private readonly encoding: BufferEncoding,
   ) {}
 
@@ -274,7 +275,7 @@ async function allOf<T extends Entry>(view: LinesFileView, types: ReadonlySet<En
 export function linesReader(index: LineIndex, views: Views, reset: HistoryReader['reset'], unreadable: (error: unknown) => never): { reader: HistoryReader; runs: RunReader } {
   return {
     reader: {
-      live: true,
+      feed: linesFeed(index, views, unreadable),
       conversations: (query) => views.with(async (view) => (view ? conversations(index, view, query) : [])),
       messages: (query) => views.with(async (view) => (view ? messages(index, view, query) : [])),
       stats: (query) => views.with(async (view) => (view ? stats(index, view, query) : new StatsTally(query).result())),
@@ -290,12 +291,52 @@ export function linesReader(index: LineIndex, views: Views, reset: HistoryReader
   };
 }
 
-/** Every entry of a query in logging order, read a batch at a time as the caller consumes them. */
-async function* entriesOf(openView: () => Promise<LinesFileView | null>, query: Normalized<EntryQuery>, unreadable: (error: unknown) => never): AsyncGenerator<Entry> {
+/** Where a feed stands in a JSON Lines file: the rows of one version of it (`generation`) it has followed. */
+interface LinesPosition {
+  generation: number;
+  rows: number;
+}
+
+/**
+ * Follows a JSON Lines file by line: each sync of the index reads only the bytes appended since
+ * the last (from its offset), and the lines after a position are the index rows after it. A file
+ * replaced meanwhile (a reset) is followed from its new end.
+ */
+function linesFeed(index: LineIndex, views: Views, unreadable: (error: unknown) => never): EntryFeed {
+  const here = async (): Promise<LinesPosition> => {
+    const view = await views.open();
+    await view?.close();
+    return { generation: index.generation, rows: view ? index.rows : 0 };
+  };
+  return {
+    end: () => here().catch(unreadable),
+    upTo: (query, to) => entriesOf(() => views.open(), query, unreadable, to as LinesPosition),
+    async after(from) {
+      const start = from as LinesPosition;
+      try {
+        return await views.with(async (view) => {
+          if (!view || view.generation !== start.generation) return { entries: [], position: { generation: index.generation, rows: view ? index.rows : 0 } };
+          const rows: number[] = [];
+          for (let row = start.rows; row < index.rows && rows.length < BATCH; row++) rows.push(row);
+          return { entries: (await view.load(rows)).sort(byLogOrder), position: { generation: start.generation, rows: start.rows + rows.length } };
+        });
+      } catch (error) {
+        return unreadable(error);
+      }
+    },
+  };
+}
+
+/**
+ * Every entry of a query in logging order, read a batch at a time as the caller consumes them;
+ * with `upTo`, only the rows a feed's position covers.
+ */
+async function* entriesOf(openView: () => Promise<LinesFileView | null>, query: Normalized<EntryQuery>, unreadable: (error: unknown) => never, upTo?: LinesPosition): AsyncGenerator<Entry> {
   const view = await openView();
   if (!view) return;
   try {
-    const rows = view.inLogOrder(view.rowsOf(query.types ? new Set(query.types) : undefined, query));
+    const covered = upTo === undefined || upTo.generation !== view.generation ? Infinity : upTo.rows;
+    const rows = view.inLogOrder(view.rowsOf(query.types ? new Set(query.types) : undefined, query).filter((row) => row < covered));
     for await (const batch of view.batches(rows)) {
       for (const entry of batch) if (inWindow(entry.timestamp, query)) yield entry;
     }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { LogRecord, OpenProvider, ProviderContext, ResolvedProvider } from '../../core/provider.js';
+import type { Entry } from '../../core/entries.js';
 import type { HistoryReader } from '../../core/queries.js';
 import type { RunReader } from '../../core/run-queries.js';
 import type { SqlConfig } from './config.js';
@@ -8,6 +9,7 @@ import type { SqlBackend } from './dialect.js';
 import { databaseFailure, type ConnectionConfig } from './failure.js';
 import { ensureSchema } from './migrate.js';
 import { countConversations, readConversations, readMessages } from './read-conversations.js';
+import { entryFeed } from './feed.js';
 import { readEntries } from './read-entries.js';
 import { readLlmCalls, readRunIds, readSteps } from './read-runs.js';
 import { countCommands, readCommands, readStats } from './read-stats.js';
@@ -18,8 +20,13 @@ import { batchWriter } from './write.js';
 
 function reader(backend: SqlBackend, config: ConnectionConfig, label: string): HistoryReader {
   const read = <T>(what: string, work: Promise<T>) => work.catch(databaseFailure(what, backend.where, config, label));
+  const feed = entryFeed(backend);
   return {
-    live: true,
+    feed: {
+      end: () => read('entries query', feed.end()),
+      upTo: (query, to) => readFailing(feed.upTo(query, to), databaseFailure('entries query', backend.where, config, label)),
+      after: (from) => read('entries query', feed.after(from)),
+    },
     conversations: (query) => read('conversations query', readConversations(backend, query)),
     countConversations: (query) => read('conversations count', countConversations(backend, query)),
     messages: (query) => read('messages query', readMessages(backend, query)),
@@ -27,14 +34,17 @@ function reader(backend: SqlBackend, config: ConnectionConfig, label: string): H
     commands: (query) => read('commands query', readCommands(backend, query)),
     countCommands: (query) => read('commands count', countCommands(backend, query)),
     reset: (query) => read('reset', resetHistory(backend, query)),
-    async *entries(query) {
-      try {
-        yield* readEntries(backend, query);
-      } catch (error) {
-        databaseFailure('entries query', backend.where, config, label)(error);
-      }
-    },
+    entries: (query) => readFailing(readEntries(backend, query), databaseFailure('entries query', backend.where, config, label)),
   };
+}
+
+/** A stream of entries whose failure is reported by `fail`. */
+async function* readFailing(entries: AsyncIterable<Entry>, fail: (error: unknown) => never): AsyncGenerator<Entry> {
+  try {
+    yield* entries;
+  } catch (error) {
+    fail(error);
+  }
 }
 
 /**

@@ -7,67 +7,95 @@ import { commandEntry, contextEntry, conversationStartEntry, messageEntry, toolC
 import { runFactOf } from './run-events.js';
 
 // Rows fetched per page of one table while streaming: memory stays flat for any history size.
-const PAGE_SIZE = 1_000;
+export const PAGE_SIZE = 1_000;
 
 /** Where a stream stopped: the (timestamp, seq, id) of the last entry it read. */
-type Cursor = readonly [string, number, string];
+export type Cursor = readonly [string, number, string];
 
-interface Source {
+/** The tables entries are read from; every run-log fact kind lives in `runEvents`. */
+export type EntryTable = 'conversations' | 'messages' | 'toolCalls' | 'commands' | 'context' | 'runEvents';
+
+/** A table of entries, or the part of one that holds one entry type. */
+export interface Source {
+  table: EntryTable;
   /** The columns ordering the stream: timestamp, seq, id. */
   order: readonly [AnyColumn, AnyColumn, AnyColumn];
   /** Extra condition on the table's rows (e.g. only explicitly started conversations). */
   where?: SQL;
-  page(where: SQL | undefined, order: SQL[]): Promise<Entry[]>;
+  /** Up to `limit` entries (default a page). */
+  page(where: SQL | undefined, order: SQL[], limit?: number): Promise<Entry[]>;
 }
 
-function sources({ dialect, statements: s }: SqlBackend): Record<EntryType, Source> {
+/** Each table as a source of entries (the whole run log in one). */
+export function tableSources({ dialect, statements: s }: SqlBackend): Record<EntryTable, Source> {
   const t = dialect.tables;
-  const page = (where: SQL | undefined, orderBy: SQL[]) => ({ where, orderBy, limit: PAGE_SIZE });
-  // One stream per fact kind over the run_events table, so the merge below needs no special case.
-  const runSource = (kind: RunFactType): Source => ({
-    order: [t.runEvents.timestamp, t.runEvents.seq, t.runEvents.id],
-    where: eq(t.runEvents.kind, kind),
-    page: async (where, orderBy) => (await s.rows('runEvents', page(where, orderBy))).map(runFactOf),
-  });
+  const page = (where: SQL | undefined, orderBy: SQL[], limit = PAGE_SIZE) => ({ where, orderBy, limit });
   return {
-    ...(Object.fromEntries(RUN_FACT_TYPES.map((kind) => [kind, runSource(kind)])) as Record<RunFactType, Source>),
-    conversation_start: {
+    runEvents: {
+      table: 'runEvents',
+      order: [t.runEvents.timestamp, t.runEvents.seq, t.runEvents.id],
+      page: async (where, orderBy, limit) => (await s.rows('runEvents', page(where, orderBy, limit))).map(runFactOf),
+    },
+    conversations: {
+      table: 'conversations',
       order: [t.conversations.start_time, t.conversations.seq, t.conversations.conversation_id],
       where: eq(t.conversations.started, true),
-      page: async (where, orderBy) => (await s.rows('conversations', page(where, orderBy))).map(conversationStartEntry),
+      page: async (where, orderBy, limit) => (await s.rows('conversations', page(where, orderBy, limit))).map(conversationStartEntry),
     },
-    message: {
+    messages: {
+      table: 'messages',
       order: [t.messages.timestamp, t.messages.seq, t.messages.id],
-      page: async (where, orderBy) => (await s.rows('messages', page(where, orderBy))).map(messageEntry),
+      page: async (where, orderBy, limit) => (await s.rows('messages', page(where, orderBy, limit))).map(messageEntry),
     },
-    tool_call: {
+    toolCalls: {
+      table: 'toolCalls',
       order: [t.toolCalls.timestamp, t.toolCalls.seq, t.toolCalls.id],
-      page: async (where, orderBy) => (await s.rows('toolCalls', page(where, orderBy))).map(toolCallEntry),
+      page: async (where, orderBy, limit) => (await s.rows('toolCalls', page(where, orderBy, limit))).map(toolCallEntry),
     },
-    command: {
+    commands: {
+      table: 'commands',
       order: [t.commands.timestamp, t.commands.seq, t.commands.id],
-      page: async (where, orderBy) => (await s.rows('commands', page(where, orderBy))).map(commandEntry),
+      page: async (where, orderBy, limit) => (await s.rows('commands', page(where, orderBy, limit))).map(commandEntry),
     },
     context: {
+      table: 'context',
       order: [t.context.timestamp, t.context.seq, t.context.id],
-      page: async (where, orderBy) => (await s.rows('context', page(where, orderBy))).map(contextEntry),
+      page: async (where, orderBy, limit) => (await s.rows('context', page(where, orderBy, limit))).map(contextEntry),
     },
   };
 }
 
+/** A source per entry type: one per fact kind over the run log, so the merge below needs no special case. */
+function sources(backend: SqlBackend): Record<EntryType, Source> {
+  const tables = tableSources(backend);
+  const runSource = (kind: RunFactType): Source => ({ ...tables.runEvents, where: eq(backend.dialect.tables.runEvents.kind, kind) });
+  return {
+    ...(Object.fromEntries(RUN_FACT_TYPES.map((kind) => [kind, runSource(kind)])) as Record<RunFactType, Source>),
+    conversation_start: tables.conversations,
+    message: tables.messages,
+    tool_call: tables.toolCalls,
+    command: tables.commands,
+    context: tables.context,
+  };
+}
+
 /** The cursor of an entry; a conversation_start's id column is its conversation id. */
-function cursorOf(entry: Entry): Cursor {
+export function cursorOf(entry: Entry): Cursor {
   return [entry.timestamp, entry.seq, entry.type === 'conversation_start' ? entry.conversation_id : entry.id];
 }
 
+/** A further condition on the rows of a table (a feed's bound), or none. */
+export type Bound = (table: EntryTable) => SQL | undefined;
+
 /** One table's entries in log order, read a page at a time with keyset pagination. */
-async function* stream(backend: SqlBackend, source: Source, window: Normalized<EntryQuery>): AsyncGenerator<Entry> {
+async function* stream(backend: SqlBackend, source: Source, window: Normalized<EntryQuery>, bound?: Bound): AsyncGenerator<Entry> {
   const [timestamp, seq, id] = source.order;
   const order = [asc(timestamp), asc(seq), asc(id)];
   let after: Cursor | undefined;
   for (;;) {
     const where = and(
       source.where,
+      bound?.(source.table),
       window.since === undefined ? undefined : gte(timestamp, window.since),
       window.until === undefined ? undefined : lte(timestamp, window.until),
       after === undefined ? undefined : backend.dialect.after(source.order, after),
@@ -81,12 +109,12 @@ async function* stream(backend: SqlBackend, source: Source, window: Normalized<E
 
 /**
  * Every stored entry in logging order (timestamp, then seq): one paged stream per table,
- * merged. Holds at most one page per table in memory.
+ * merged. Holds at most one page per table in memory. `bound` limits each table further.
  */
-export async function* readEntries(backend: SqlBackend, query: Normalized<EntryQuery>): AsyncGenerator<Entry> {
+export async function* readEntries(backend: SqlBackend, query: Normalized<EntryQuery>, bound?: Bound): AsyncGenerator<Entry> {
   const all = sources(backend);
   const types = query.types ?? (Object.keys(all) as EntryType[]);
-  const streams = [...new Set(types)].map((type) => stream(backend, all[type], query));
+  const streams = [...new Set(types)].map((type) => stream(backend, all[type], query, bound));
   const heads: { entry: Entry; from: AsyncGenerator<Entry> }[] = [];
   for (const from of streams) {
     const next = await from.next();
