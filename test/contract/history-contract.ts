@@ -206,6 +206,17 @@ export function historyContract(name: string, fixture: () => Promise<ContractFix
         ]);
       });
 
+      it('counts a message logged twice with the same id once', async () => {
+        const twice = { type: 'message', id: 'dup-1', conversation_id: 'dup', role: 'assistant', content: 'once', model: 'dup-model', timestamp: '2026-11-24T08:00:00.000Z' } as const;
+        historian.log(twice);
+        historian.log(twice);
+        await historian.flush();
+        historian.log(twice);
+        await historian.flush();
+        const stats = await historian.history().stats({ group_by: 'model' });
+        expect(stats.groups.find((g) => g.key === 'dup-model')?.messages).toBe(1);
+      });
+
       it("counts a conversation's earlier messages under the agent that starts it later", async () => {
         historian.log({ type: 'message', conversation_id: 'late', role: 'user', content: 'before the start', timestamp: '2026-11-23T08:00:00.000Z' });
         historian.log({ type: 'message', conversation_id: 'late', role: 'assistant', content: 'still before', timestamp: '2026-11-23T08:00:01.000Z' });
@@ -220,6 +231,13 @@ export function historyContract(name: string, fixture: () => Promise<ContractFix
       it('counts only messages inside the window', async () => {
         const stats = await historian.history().stats({ group_by: 'agent', since: '2026-11-21T09:15:00Z', until: '2026-11-21T12:00:00Z' });
         expect(stats.groups.map((g) => [g.key, g.messages])).toEqual([['executor', 2]]);
+        // Whole hours, a window that ends just before the next, and one inside a single hour.
+        const hourly = (since: string, until: string) => historian.history().stats({ group_by: 'model', agent: 'executor', since, until });
+        const counts = async (since: string, until: string) => (await hourly(since, until)).groups.map((g) => [g.key, g.messages, g.total_tokens]);
+        const whole = await counts('2026-11-21T09:00:00Z', '2026-11-21T10:59:59.999Z');
+        expect(whole).toEqual(await counts('2026-11-21T08:59:59.999Z', '2026-11-21T11:00:00Z'));
+        expect(whole.reduce((n, [, messages]) => n + (messages as number), 0)).toBe(3);
+        expect((await counts('2026-11-21T09:00:00.001Z', '2026-11-21T09:00:00.002Z')).length).toBe(0);
       });
     });
 

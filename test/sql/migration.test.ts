@@ -81,7 +81,7 @@ describe('auto_migration on a database made by an older, narrower schema', () =>
     const opening = createHistorian({ providers: [{ type: 'sql', url: `sqlite:///${path}`, auto_migration: false }] });
     await expect(opening).rejects.toThrow(ProviderError);
     const message = await opening.catch((error: Error) => error.message);
-    expect(message).toContain('tables context, run_events, runs, historian_meta');
+    expect(message).toContain('tables context, run_events, runs, message_totals, historian_meta');
     expect(message).toContain('messages.model_provider');
     expect(message).toContain('messages.seq');
     expect(message).toContain('historian migrate');

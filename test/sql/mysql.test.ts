@@ -87,7 +87,7 @@ describe.runIf(url)('MySQL/MariaDB (HISTORIAN_TEST_MYSQL_URL)', () => {
       const opening = createHistorian({ providers: [{ type: 'sql', url: database.url, auto_migration: false }] });
       await expect(opening).rejects.toThrow(ProviderError);
       const message = await opening.catch((error: Error) => error.message);
-      expect(message).toContain('tables context, run_events, runs, historian_meta');
+      expect(message).toContain('tables context, run_events, runs, message_totals, historian_meta');
       expect(message).toContain('messages.model_provider');
       expect(message).toContain('historian migrate');
     });
@@ -104,7 +104,7 @@ describe.runIf(url)('MySQL/MariaDB (HISTORIAN_TEST_MYSQL_URL)', () => {
       expect(printed.stdout).toContain('CREATE INDEX `messages_model_idx` ON `messages` (`model`, `timestamp`');
       expect(printed.stdout).not.toContain('"');
       const applied = await runCli(['migrate', '-c', manifest]);
-      expect(applied.stdout).toContain('added tables context, run_events, runs, historian_meta');
+      expect(applied.stdout).toContain('added tables context, run_events, runs, message_totals, historian_meta');
       const again = await runCli(['migrate', '--print-sql', '-c', manifest]);
       expect(again.stdout).toContain('schema is up to date');
       const [count] = await inDatabase('SELECT count(*) AS n FROM messages');

@@ -85,6 +85,11 @@ export interface Statements {
   writeRows(rows: BatchRows): Promise<void>;
   /** Inserts rows, replacing every column of those whose primary key is already stored. */
   upsert<K extends TableKey>(into: K, rows: Insert<K>[]): Promise<void>;
+  /**
+   * Adds rows onto the stored rows with the same `key` (a unique index), column by column, and
+   * inserts those that have none: counters several writers keep.
+   */
+  increment<K extends TableKey>(into: K, rows: Insert<K>[], key: readonly string[]): Promise<void>;
   /** Sets columns of the rows of a table that match. */
   update(table: TableKey, set: Record<string, SQL>, where: SQL): Promise<void>;
   /** Deletes the rows of a table that match (all without `where`). */

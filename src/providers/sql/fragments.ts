@@ -56,3 +56,9 @@ export function upsertColumns<T extends Table>(table: T): { key: AnyColumn; othe
   if (!key) throw new Error(`table ${table._.name} has no primary key`);
   return { key: key[1], others: columns.filter(([, column]) => !column.primary) };
 }
+
+/** The columns of a table other than `key`, each set to itself plus `added(column)`: an upsert that counts. */
+export function incremented(table: Table, key: readonly string[], added: (column: AnyColumn) => SQL): Record<string, SQL> {
+  const columns = Object.entries(getTableColumns(table)) as [string, AnyColumn][];
+  return Object.fromEntries(columns.filter(([name]) => !key.includes(name)).map(([name, column]) => [name, sql`${column} + ${added(column)}`]));
+}

@@ -25,10 +25,14 @@ const RUN_GROUPS = `SELECT run_id, min(session_id) AS session_id, min(agent_name
 /**
  * What fills a table or column added to a database that has rows, by `table` or `table.column`:
  * the same text in every family (schema version 2). A message's agent is its conversation's; a
- * run's row sums up its facts.
+ * run's row sums up its facts; the totals sum up the messages.
  */
 const BACKFILLS: Record<string, string> = {
   'messages.agent_name': 'UPDATE messages SET agent_name = (SELECT c.agent_name FROM conversations c WHERE c.conversation_id = messages.conversation_id);',
+  message_totals: `INSERT INTO message_totals (hour, agent_name, model, messages, total_tokens, prompt_tokens, completion_tokens, cost)
+  SELECT substr(timestamp, 1, 13), coalesce(agent_name, ''), coalesce(model, ''), count(*),
+    coalesce(sum(total_tokens), 0), coalesce(sum(prompt_tokens), 0), coalesce(sum(completion_tokens), 0), coalesce(sum(cost), 0)
+  FROM messages GROUP BY substr(timestamp, 1, 13), coalesce(agent_name, ''), coalesce(model, '');`,
   runs: `INSERT INTO runs (run_id, session_id, agent_name, started_at, status, end_sequence)
   SELECT run_id, session_id, agent_name, started_at,
     CASE WHEN finished IS NULL AND failed IS NULL THEN 'running' WHEN failed IS NULL OR finished > failed THEN 'completed' ELSE 'failed' END,

@@ -6,6 +6,7 @@ import { field } from './fragments.js';
 import { recordSchemaVersion } from './migrate.js';
 import { planMigration } from './plan.js';
 import { deleteRunEvents } from './run-events.js';
+import { deleteTotals } from './totals.js';
 import type { TableKey } from './schema/index.js';
 
 async function countRows(s: Statements, table: TableKey, where: SQL | undefined): Promise<number> {
@@ -34,6 +35,7 @@ async function deleteRows(dialect: Dialect, s: Statements, agent: string | undef
   await s.delete('context', inDoomed(t.context));
   await s.delete('commands', doomedCommands);
   await s.delete('conversations', doomedConversations);
+  await deleteTotals(s, t, agent);
   return result;
 }
 

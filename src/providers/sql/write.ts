@@ -1,9 +1,7 @@
-import { inArray } from 'drizzle-orm';
 import type { LogRecord } from '../../core/provider.js';
-import type { Dialect, Statements } from './dialect.js';
 import type { SqlBackend } from './dialect.js';
-import { AGENT_OF_MESSAGE } from './fragments.js';
-import { batchRows, type BatchRows } from './rows.js';
+import { batchRows } from './rows.js';
+import { addNewMessages, newMessages, retagStarted } from './totals.js';
 import { runSessions, writeRunEvents } from './run-events.js';
 
 /** Writes log batches into a database. */
@@ -22,24 +20,12 @@ export function batchWriter(backend: SqlBackend): BatchWriter {
       backend.transaction(async (s) => {
         for (const session of runSessions(batch)) await s.lockSession(session);
         const rows = batchRows(batch);
+        const fresh = await newMessages(s, backend.dialect.tables, rows.messages);
         await s.writeRows(rows);
+        await addNewMessages(s, backend.dialect.tables, fresh);
         await retagStarted(backend.dialect, s, rows);
         await writeRunEvents(backend.dialect, s, batch);
       }),
   };
 }
 
-// Conversations per UPDATE: well under the bind-parameter limits of every family.
-const CONVERSATIONS_PER_UPDATE = 500;
-
-/**
- * A conversation_start can give a conversation another agent after its first messages were
- * stored; those messages take the agent the conversation has now (an index range per start).
- */
-async function retagStarted(dialect: Dialect, s: Statements, rows: BatchRows): Promise<void> {
-  const started = rows.starts.map((row) => row.conversation_id);
-  const m = dialect.tables.messages;
-  for (let i = 0; i < started.length; i += CONVERSATIONS_PER_UPDATE) {
-    await s.update('messages', { agent_name: AGENT_OF_MESSAGE }, inArray(m.conversation_id, started.slice(i, i + CONVERSATIONS_PER_UPDATE)));
-  }
-}

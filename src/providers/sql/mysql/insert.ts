@@ -42,9 +42,13 @@ function compile(table: MySqlTable, build: (values: Record<string, Placeholder>)
   };
 }
 
-/** `SET key = key`: MySQL's "do nothing" for a row whose primary key is already stored. */
+/**
+ * `SET key = key`: MySQL's "do nothing" for a row whose primary key (or unique key, for a table
+ * without one, whose first column then serves) is already stored.
+ */
 function keepStored(table: MySqlTable): Record<string, SQL> {
-  const [key, column] = Object.entries(getTableColumns(table)).find(([, c]) => c.primary)!;
+  const columns = Object.entries(getTableColumns(table));
+  const [key, column] = columns.find(([, c]) => c.primary) ?? columns[0]!;
   return { [key]: sql`${column}` };
 }
 

@@ -3,7 +3,7 @@ import type { MySqlSelect, MySqlTable } from 'drizzle-orm/mysql-core';
 import type { MySql2Database } from 'drizzle-orm/mysql2';
 import { NO_LIMIT, type FieldQuery, type FieldRow, type Fields, type Statements } from '../dialect.js';
 import type { Row, TableKey } from '../schema/index.js';
-import { upsertColumns } from '../fragments.js';
+import { incremented, upsertColumns } from '../fragments.js';
 import { mysqlTables } from '../schema/mysql.js';
 import type { CompiledInsert, CompiledInserts } from './insert.js';
 
@@ -124,6 +124,12 @@ export function mysqlStatements(db: MySql2Database, inserts: CompiledInserts, ra
     async upsert(into, rows) {
       const table: MySqlTable = mysqlTables[into];
       const set = Object.fromEntries(upsertColumns(table).others.map(([key, column]) => [key, sql`VALUES(${column})`]));
+      for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) await db.insert(table).values(rows.slice(i, i + ROWS_PER_STATEMENT)).onDuplicateKeyUpdate({ set });
+    },
+    async increment(into, rows, key) {
+      const table: MySqlTable = mysqlTables[into];
+      // The table's unique index is the key; MySQL adds onto the row it collides with.
+      const set = incremented(table, key, (column) => sql`VALUES(${column})`);
       for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) await db.insert(table).values(rows.slice(i, i + ROWS_PER_STATEMENT)).onDuplicateKeyUpdate({ set });
     },
     async update(table, set, where) {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { getTableColumns, sql } from 'drizzle-orm';
 import type { PgColumn, PgDatabase, PgQueryResultHKT, PgSelect, PgTable } from 'drizzle-orm/pg-core';
-import { agentOfConversation, upsertColumns } from '../fragments.js';
+import { agentOfConversation, incremented, upsertColumns } from '../fragments.js';
 import { NO_LIMIT, type FieldQuery, type FieldRow, type Fields, type Statements } from '../dialect.js';
 import type { Row, TableKey } from '../schema/index.js';
 import { pgTables } from '../schema/pg.js';
@@ -85,6 +85,13 @@ export function pgStatements<H extends PgQueryResultHKT>(db: PgDatabase<H>, raw:
       const { key, others } = upsertColumns(table);
       const set = Object.fromEntries(others.map(([name, column]) => [name, sql.raw(`excluded."${column.name}"`)]));
       for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) await db.insert(table).values(rows.slice(i, i + ROWS_PER_STATEMENT)).onConflictDoUpdate({ target: key as PgColumn, set });
+    },
+    async increment(into, rows, key) {
+      const table: PgTable = pgTables[into];
+      const columns = getTableColumns(table);
+      const target = key.map((name) => columns[name] as PgColumn);
+      const set = incremented(table, key, (column) => sql.raw(`excluded."${column.name}"`));
+      for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) await db.insert(table).values(rows.slice(i, i + ROWS_PER_STATEMENT)).onConflictDoUpdate({ target, set });
     },
     async update(table, set, where) {
       await db.update(pgTables[table]).set(set).where(where);

@@ -1,4 +1,4 @@
-import { boolean, customType, double, index, int, longtext, mysqlTable, varchar } from 'drizzle-orm/mysql-core';
+import { bigint, boolean, customType, double, index, int, longtext, mysqlTable, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
 
 // The same tables as ./sqlite.ts for MySQL and MariaDB. Every table is utf8mb4 with a binary,
 // NO PAD collation (see mysql/dialect.ts): ids compare byte for byte, trailing spaces included,
@@ -173,6 +173,26 @@ export const runs = mysqlTable(
   ],
 );
 
+/**
+ * Message counts, tokens and cost per agent, model and hour, kept in step with the messages at
+ * write time, so stats read a row per group and hour instead of every message. An absent agent
+ * or model is '' here (names are never empty); the hour is `2026-11-23T14`.
+ */
+export const messageTotals = mysqlTable(
+  'message_totals',
+  {
+    agent_name: key('agent_name').notNull(),
+    model: key('model').notNull(),
+    hour: time('hour').notNull(),
+    messages: bigint('messages', { mode: 'number' }).notNull(),
+    total_tokens: bigint('total_tokens', { mode: 'number' }).notNull(),
+    prompt_tokens: bigint('prompt_tokens', { mode: 'number' }).notNull(),
+    completion_tokens: bigint('completion_tokens', { mode: 'number' }).notNull(),
+    cost: double('cost').notNull(),
+  },
+  (t) => [uniqueIndex('message_totals_key_idx').on(t.hour, t.agent_name, t.model)],
+);
+
 /** Key/value facts about the database itself, such as `schema_version`. */
 export const meta = mysqlTable('historian_meta', {
   key: key('key').primaryKey(),
@@ -180,4 +200,4 @@ export const meta = mysqlTable('historian_meta', {
 });
 
 /** Every historian table of the MySQL schema, in creation order. */
-export const mysqlTables = { conversations, messages, toolCalls, commands, context, runEvents, runs, meta };
+export const mysqlTables = { conversations, messages, toolCalls, commands, context, runEvents, runs, messageTotals, meta };

@@ -1,4 +1,4 @@
-import { boolean, doublePrecision, index, integer, json, pgTable } from 'drizzle-orm/pg-core';
+import { bigint, boolean, doublePrecision, index, integer, json, pgTable, uniqueIndex } from 'drizzle-orm/pg-core';
 import { text } from '../nul-text.js';
 
 // The same tables as ./sqlite.ts for PostgreSQL and PGlite. Timestamps are ISO-8601 UTC text
@@ -160,6 +160,26 @@ export const runs = pgTable(
   ],
 );
 
+/**
+ * Message counts, tokens and cost per agent, model and hour, kept in step with the messages at
+ * write time, so stats read a row per group and hour instead of every message. An absent agent
+ * or model is '' here (names are never empty); the hour is `2026-11-23T14`.
+ */
+export const messageTotals = pgTable(
+  'message_totals',
+  {
+    agent_name: text('agent_name').notNull(),
+    model: text('model').notNull(),
+    hour: text('hour').notNull(),
+    messages: bigint('messages', { mode: 'number' }).notNull(),
+    total_tokens: bigint('total_tokens', { mode: 'number' }).notNull(),
+    prompt_tokens: bigint('prompt_tokens', { mode: 'number' }).notNull(),
+    completion_tokens: bigint('completion_tokens', { mode: 'number' }).notNull(),
+    cost: doublePrecision('cost').notNull(),
+  },
+  (t) => [uniqueIndex('message_totals_key_idx').on(t.hour, t.agent_name, t.model)],
+);
+
 /** Key/value facts about the database itself, such as `schema_version`. */
 export const meta = pgTable('historian_meta', {
   key: text('key').primaryKey(),
@@ -167,4 +187,4 @@ export const meta = pgTable('historian_meta', {
 });
 
 /** Every historian table of the PostgreSQL schema, in creation order. */
-export const pgTables = { conversations, messages, toolCalls, commands, context, runEvents, runs, meta };
+export const pgTables = { conversations, messages, toolCalls, commands, context, runEvents, runs, messageTotals, meta };

@@ -1,4 +1,4 @@
-import { index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 // Timestamps are ISO-8601 UTC text with milliseconds (`2026-11-23T14:00:00.000Z`) in both
 // dialects: fixed width, so text order is time order, and they round-trip byte for byte.
@@ -162,6 +162,26 @@ export const runs = sqliteTable(
   ],
 );
 
+/**
+ * Message counts, tokens and cost per agent, model and hour, kept in step with the messages at
+ * write time, so stats read a row per group and hour instead of every message. An absent agent
+ * or model is '' here (names are never empty); the hour is `2026-11-23T14`.
+ */
+export const messageTotals = sqliteTable(
+  'message_totals',
+  {
+    agent_name: text('agent_name').notNull(),
+    model: text('model').notNull(),
+    hour: text('hour').notNull(),
+    messages: integer('messages').notNull(),
+    total_tokens: integer('total_tokens').notNull(),
+    prompt_tokens: integer('prompt_tokens').notNull(),
+    completion_tokens: integer('completion_tokens').notNull(),
+    cost: real('cost').notNull(),
+  },
+  (t) => [uniqueIndex('message_totals_key_idx').on(t.hour, t.agent_name, t.model)],
+);
+
 /** Key/value facts about the database itself, such as `schema_version`. */
 export const meta = sqliteTable('historian_meta', {
   key: text('key').primaryKey(),
@@ -169,4 +189,4 @@ export const meta = sqliteTable('historian_meta', {
 });
 
 /** Every historian table of the SQLite schema, in creation order (the keys are shared by every family). */
-export const sqliteTables = { conversations, messages, toolCalls, commands, context, runEvents, runs, meta };
+export const sqliteTables = { conversations, messages, toolCalls, commands, context, runEvents, runs, messageTotals, meta };

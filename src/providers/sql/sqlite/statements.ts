@@ -1,11 +1,11 @@
-import { sql } from 'drizzle-orm';
+import { getTableColumns, sql } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { SQLiteColumn, SQLiteSelect, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { NO_LIMIT, type FieldQuery, type FieldRow, type Fields, type Statements } from '../dialect.js';
 import type { Row, TableKey } from '../schema/index.js';
 import { sqliteTables } from '../schema/sqlite.js';
-import { upsertColumns } from '../fragments.js';
+import { incremented, upsertColumns } from '../fragments.js';
 import { compileInserts, rowsByStatement, STATEMENT_ORDER, type CompiledInsert, type StatementName } from './insert.js';
 
 // SQLite allows 32,766 bind parameters per statement; 20 columns × 500 rows stays far below.
@@ -61,6 +61,13 @@ export function sqliteStatements(db: BetterSQLite3Database, client: Database.Dat
       const { key, others } = upsertColumns(table);
       const set = Object.fromEntries(others.map(([name, column]) => [name, sql.raw(`excluded."${column.name}"`)]));
       for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) await db.insert(table).values(rows.slice(i, i + ROWS_PER_STATEMENT)).onConflictDoUpdate({ target: key as SQLiteColumn, set });
+    },
+    async increment(into, rows, key) {
+      const table: SQLiteTable = sqliteTables[into];
+      const columns = getTableColumns(table);
+      const target = key.map((name) => columns[name] as SQLiteColumn);
+      const set = incremented(table, key, (column) => sql.raw(`excluded."${column.name}"`));
+      for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) await db.insert(table).values(rows.slice(i, i + ROWS_PER_STATEMENT)).onConflictDoUpdate({ target, set });
     },
     async update(table, set, where) {
       await db.update(sqliteTables[table]).set(set).where(where);

@@ -1,0 +1,118 @@
+import { eq, inArray, sql } from 'drizzle-orm';
+import type { Dialect, Statements } from './dialect.js';
+import { AGENT_OF_MESSAGE, field, total } from './fragments.js';
+import type { BatchRows } from './rows.js';
+import type { CommonTables, Insert } from './schema/index.js';
+
+// `message_totals` holds message counts, tokens and cost per (hour, agent, model), so stats read
+// a row per group and hour. Every write keeps it in step in the batch's transaction: new
+// messages are added by their conversation's agent, and a conversation_start that gives stored
+// messages another agent moves their totals. Resets delete them with the messages.
+
+type Totals = Insert<'messageTotals'>;
+
+/** The unique key of a totals row. */
+export const TOTALS_KEY = ['hour', 'agent_name', 'model'] as const;
+
+// Ids per `IN (…)` list: well under the bind-parameter limits of every family.
+const IDS_PER_QUERY = 500;
+
+function chunked<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += IDS_PER_QUERY) out.push(items.slice(i, i + IDS_PER_QUERY));
+  return out;
+}
+
+/**
+ * The batch's messages not stored yet, each id once: what the insert will add. (Two processes
+ * storing one message id at the same moment could both count it; ids are unique per entry, so
+ * only two writers replaying the same entries at once can.)
+ */
+export async function newMessages(s: Statements, t: CommonTables, rows: readonly Insert<'messages'>[]): Promise<Insert<'messages'>[]> {
+  const seen = new Set<string>();
+  for (const ids of chunked(rows.map((row) => row.id))) {
+    for (const { id } of await s.fields({ id: field(t.messages.id) }, 'messages', { where: inArray(t.messages.id, ids) })) if (id !== null) seen.add(id);
+  }
+  return rows.filter((row) => !seen.has(row.id) && seen.add(row.id));
+}
+
+function addInto(into: Map<string, Totals>, row: Totals, sign: 1 | -1): void {
+  const key = JSON.stringify([row.hour, row.agent_name, row.model]);
+  const sum = into.get(key) ?? { hour: row.hour, agent_name: row.agent_name, model: row.model, messages: 0, total_tokens: 0, prompt_tokens: 0, completion_tokens: 0, cost: 0 };
+  sum.messages += sign * row.messages;
+  sum.total_tokens += sign * row.total_tokens;
+  sum.prompt_tokens += sign * row.prompt_tokens;
+  sum.completion_tokens += sign * row.completion_tokens;
+  sum.cost += sign * row.cost;
+  into.set(key, sum);
+}
+
+/** Adds summed rows, in key order (so two writers take the rows' locks in the same order). */
+async function increment(s: Statements, sums: Map<string, Totals>): Promise<void> {
+  const rows = [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+  if (rows.length > 0) await s.increment('messageTotals', rows, TOTALS_KEY);
+}
+
+/** Adds new messages to the totals, each under its conversation's agent as the batch left it. */
+export async function addNewMessages(s: Statements, t: CommonTables, messages: readonly Insert<'messages'>[]): Promise<void> {
+  if (messages.length === 0) return;
+  const agents = new Map<string, string | null>();
+  for (const ids of chunked([...new Set(messages.map((m) => m.conversation_id))])) {
+    const rows = await s.fields({ id: field(t.conversations.conversation_id), agent: field(t.conversations.agent_name) }, 'conversations', {
+      where: inArray(t.conversations.conversation_id, ids),
+    });
+    for (const row of rows) if (row.id !== null) agents.set(row.id, row.agent);
+  }
+  const sums = new Map<string, Totals>();
+  for (const m of messages) {
+    const row = {
+      hour: m.timestamp.slice(0, 13),
+      agent_name: agents.get(m.conversation_id) ?? '',
+      model: m.model ?? '',
+      messages: 1,
+      total_tokens: m.total_tokens ?? 0,
+      prompt_tokens: m.prompt_tokens ?? 0,
+      completion_tokens: m.completion_tokens ?? 0,
+      cost: m.cost ?? 0,
+    };
+    addInto(sums, row, 1);
+  }
+  await increment(s, sums);
+}
+
+/** The totals of some conversations' stored messages, as the database sums them. */
+async function totalsOf(s: Statements, dialect: Dialect, ids: string[]): Promise<Totals[]> {
+  const m = dialect.tables.messages;
+  const agent = sql<string>`coalesce(${m.agent_name}, '')`;
+  const model = sql<string>`coalesce(${m.model}, '')`;
+  const hour = sql<string>`substr(${m.timestamp}, 1, 13)`;
+  return s.fields(
+    { hour, agent_name: agent, model, messages: total(sql`1`), total_tokens: total(m.total_tokens), prompt_tokens: total(m.prompt_tokens), completion_tokens: total(m.completion_tokens), cost: total(m.cost) },
+    'messages',
+    { where: inArray(m.conversation_id, ids), groupBy: [hour, agent, model] },
+  );
+}
+
+/**
+ * A conversation_start can give a conversation another agent after its first messages were
+ * stored: those messages take the agent the conversation has now, and their totals move with
+ * them (an index range per started conversation; nothing to do for one without messages).
+ */
+export async function retagStarted(dialect: Dialect, s: Statements, rows: BatchRows): Promise<void> {
+  const m = dialect.tables.messages;
+  for (const ids of chunked(rows.starts.map((row) => row.conversation_id))) {
+    const before = await totalsOf(s, dialect, ids);
+    if (before.length === 0) continue;
+    await s.update('messages', { agent_name: AGENT_OF_MESSAGE }, inArray(m.conversation_id, ids));
+    const moved = new Map<string, Totals>();
+    for (const row of before) addInto(moved, row, -1);
+    for (const row of await totalsOf(s, dialect, ids)) addInto(moved, row, 1);
+    for (const [key, row] of moved) if (row.messages === 0 && row.total_tokens === 0 && row.cost === 0) moved.delete(key);
+    await increment(s, moved);
+  }
+}
+
+/** Deletes the totals of every message, or of one agent's (reset deletes the messages with them). */
+export function deleteTotals(s: Statements, t: CommonTables, agent: string | undefined): Promise<void> {
+  return s.delete('messageTotals', agent === undefined ? undefined : eq(t.messageTotals.agent_name, agent));
+}
