@@ -3,10 +3,10 @@
 // beside a plain Node script that streams the same file and JSON.parses every line. "cold":
 // no index beside the log yet (the first read builds it); "warm": the index is there.
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fmt, printRows, tempDir } from './lib.mjs';
+import { fmt, printRows, tempDir, writeHistory } from './lib.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const CLI = join(here, '../dist/cli/main.js');
@@ -14,25 +14,6 @@ const PROBE = join(here, 'rss-probe.mjs');
 const ROUNDS = 3;
 const dir = tempDir('historian-jsonl-bench-');
 const filler = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. '.repeat(3);
-
-/** Writes `conversations` × (1 start + `per` messages) as JSON Lines, as the logger stamps them. */
-async function generate(path, conversations, per) {
-  const out = createWriteStream(path);
-  const base = Date.parse('2026-01-01T00:00:00Z');
-  let seq = 0;
-  for (let c = 0; c < conversations; c++) {
-    const conversation_id = `conv-${c}`;
-    const t0 = base + c * 60_000;
-    let text = `${JSON.stringify({ type: 'conversation_start', conversation_id, agent_name: `agent${c % 7}`, id: `e${++seq}`, timestamp: new Date(t0).toISOString(), seq })}\n`;
-    for (let m = 0; m < per; m++) {
-      const usage = m % 2 ? { model: 'openai/gpt-4o', cost_info: { token_usage: { total: 160, prompt: 120, completion: 40 }, total_cost: 0.0012 } } : {};
-      const message = { type: 'message', conversation_id, role: m % 2 ? 'assistant' : 'user', content: `message ${m} of ${c}: ${filler}`, ...usage };
-      text += `${JSON.stringify({ ...message, id: `e${++seq}`, timestamp: new Date(t0 + m * 1000 + 1).toISOString(), seq })}\n`;
-    }
-    if (!out.write(text)) await new Promise((done) => out.once('drain', done));
-  }
-  await new Promise((done) => out.end(done));
-}
 
 const PLAIN = `
 import { createReadStream } from 'node:fs';
@@ -53,7 +34,7 @@ function measure(args) {
 async function bench(label, conversations, per) {
   const log = join(dir, `${label}.jsonl`);
   const manifest = join(dir, `${label}.yml`);
-  await generate(log, conversations, per);
+  await writeHistory(log, { conversations, per, filler, usage: true });
   writeFileSync(manifest, `storage:\n  providers:\n    - type: file\n      path: ${log}\n`);
   const show = [CLI, 'history', 'show', '--limit', '10', '-c', manifest];
   const best = { cold: { ms: Infinity, rss: 0 }, warm: { ms: Infinity, rss: 0 }, plain: { ms: Infinity, rss: 0 } };

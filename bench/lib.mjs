@@ -1,5 +1,5 @@
 // Shared helpers of the benchmarks: timing and one table format for every bench.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -37,4 +37,27 @@ export function printRows(title, rows) {
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const c of cells) console.log(line(c));
   if (rows.some((r) => r.ok === false)) process.exitCode = 1;
+}
+
+/**
+ * Writes `conversations` × (1 start + `per` messages) as JSON Lines, as the logger stamps them.
+ * Messages carry `filler` text; with `usage`, every other one is an assistant reply with a model
+ * and token usage.
+ */
+export async function writeHistory(path, { conversations, per = 40, filler, usage = false }) {
+  const out = createWriteStream(path);
+  const base = Date.parse('2026-01-01T00:00:00Z');
+  let seq = 0;
+  for (let c = 0; c < conversations; c++) {
+    const conversation_id = `conv-${c}`;
+    const t0 = base + c * 60_000;
+    let text = `${JSON.stringify({ type: 'conversation_start', conversation_id, agent_name: `agent${c % 7}`, id: `e${++seq}`, timestamp: new Date(t0).toISOString(), seq })}\n`;
+    for (let m = 0; m < per; m++) {
+      const reply = usage && m % 2 ? { model: 'openai/gpt-4o', cost_info: { token_usage: { total: 160, prompt: 120, completion: 40 }, total_cost: 0.0012 } } : {};
+      const message = { type: 'message', conversation_id, role: m % 2 ? 'assistant' : 'user', content: `message ${m} of ${c}: ${filler}`, ...reply };
+      text += `${JSON.stringify({ ...message, id: `e${++seq}`, timestamp: new Date(t0 + m * 1000 + 1).toISOString(), seq })}\n`;
+    }
+    if (!out.write(text)) await new Promise((done) => out.once('drain', done));
+  }
+  await new Promise((done) => out.end(done));
 }

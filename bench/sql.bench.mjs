@@ -135,6 +135,8 @@ async function seeded(count) {
   for (let offset = 0; offset < count; offset += 10_000) write(Array.from({ length: 10_000 }, (_, i) => message(offset + i)), offset);
   db.prepare(`UPDATE conversations SET agent_name = 'agent' || (CAST(substr(conversation_id, 2) AS integer) % ${AGENTS})`).run();
   db.prepare('UPDATE messages SET agent_name = (SELECT c.agent_name FROM conversations c WHERE c.conversation_id = messages.conversation_id)').run();
+  // Opening the database again fills the totals from the messages (as the migration does).
+  db.exec('DROP TABLE message_totals');
   db.close();
   return path;
 }
@@ -185,7 +187,7 @@ printRows('sql (SQLite)', [
   { bench: `conversations agent+since limit 50, ${fmt(STORED)} msgs`, ours: `${fmt(listMs, 1)} ms`, target: '< 20 ms', ok: listMs < 20 },
   { bench: `conversations model limit 50, ${fmt(STORED)} msgs`, ours: `${fmt(modelListMs, 1)} ms`, target: '< 20 ms', ok: modelListMs < 20 },
   { bench: `stats by model, ${fmt(STORED)} msgs`, ours: `${fmt(statsMs, 1)} ms`, target: '< 500 ms', ok: statsMs < 500 },
-  { bench: `stats by agent, ${fmt(STORED)} msgs`, ours: `${fmt(statsAgentMs, 1)} ms` },
+  { bench: `stats by agent, ${fmt(STORED)} msgs`, ours: `${fmt(statsAgentMs, 1)} ms`, target: '< 300 ms', ok: statsAgentMs < 300 },
 ]);
 
 for (const { title, rows: serverRows } of await serverBenches(rows.slice(0, SERVER_MESSAGES), entries.slice(0, SERVER_MESSAGES), 3)) printRows(title, serverRows);

@@ -4,34 +4,16 @@
 // history. Reference: a plain Node script streaming the same file and JSON.parsing every line.
 // HISTORIAN_BENCH_CLI runs another build of the CLI (e.g. an older one, for a before figure).
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, rmSync, statSync, writeFileSync } from 'node:fs';
+import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fmt, printRows, tempDir } from './lib.mjs';
+import { fmt, printRows, tempDir, writeHistory } from './lib.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const CLI = process.env.HISTORIAN_BENCH_CLI ?? join(here, '../dist/cli/main.js');
 const PROBE = join(here, 'rss-probe.mjs');
 const dir = tempDir('historian-transfer-bench-');
 const filler = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore.';
-
-/** Writes `conversations` × (1 start + 40 messages) as JSON Lines, as the logger stamps them. */
-async function generate(path, conversations) {
-  const out = createWriteStream(path);
-  const base = Date.parse('2026-01-01T00:00:00Z');
-  let seq = 0;
-  for (let c = 0; c < conversations; c++) {
-    const conversation_id = `conv-${c}`;
-    const t0 = base + c * 60_000;
-    let text = `${JSON.stringify({ type: 'conversation_start', conversation_id, agent_name: `agent${c % 7}`, id: `e${++seq}`, timestamp: new Date(t0).toISOString(), seq })}\n`;
-    for (let m = 0; m < 40; m++) {
-      const message = { type: 'message', conversation_id, role: m % 2 ? 'assistant' : 'user', content: `message ${m} of ${c}: ${filler}` };
-      text += `${JSON.stringify({ ...message, id: `e${++seq}`, timestamp: new Date(t0 + m * 1000 + 1).toISOString(), seq })}\n`;
-    }
-    if (!out.write(text)) await new Promise((done) => out.once('drain', done));
-  }
-  await new Promise((done) => out.end(done));
-}
 
 const PLAIN = `
 import { createReadStream } from 'node:fs';
@@ -58,7 +40,7 @@ const COMMANDS = {
 
 async function bench(label, conversations) {
   const files = { source: join(dir, `${label}.jsonl`), manifest: join(dir, `${label}.yml`) };
-  await generate(files.source, conversations);
+  await writeHistory(files.source, { conversations, filler });
   writeFileSync(files.manifest, `storage:\n  providers:\n    - type: sql\n      url: sqlite:///${join(dir, `${label}.db`)}\n`);
   const found = { plain: measure(['--input-type=module', '-e', PLAIN, files.source]), bytes: statSync(files.source).size };
   for (const [name, args] of Object.entries(COMMANDS)) found[name] = measure(args(files));
