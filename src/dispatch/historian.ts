@@ -86,7 +86,9 @@ export class Historian extends EventEmitter<{ error: [ProviderError] }> {
     const entry = this.redact ? this.redact(stamped) : stamped;
     const agent = this.attribution.agentOf(entry);
     const fresh = this.stamper.lastIdGenerated;
-    for (const channel of this.channels) {
+    const channels = this.channels;
+    for (let i = 0; i < channels.length; i++) {
+      const channel = channels[i]!;
       if (!channel.types.has(entry.type) || !admitsAgent(channel.agents, agent)) continue;
       if (channel.push(entry, agent, fresh) === this.batchSize) this.drainSoon();
     }
