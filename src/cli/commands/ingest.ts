@@ -68,9 +68,6 @@ export async function ingestLines(
   return summary;
 }
 
-/** Bytes read at a time from a file: a chunk's lines are logged in one go, between two reads. */
-const READ_CHUNK = 1 << 20;
-
 /**
  * The text of `input`, updating the progress bar after each chunk. Ends when the input ends, or
  * when it is destroyed (a signal stops reading: what was read is kept).
@@ -92,7 +89,8 @@ async function* chunksOf(input: Readable, file: string): AsyncGenerator<string> 
 
 /** The input of `ingest`: a file (with a progress bar on a terminal), or standard input. */
 function openInput(file: string): Readable {
-  if (file !== '-') return createReadStream(file, { encoding: 'utf8', highWaterMark: READ_CHUNK });
+  // The stream's own chunks (64 KiB): larger ones were measured to cost memory and save no time.
+  if (file !== '-') return createReadStream(file, 'utf8');
   return process.stdin.setEncoding('utf8');
 }
 
