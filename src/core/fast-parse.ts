@@ -137,8 +137,9 @@ function fieldSource(key: string, optional: boolean, index: number): string {
  */
 function objectParser(def: Def): FastParser {
   const catchall = (def.catchall as Schema | undefined)?._zod.def.type;
-  if (catchall !== 'never' || checksOf(def).length > 0) return defer;
   const shape = Object.entries(def.shape as Record<string, Schema>);
+  // `out.__proto__ = …` would set a prototype rather than a key.
+  if (catchall !== 'never' || checksOf(def).length > 0 || shape.some(([key]) => key === '__proto__')) return defer;
   const parsers = shape.map(([, field]) => compileFastParser(field));
   const body = `return function parseObject(value) {
   if (typeof value !== 'object' || value === null) return DEFER;
