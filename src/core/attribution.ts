@@ -23,6 +23,8 @@ export class AgentAttribution {
 
   /** The agent of an entry, remembering conversation starts; null when unknown. */
   agentOf(entry: Entry): string | null {
+    // Messages first: they are most of what is logged.
+    if (entry.type === 'message') return this.recall(entry.conversation_id) ?? entry.name ?? null;
     if (isRunFact(entry)) return entry.agent_name;
     switch (entry.type) {
       case 'conversation_start':
@@ -30,8 +32,6 @@ export class AgentAttribution {
         return entry.agent_name;
       case 'command':
         return entry.agent_name;
-      case 'message':
-        return this.recall(entry.conversation_id) ?? entry.name ?? null;
       default:
         return this.recall(entry.conversation_id);
     }

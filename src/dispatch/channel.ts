@@ -207,10 +207,20 @@ export class Channel {
   private stored(segment: readonly LogRecord[], rejected: readonly Rejection[]): void {
     this.failures = 0;
     this.lastError = null;
-    const refused = new Set(rejected.map((r) => r.record));
+    const refused = rejected.length === 0 ? null : new Set(rejected.map((r) => r.record));
+    // Counted by runs of one type: a batch is mostly long runs of messages.
+    let type: EntryType | null = null;
+    let run = 0;
     for (const record of segment) {
-      if (!refused.has(record)) this.written[record.entry.type] = (this.written[record.entry.type] ?? 0) + 1;
+      if (refused?.has(record)) continue;
+      if (record.entry.type !== type) {
+        if (type !== null) this.written[type] = (this.written[type] ?? 0) + run;
+        type = record.entry.type;
+        run = 0;
+      }
+      run += 1;
     }
+    if (type !== null) this.written[type] = (this.written[type] ?? 0) + run;
   }
 
   /**

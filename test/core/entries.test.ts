@@ -66,6 +66,12 @@ describe('stamping', () => {
     expect(entry).toMatchObject({ id: 'x1', timestamp: '2026-11-23T14:00:00.000Z', seq: 1 });
   });
 
+  it('writes every given timestamp as toISOString does: UTC, three fraction digits', () => {
+    const given = ['2026-11-23T14:00:00Z', '2026-11-23T14:00:00.5Z', '2026-11-23T14:00:00.123456Z', '2026-11-23T15:00:00.000+01:00', '0001-01-01T00:00:00.000Z', '2024-02-29T23:59:59.999Z'];
+    const stored = given.map((timestamp) => validateEntry({ type: 'conversation_start', conversation_id: 'c', agent_name: 'a', timestamp }).timestamp);
+    expect(stored).toEqual(given.map((timestamp) => new Date(timestamp).toISOString()));
+  });
+
   it('stamps nothing when the entry is bad', () => {
     const stamper = new EntryStamper();
     expect(() => stamper.stamp({ type: 'message' } as never)).toThrow(EntryError);
