@@ -80,9 +80,10 @@ export interface Statements {
   insertNew<K extends TableKey>(into: K, rows: Insert<K>[]): Promise<void>;
   /**
    * Writes the rows of one log batch (conversations upserted, entries inserted once). Messages
-   * are stored with their conversation's agent as the batch's upserts left it.
+   * are stored with their conversation's agent as the batch's upserts left it. Returns the
+   * message rows it stored, with that agent: not those whose id was stored already.
    */
-  writeRows(rows: BatchRows): Promise<void>;
+  writeRows(rows: BatchRows): Promise<Insert<'messages'>[]>;
   /** Inserts rows, replacing every column of those whose primary key is already stored. */
   upsert<K extends TableKey>(into: K, rows: Insert<K>[]): Promise<void>;
   /**

@@ -1,13 +1,14 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Dialect, Statements } from './dialect.js';
-import { AGENT_OF_MESSAGE, field, total } from './fragments.js';
+import { AGENT_OF_MESSAGE, total } from './fragments.js';
 import type { BatchRows } from './rows.js';
 import type { CommonTables, Insert } from './schema/index.js';
 
 // `message_totals` holds message counts, tokens and cost per (hour, agent, model), so stats read
-// a row per group and hour. Every write keeps it in step in the batch's transaction: new
-// messages are added by their conversation's agent, and a conversation_start that gives stored
-// messages another agent moves their totals. Resets delete them with the messages.
+// a row per group and hour. Every write keeps it in step in the batch's transaction: the
+// messages it stored (not those stored already) are added under their agent, and a
+// conversation_start that gives stored messages another agent moves their totals. Resets
+// delete them with the messages.
 
 type Totals = Insert<'messageTotals'>;
 
@@ -23,21 +24,9 @@ function chunked<T>(items: readonly T[]): T[][] {
   return out;
 }
 
-/**
- * The batch's messages not stored yet, each id once: what the insert will add. (Two processes
- * storing one message id at the same moment could both count it; ids are unique per entry, so
- * only two writers replaying the same entries at once can.)
- */
-export async function newMessages(s: Statements, t: CommonTables, rows: readonly Insert<'messages'>[]): Promise<Insert<'messages'>[]> {
-  const seen = new Set<string>();
-  for (const ids of chunked(rows.map((row) => row.id))) {
-    for (const { id } of await s.fields({ id: field(t.messages.id) }, 'messages', { where: inArray(t.messages.id, ids) })) if (id !== null) seen.add(id);
-  }
-  return rows.filter((row) => !seen.has(row.id) && seen.add(row.id));
-}
-
 function addInto(into: Map<string, Totals>, row: Totals, sign: 1 | -1): void {
-  const key = JSON.stringify([row.hour, row.agent_name, row.model]);
+  // The agent's length first, so no two (agent, model) pairs make the same key.
+  const key = `${row.hour}|${row.agent_name.length}|${row.agent_name}|${row.model}`;
   const sum = into.get(key) ?? { hour: row.hour, agent_name: row.agent_name, model: row.model, messages: 0, total_tokens: 0, prompt_tokens: 0, completion_tokens: 0, cost: 0 };
   sum.messages += sign * row.messages;
   sum.total_tokens += sign * row.total_tokens;
@@ -53,21 +42,13 @@ async function increment(s: Statements, sums: Map<string, Totals>): Promise<void
   if (rows.length > 0) await s.increment('messageTotals', rows, TOTALS_KEY);
 }
 
-/** Adds new messages to the totals, each under its conversation's agent as the batch left it. */
-export async function addNewMessages(s: Statements, t: CommonTables, messages: readonly Insert<'messages'>[]): Promise<void> {
-  if (messages.length === 0) return;
-  const agents = new Map<string, string | null>();
-  for (const ids of chunked([...new Set(messages.map((m) => m.conversation_id))])) {
-    const rows = await s.fields({ id: field(t.conversations.conversation_id), agent: field(t.conversations.agent_name) }, 'conversations', {
-      where: inArray(t.conversations.conversation_id, ids),
-    });
-    for (const row of rows) if (row.id !== null) agents.set(row.id, row.agent);
-  }
+/** Adds the messages a batch stored to the totals, each under the agent it was stored with. */
+export async function addStored(s: Statements, messages: readonly Insert<'messages'>[]): Promise<void> {
   const sums = new Map<string, Totals>();
   for (const m of messages) {
     const row = {
       hour: m.timestamp.slice(0, 13),
-      agent_name: agents.get(m.conversation_id) ?? '',
+      agent_name: m.agent_name ?? '',
       model: m.model ?? '',
       messages: 1,
       total_tokens: m.total_tokens ?? 0,

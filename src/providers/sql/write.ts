@@ -1,7 +1,7 @@
 import type { LogRecord } from '../../core/provider.js';
 import type { SqlBackend } from './dialect.js';
 import { batchRows } from './rows.js';
-import { addNewMessages, newMessages, retagStarted } from './totals.js';
+import { addStored, retagStarted } from './totals.js';
 import { runSessions, writeRunEvents } from './run-events.js';
 
 /** Writes log batches into a database. */
@@ -20,9 +20,7 @@ export function batchWriter(backend: SqlBackend): BatchWriter {
       backend.transaction(async (s) => {
         for (const session of runSessions(batch)) await s.lockSession(session);
         const rows = batchRows(batch);
-        const fresh = await newMessages(s, backend.dialect.tables, rows.messages);
-        await s.writeRows(rows);
-        await addNewMessages(s, backend.dialect.tables, fresh);
+        await addStored(s, await s.writeRows(rows));
         await retagStarted(backend.dialect, s, rows);
         await writeRunEvents(backend.dialect, s, batch);
       }),

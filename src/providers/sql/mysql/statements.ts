@@ -96,6 +96,18 @@ export function mysqlStatements(db: MySql2Database, inserts: CompiledInserts, ra
     }
     return agents;
   };
+  /**
+   * Which of these message ids are stored already, read before the insert: the rest is what it
+   * stores. (A second writer storing one of the same ids at that moment could make both count it.)
+   */
+  const storedIds = async (ids: string[]): Promise<Set<string>> => {
+    const known = new Set<string>();
+    for (let i = 0; i < ids.length; i += ROWS_PER_STATEMENT) {
+      const found = (await raw('SELECT id FROM messages WHERE id IN (?)', [ids.slice(i, i + ROWS_PER_STATEMENT)])) as { id: string }[];
+      for (const row of found) known.add(row.id);
+    }
+    return known;
+  };
   return {
     async rows(from, { where, orderBy = [], limit, offset } = {}) {
       const table: MySqlTable = mysqlTables[from];
@@ -113,13 +125,13 @@ export function mysqlStatements(db: MySql2Database, inserts: CompiledInserts, ra
       await insert(inserts.implicit, rows.implicit);
       await insert(inserts.start, rows.starts);
       const agents = await conversationAgents(rows.messages.map((row) => row.conversation_id));
-      await insert(
-        inserts.once.messages,
-        rows.messages.map((row) => ({ ...row, agent_name: agents.get(row.conversation_id) ?? null })),
-      );
+      const known = await storedIds(rows.messages.map((row) => row.id));
+      const tagged = rows.messages.map((row) => ({ ...row, agent_name: agents.get(row.conversation_id) ?? null }));
+      await insert(inserts.once.messages, tagged);
       await insert(inserts.once.toolCalls, rows.toolCalls);
       await insert(inserts.once.commands, rows.commands);
       await insert(inserts.once.context, rows.context);
+      return tagged.filter((row) => !known.has(row.id) && known.add(row.id));
     },
     async upsert(into, rows) {
       const table: MySqlTable = mysqlTables[into];

@@ -3,7 +3,7 @@ import { getTableColumns, sql } from 'drizzle-orm';
 import type { PgColumn, PgDatabase, PgQueryResultHKT, PgSelect, PgTable } from 'drizzle-orm/pg-core';
 import { agentOfConversation, incremented, upsertColumns } from '../fragments.js';
 import { NO_LIMIT, type FieldQuery, type FieldRow, type Fields, type Statements } from '../dialect.js';
-import type { Row, TableKey } from '../schema/index.js';
+import type { Insert, Row, TableKey } from '../schema/index.js';
 import { pgTables } from '../schema/pg.js';
 
 // PostgreSQL accepts at most 65,535 bind parameters per statement; 20 columns × 1,000 rows fits.
@@ -70,15 +70,24 @@ export function pgStatements<H extends PgQueryResultHKT>(db: PgDatabase<H>, raw:
       const later = sql`${c.started} = false OR excluded.start_time >= ${c.start_time}`;
       for (const chunk of chunks(rows.starts)) await db.insert(c).values(chunk).onConflictDoUpdate({ target: c.conversation_id, set: started, setWhere: later });
       // A message takes its conversation's agent, as the conversation upserts before it left it.
+      const stored: Insert<'messages'>[] = [];
       for (const chunk of chunks(rows.messages)) {
-        await db
+        const inserted = await db
           .insert(messages)
           .values(chunk.map((row) => ({ ...row, agent_name: agentOfConversation(row.conversation_id) })))
-          .onConflictDoNothing();
+          .onConflictDoNothing()
+          .returning({ id: messages.id, agent: messages.agent_name });
+        const agents = new Map(inserted.map((row) => [row.id, row.agent]));
+        for (const row of chunk) {
+          if (!agents.has(row.id)) continue;
+          stored.push({ ...row, agent_name: agents.get(row.id)! });
+          agents.delete(row.id); // an id twice in one batch is stored once
+        }
       }
       for (const chunk of chunks(rows.toolCalls)) await db.insert(toolCalls).values(chunk).onConflictDoNothing();
       for (const chunk of chunks(rows.commands)) await db.insert(commands).values(chunk).onConflictDoNothing();
       for (const chunk of chunks(rows.context)) await db.insert(context).values(chunk).onConflictDoNothing();
+      return stored;
     },
     async upsert(into, rows) {
       const table: PgTable = pgTables[into];

@@ -1,7 +1,6 @@
 import { getTableColumns, is, Param, Placeholder, sql } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
-import { agentOfConversation } from '../fragments.js';
 import type { BatchRows } from '../rows.js';
 import { sqliteTables as t } from '../schema/sqlite.js';
 
@@ -82,13 +81,7 @@ export function compileInserts(db: BetterSQLite3Database): Record<StatementName,
       },
       sql`${t.conversations.started} = 0 OR excluded.start_time >= ${t.conversations.start_time}`,
     ),
-    // A message takes its conversation's agent, as the conversation upserts before it left it.
-    messages: compile(t.messages, (values) =>
-      db
-        .insert(t.messages)
-        .values({ ...values, agent_name: agentOfConversation(values.conversation_id) } as never)
-        .onConflictDoNothing(),
-    ),
+    messages: insert(t.messages),
     toolCalls: insert(t.toolCalls),
     commands: insert(t.commands),
     context: insert(t.context),

@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { SQLiteColumn, SQLiteSelect, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { NO_LIMIT, type FieldQuery, type FieldRow, type Fields, type Statements } from '../dialect.js';
-import type { Row, TableKey } from '../schema/index.js';
+import type { Insert, Row, TableKey } from '../schema/index.js';
 import { sqliteTables } from '../schema/sqlite.js';
 import { incremented, upsertColumns } from '../fragments.js';
 import { compileInserts, rowsByStatement, STATEMENT_ORDER, type CompiledInsert, type StatementName } from './insert.js';
@@ -31,6 +31,7 @@ function select(db: BetterSQLite3Database, fields: Fields, from: SQLiteTable, qu
 export function sqliteStatements(db: BetterSQLite3Database, client: Database.Database): Statements {
   // Prepared at the first batch: the tables may not exist before the migration that follows opening.
   let prepared: { name: StatementName; insert: CompiledInsert; statement: Database.Statement }[] | undefined;
+  let agentOf: Database.Statement | undefined;
   const prepare = () => {
     const inserts = compileInserts(db);
     return STATEMENT_ORDER.map((name) => ({ name, insert: inserts[name], statement: client.prepare(inserts[name].sql) }));
@@ -54,7 +55,23 @@ export function sqliteStatements(db: BetterSQLite3Database, client: Database.Dat
     async writeRows(batch) {
       const rows = rowsByStatement(batch);
       prepared ??= prepare();
-      for (const { name, insert, statement } of prepared) for (const row of rows[name]) statement.run(insert.params(row));
+      agentOf ??= client.prepare('SELECT agent_name FROM conversations WHERE conversation_id = ?').pluck();
+      const stored: Insert<'messages'>[] = [];
+      for (const { name, insert, statement } of prepared) {
+        if (name !== 'messages') {
+          for (const row of rows[name]) statement.run(insert.params(row));
+          continue;
+        }
+        // A message takes its conversation's agent, as the upserts before it left it.
+        const agents = new Map<string, string | null>();
+        for (const row of batch.messages) {
+          let agent = agents.get(row.conversation_id);
+          if (agent === undefined) agents.set(row.conversation_id, (agent = (agentOf.get(row.conversation_id) as string | null | undefined) ?? null));
+          row.agent_name = agent;
+          if (statement.run(insert.params(row)).changes > 0) stored.push(row);
+        }
+      }
+      return stored;
     },
     async upsert(into, rows) {
       const table: SQLiteTable = sqliteTables[into];
