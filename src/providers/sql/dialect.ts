@@ -91,6 +91,8 @@ export interface Statements {
    * inserts those that have none: counters several writers keep.
    */
   increment<K extends TableKey>(into: K, rows: Insert<K>[], key: readonly string[]): Promise<void>;
+  /** The agents of those of these conversations that are stored, by id. */
+  agentsOf(conversationIds: readonly string[]): Promise<Map<string, string | null>>;
   /** Sets columns of the rows of a table that match. */
   update(table: TableKey, set: Record<string, SQL>, where: SQL): Promise<void>;
   /** Deletes the rows of a table that match (all without `where`). */

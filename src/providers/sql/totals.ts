@@ -44,21 +44,29 @@ async function increment(s: Statements, sums: Map<string, Totals>): Promise<void
 
 /** Adds the messages a batch stored to the totals, each under the agent it was stored with. */
 export async function addStored(s: Statements, messages: readonly Insert<'messages'>[]): Promise<void> {
-  const sums = new Map<string, Totals>();
+  // By agent, model and hour in nested maps: no key string is built per message, and a run of
+  // messages in one hour reuses one hour string (its hash is computed once).
+  const sums = new Map<string, Map<string, Map<string, Totals>>>();
+  let hour = '';
   for (const m of messages) {
-    const row = {
-      hour: m.timestamp.slice(0, 13),
-      agent_name: m.agent_name ?? '',
-      model: m.model ?? '',
-      messages: 1,
-      total_tokens: m.total_tokens ?? 0,
-      prompt_tokens: m.prompt_tokens ?? 0,
-      completion_tokens: m.completion_tokens ?? 0,
-      cost: m.cost ?? 0,
-    };
-    addInto(sums, row, 1);
+    if (!m.timestamp.startsWith(hour) || hour === '') hour = m.timestamp.slice(0, 13);
+    const agent = m.agent_name ?? '';
+    const model = m.model ?? '';
+    let byModel = sums.get(agent);
+    if (!byModel) sums.set(agent, (byModel = new Map()));
+    let byHour = byModel.get(model);
+    if (!byHour) byModel.set(model, (byHour = new Map()));
+    let sum = byHour.get(hour);
+    if (!sum) byHour.set(hour, (sum = { hour, agent_name: agent, model, messages: 0, total_tokens: 0, prompt_tokens: 0, completion_tokens: 0, cost: 0 }));
+    sum.messages += 1;
+    sum.total_tokens += m.total_tokens ?? 0;
+    sum.prompt_tokens += m.prompt_tokens ?? 0;
+    sum.completion_tokens += m.completion_tokens ?? 0;
+    sum.cost += m.cost ?? 0;
   }
-  await increment(s, sums);
+  const rows = new Map<string, Totals>();
+  for (const byModel of sums.values()) for (const byHour of byModel.values()) for (const row of byHour.values()) addInto(rows, row, 1);
+  await increment(s, rows);
 }
 
 /** The totals of some conversations' stored messages, as the database sums them. */
@@ -75,13 +83,23 @@ async function totalsOf(s: Statements, dialect: Dialect, ids: string[]): Promise
 }
 
 /**
- * A conversation_start can give a conversation another agent after its first messages were
- * stored: those messages take the agent the conversation has now, and their totals move with
- * them (an index range per started conversation; nothing to do for one without messages).
+ * The conversations a batch starts that are stored already under another agent: a start can give
+ * a conversation another agent after its first messages were stored (read before the batch is
+ * written). A conversation the batch creates has no earlier messages.
  */
-export async function retagStarted(dialect: Dialect, s: Statements, rows: BatchRows): Promise<void> {
+export async function agentChanges(s: Statements, rows: BatchRows): Promise<string[]> {
+  if (rows.starts.length === 0) return [];
+  const stored = await s.agentsOf(rows.starts.map((row) => row.conversation_id));
+  return rows.starts.filter((row) => stored.has(row.conversation_id) && stored.get(row.conversation_id) !== (row.agent_name ?? null)).map((row) => row.conversation_id);
+}
+
+/**
+ * The stored messages of these conversations take the agent each conversation has now, and their
+ * totals move with them (an index range per conversation).
+ */
+export async function retag(dialect: Dialect, s: Statements, conversations: readonly string[]): Promise<void> {
   const m = dialect.tables.messages;
-  for (const ids of chunked(rows.starts.map((row) => row.conversation_id))) {
+  for (const ids of chunked(conversations)) {
     const before = await totalsOf(s, dialect, ids);
     if (before.length === 0) continue;
     await s.update('messages', { agent_name: AGENT_OF_MESSAGE }, inArray(m.conversation_id, ids));

@@ -1,7 +1,7 @@
 import type { LogRecord } from '../../core/provider.js';
 import type { SqlBackend } from './dialect.js';
 import { batchRows } from './rows.js';
-import { addStored, retagStarted } from './totals.js';
+import { addStored, agentChanges, retag } from './totals.js';
 import { runSessions, writeRunEvents } from './run-events.js';
 
 /** Writes log batches into a database. */
@@ -20,8 +20,9 @@ export function batchWriter(backend: SqlBackend): BatchWriter {
       backend.transaction(async (s) => {
         for (const session of runSessions(batch)) await s.lockSession(session);
         const rows = batchRows(batch);
+        const moving = await agentChanges(s, rows);
         await addStored(s, await s.writeRows(rows));
-        await retagStarted(backend.dialect, s, rows);
+        await retag(backend.dialect, s, moving);
         await writeRunEvents(backend.dialect, s, batch);
       }),
   };

@@ -144,6 +144,17 @@ export function mysqlStatements(db: MySql2Database, inserts: CompiledInserts, ra
       const set = incremented(table, key, (column) => sql`VALUES(${column})`);
       for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) await db.insert(table).values(rows.slice(i, i + ROWS_PER_STATEMENT)).onDuplicateKeyUpdate({ set });
     },
+    async agentsOf(ids) {
+      const agents = new Map<string, string | null>();
+      for (let i = 0; i < ids.length; i += ROWS_PER_STATEMENT) {
+        const found = (await raw('SELECT conversation_id, agent_name FROM conversations WHERE conversation_id IN (?)', [ids.slice(i, i + ROWS_PER_STATEMENT)])) as {
+          conversation_id: string;
+          agent_name: string | null;
+        }[];
+        for (const row of found) agents.set(row.conversation_id, row.agent_name);
+      }
+      return agents;
+    },
     async update(table, set, where) {
       await db.update(mysqlTables[table]).set(set).where(where);
     },

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { getTableColumns, sql } from 'drizzle-orm';
+import { getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { PgColumn, PgDatabase, PgQueryResultHKT, PgSelect, PgTable } from 'drizzle-orm/pg-core';
 import { agentOfConversation, incremented, upsertColumns } from '../fragments.js';
 import { NO_LIMIT, type FieldQuery, type FieldRow, type Fields, type Statements } from '../dialect.js';
@@ -101,6 +101,15 @@ export function pgStatements<H extends PgQueryResultHKT>(db: PgDatabase<H>, raw:
       const target = key.map((name) => columns[name] as PgColumn);
       const set = incremented(table, key, (column) => sql.raw(`excluded."${column.name}"`));
       for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) await db.insert(table).values(rows.slice(i, i + ROWS_PER_STATEMENT)).onConflictDoUpdate({ target, set });
+    },
+    async agentsOf(ids) {
+      const c = pgTables.conversations;
+      const agents = new Map<string, string | null>();
+      for (const chunk of chunks([...ids])) {
+        const rows = await db.select({ id: c.conversation_id, agent: c.agent_name }).from(c).where(inArray(c.conversation_id, chunk));
+        for (const row of rows) agents.set(row.id, row.agent);
+      }
+      return agents;
     },
     async update(table, set, where) {
       await db.update(pgTables[table]).set(set).where(where);

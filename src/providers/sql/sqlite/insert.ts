@@ -43,7 +43,7 @@ function paramsOf(slots: Slot[]): (row: Record<string, unknown>) => unknown[] {
  * encoder drizzle attached), which skips drizzle's per-call query building. (Multi-row VALUES
  * statements were measured too: they cost more CPU per row, not less.)
  */
-function compile(table: SQLiteTable, build: (values: Record<string, Placeholder>) => Buildable): CompiledInsert {
+export function compile(table: SQLiteTable, build: (values: Record<string, Placeholder>) => Buildable): CompiledInsert {
   const placeholders = Object.fromEntries(Object.keys(getTableColumns(table)).map((key) => [key, sql.placeholder(key)]));
   const query = build(placeholders).toSQL();
   const slots: Slot[] = query.params.map((param) => {

@@ -6,7 +6,7 @@ import { NO_LIMIT, type FieldQuery, type FieldRow, type Fields, type Statements 
 import type { Insert, Row, TableKey } from '../schema/index.js';
 import { sqliteTables } from '../schema/sqlite.js';
 import { incremented, upsertColumns } from '../fragments.js';
-import { compileInserts, rowsByStatement, STATEMENT_ORDER, type CompiledInsert, type StatementName } from './insert.js';
+import { compile, compileInserts, rowsByStatement, STATEMENT_ORDER, type CompiledInsert, type StatementName } from './insert.js';
 
 // SQLite allows 32,766 bind parameters per statement; 20 columns × 500 rows stays far below.
 const ROWS_PER_STATEMENT = 500;
@@ -31,7 +31,26 @@ function select(db: BetterSQLite3Database, fields: Fields, from: SQLiteTable, qu
 export function sqliteStatements(db: BetterSQLite3Database, client: Database.Database): Statements {
   // Prepared at the first batch: the tables may not exist before the migration that follows opening.
   let prepared: { name: StatementName; insert: CompiledInsert; statement: Database.Statement }[] | undefined;
-  let agentOf: Database.Statement | undefined;
+  let agentStatement: Database.Statement | undefined;
+  /** A stored conversation's agent: null when it has none, undefined when it is not stored. */
+  const agentOf = (id: string): string | null | undefined => {
+    agentStatement ??= client.prepare('SELECT agent_name FROM conversations WHERE conversation_id = ?').pluck();
+    return agentStatement.get(id) as string | null | undefined;
+  };
+  // Counters are bound to statements prepared once per table, as the log inserts are.
+  const increments = new Map<TableKey, { insert: CompiledInsert; statement: Database.Statement }>();
+  const incrementOf = (into: TableKey, key: readonly string[]) => {
+    let found = increments.get(into);
+    if (!found) {
+      const table: SQLiteTable = sqliteTables[into];
+      const columns = getTableColumns(table);
+      const target = key.map((name) => columns[name] as SQLiteColumn);
+      const set = incremented(table, key, (column) => sql.raw(`excluded."${column.name}"`));
+      const insert = compile(table, (values) => db.insert(table).values(values as never).onConflictDoUpdate({ target, set }));
+      increments.set(into, (found = { insert, statement: client.prepare(insert.sql) }));
+    }
+    return found;
+  };
   const prepare = () => {
     const inserts = compileInserts(db);
     return STATEMENT_ORDER.map((name) => ({ name, insert: inserts[name], statement: client.prepare(inserts[name].sql) }));
@@ -55,7 +74,6 @@ export function sqliteStatements(db: BetterSQLite3Database, client: Database.Dat
     async writeRows(batch) {
       const rows = rowsByStatement(batch);
       prepared ??= prepare();
-      agentOf ??= client.prepare('SELECT agent_name FROM conversations WHERE conversation_id = ?').pluck();
       const stored: Insert<'messages'>[] = [];
       for (const { name, insert, statement } of prepared) {
         if (name !== 'messages') {
@@ -66,7 +84,7 @@ export function sqliteStatements(db: BetterSQLite3Database, client: Database.Dat
         const agents = new Map<string, string | null>();
         for (const row of batch.messages) {
           let agent = agents.get(row.conversation_id);
-          if (agent === undefined) agents.set(row.conversation_id, (agent = (agentOf.get(row.conversation_id) as string | null | undefined) ?? null));
+          if (agent === undefined) agents.set(row.conversation_id, (agent = agentOf(row.conversation_id) ?? null));
           row.agent_name = agent;
           if (statement.run(insert.params(row)).changes > 0) stored.push(row);
         }
@@ -80,11 +98,16 @@ export function sqliteStatements(db: BetterSQLite3Database, client: Database.Dat
       for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) await db.insert(table).values(rows.slice(i, i + ROWS_PER_STATEMENT)).onConflictDoUpdate({ target: key as SQLiteColumn, set });
     },
     async increment(into, rows, key) {
-      const table: SQLiteTable = sqliteTables[into];
-      const columns = getTableColumns(table);
-      const target = key.map((name) => columns[name] as SQLiteColumn);
-      const set = incremented(table, key, (column) => sql.raw(`excluded."${column.name}"`));
-      for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) await db.insert(table).values(rows.slice(i, i + ROWS_PER_STATEMENT)).onConflictDoUpdate({ target, set });
+      const { insert, statement } = incrementOf(into, key);
+      for (const row of rows) statement.run(insert.params(row as Record<string, unknown>));
+    },
+    async agentsOf(ids) {
+      const agents = new Map<string, string | null>();
+      for (const id of ids) {
+        const agent = agentOf(id);
+        if (agent !== undefined) agents.set(id, agent);
+      }
+      return agents;
     },
     async update(table, set, where) {
       await db.update(sqliteTables[table]).set(set).where(where);
