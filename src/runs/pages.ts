@@ -63,8 +63,9 @@ export async function pageRuns(reader: RunReader, query: Selected<RunQuery>, pri
 
 /**
  * One page of traces, newest first. Without a minimum duration the provider pages the runs; with
- * one, the runs that pass its other filters are walked in rounds, newest first, to the end, and
- * the total counts every run that passes (memory stays bounded by a round).
+ * one, the runs that pass its other filters are walked in rounds, newest first, until the page
+ * is full, or to the end when the total (every run that passes) is asked for; memory stays
+ * bounded by a round.
  */
 export async function pageTraces(reader: RunReader, query: Selected<TraceQuery>, pricing: Pricing | undefined, count: boolean): Promise<Listed<Trace>> {
   const offset = query.offset ?? 0;
@@ -80,11 +81,11 @@ export async function pageTraces(reader: RunReader, query: Selected<TraceQuery>,
     const runs = await viewsOf(reader, run_ids, pricing);
     return { items: runs.map(({ facts, view }) => traceOf(facts, view, pricing)), total };
   }
-  return walkTraces(reader, reader.runIds.bind(reader), query, pricing);
+  return walkTraces(reader, reader.runIds.bind(reader), query, pricing, count);
 }
 
 /** Traces that pass a duration filter, found round by round. */
-async function walkTraces(reader: RunReader, runIds: NonNullable<RunReader['runIds']>, query: Selected<TraceQuery>, pricing: Pricing | undefined): Promise<Listed<Trace>> {
+async function walkTraces(reader: RunReader, runIds: NonNullable<RunReader['runIds']>, query: Selected<TraceQuery>, pricing: Pricing | undefined, count: boolean): Promise<Listed<Trace>> {
   const offset = query.offset ?? 0;
   const passes = traceFilter(query);
   const items: Trace[] = [];
@@ -96,7 +97,8 @@ async function walkTraces(reader: RunReader, runIds: NonNullable<RunReader['runI
       total += 1;
       if (total > offset && (query.limit === undefined || items.length < query.limit)) items.push(traceOf(facts, view, pricing));
     }
-    if (run_ids.length < RUNS_PER_ROUND) return { items, total };
+    const full = query.limit !== undefined && items.length >= query.limit;
+    if (run_ids.length < RUNS_PER_ROUND || (full && !count)) return { items, total: count ? total : undefined };
   }
 }
 

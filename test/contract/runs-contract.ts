@@ -103,6 +103,14 @@ export function runsContract(name: string, fixture: () => Promise<ContractFixtur
         ]);
       });
 
+      it("counts a rollback among the selected facts only: another run's rollback leaves a run's steps alone", async () => {
+        historian.log({ type: 'run_rolled_back', id: 'x1', session_id: 's1', run_id: 'r2', agent_name: 'executor', from_sequence: 2, to_sequence: 3, reason: 'redo', timestamp: '2026-11-20T10:06:00.000Z' });
+        await historian.flush();
+        const history = historian.history();
+        expect(sequences(await history.steps({ run: 'r1' }))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        expect(sequences(await history.steps({ session: 's1' }))).toEqual([1, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+      });
+
       it('pages steps with the total count', async () => {
         const page = await historian.history().stepsPage({ session: 's2', limit: 1, offset: 1 });
         expect({ ...page, items: sequences(page.items) }).toEqual({ items: [4], total: 3, has_more: true });

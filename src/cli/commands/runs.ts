@@ -39,8 +39,8 @@ function listCommand(): Command {
     .action(async (_options, command: Command) => {
       const o = optionsOf<ReadOptions & { session?: string; agent?: string; status?: RunStatus; since?: string; until?: string; limit: number; offset: number; page?: boolean }>(command);
       const query = { session: o.session, agent: o.agent, status: o.status, since: o.since, until: o.until, limit: o.limit, offset: o.offset };
-      const page = await withHistory(o, o.provider, (h) => h.runsPage(query));
-      printPage(o, page, renderRuns);
+      if (o.page) return printPage(o, await withHistory(o, o.provider, (h) => h.runsPage(query)), renderRuns);
+      print(o.format, await withHistory(o, o.provider, (h) => h.runs(query)), renderRuns);
     });
 }
 
@@ -91,7 +91,7 @@ export function tracesCommand(): Command {
         ReadOptions & { agent?: string; session?: string; since?: string; until?: string; status?: RunStatus; minDuration?: number; limit: number; offset: number; page?: boolean }
       >(command);
       const query = { agent: o.agent, session: o.session, since: o.since, until: o.until, status: o.status, min_duration_ms: o.minDuration, limit: o.limit, offset: o.offset };
-      const page = await withHistory(o, o.provider, (h) => h.tracesPage(query));
-      printPage(o, page, renderTraces);
+      if (o.page) return printPage(o, await withHistory(o, o.provider, (h) => h.tracesPage(query)), renderTraces);
+      print(o.format, await withHistory(o, o.provider, (h) => h.traces(query)), renderTraces);
     });
 }

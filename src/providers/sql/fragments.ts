@@ -41,11 +41,6 @@ export function pgJsonPath(keys: readonly string[]): SQL {
   return sql.raw(`'{${pathKeys(keys).join(',')}}'`);
 }
 
-/** The agent of the conversation with this id, as a scalar subquery (a message row's `agent_name`). */
-export function agentOfConversation(conversationId: unknown): SQL<string | null> {
-  return sql<string | null>`(SELECT c.agent_name FROM conversations c WHERE c.conversation_id = ${conversationId})`;
-}
-
 /** The agent of a stored message's conversation, for an UPDATE of `messages`. */
 export const AGENT_OF_MESSAGE: SQL<string | null> = sql<string | null>`(SELECT c.agent_name FROM conversations c WHERE c.conversation_id = messages.conversation_id)`;
 

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, inArray, isNotNull, lte, not, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, isNotNull, lte, not, sql, type SQL } from 'drizzle-orm';
 import type { RunFact } from '../../core/entries.js';
 import type { LlmCallQuery, LlmCallTotals, Page, RunIdPage, RunPageQuery, StepQuery } from '../../core/run-queries.js';
 import type { Dialect, SqlBackend } from './dialect.js';
@@ -31,13 +31,14 @@ export async function readRunIds(backend: SqlBackend, query: RunPageQuery): Prom
 }
 
 /**
- * The conditions that leave out what rollbacks cover: a `run_rolled_back` hides the facts of its
- * session numbered `from_sequence`…`to_sequence`, never itself or anything logged after it.
+ * The conditions that leave out what rollbacks cover: a `run_rolled_back` among the selected
+ * facts hides those of its session numbered `from_sequence`…`to_sequence`, never itself or
+ * anything logged after it (as src/runs/views.ts `steps` does).
  */
 async function visible(backend: SqlBackend, owner: SQL | undefined): Promise<SQL[]> {
   const t = backend.dialect.tables.runEvents;
-  const sessions = backend.statements.subquery({ session: field(t.session_id) }, 'runEvents', { where: owner });
-  const rollbacks = await backend.statements.rows('runEvents', { where: and(eq(t.kind, 'run_rolled_back'), inArray(t.session_id, sessions)) });
+  // The rollbacks among the selected facts (a run's own, when steps are asked for by run).
+  const rollbacks = await backend.statements.rows('runEvents', { where: and(eq(t.kind, 'run_rolled_back'), owner) });
   return rollbacks.map((row) => {
     const { from_sequence, to_sequence } = row.payload as { from_sequence: number; to_sequence: number };
     const to = Math.min(to_sequence, row.sequence - 1);

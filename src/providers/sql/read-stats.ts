@@ -70,6 +70,7 @@ function fromTotals(backend: SqlBackend, query: Normalized<StatsQuery> & { group
     models: dialect.distinctSorted(sql`nullif(${t.model}, '')`),
   };
   const where = and(
+    gt(t.messages, 0), // rows whose messages moved to another agent stay, emptied
     hours.first === undefined ? undefined : gte(t.hour, hours.first),
     hours.last === undefined ? undefined : lte(t.hour, hours.last),
     query.agent === undefined ? undefined : eq(t.agent_name, query.agent),

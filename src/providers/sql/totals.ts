@@ -1,6 +1,6 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Dialect, Statements } from './dialect.js';
-import { AGENT_OF_MESSAGE, total } from './fragments.js';
+import { AGENT_OF_MESSAGE, field, total } from './fragments.js';
 import type { BatchRows } from './rows.js';
 import type { CommonTables, Insert } from './schema/index.js';
 
@@ -83,14 +83,41 @@ async function totalsOf(s: Statements, dialect: Dialect, ids: string[]): Promise
 }
 
 /**
- * The conversations a batch starts that are stored already under another agent: a start can give
- * a conversation another agent after its first messages were stored (read before the batch is
- * written). A conversation the batch creates has no earlier messages.
+ * Which conversations a batch starts are stored already under another agent (`changed`: a start
+ * can give a conversation another agent after its first messages were stored), and which are not
+ * stored yet (`unseen`), read before the batch is written.
  */
-export async function agentChanges(s: Statements, rows: BatchRows): Promise<string[]> {
-  if (rows.starts.length === 0) return [];
+export async function agentChanges(s: Statements, rows: BatchRows): Promise<{ changed: string[]; unseen: string[] }> {
+  if (rows.starts.length === 0) return { changed: [], unseen: [] };
   const stored = await s.agentsOf(rows.starts.map((row) => row.conversation_id));
-  return rows.starts.filter((row) => stored.has(row.conversation_id) && stored.get(row.conversation_id) !== (row.agent_name ?? null)).map((row) => row.conversation_id);
+  const changed: string[] = [];
+  const unseen: string[] = [];
+  for (const { conversation_id: id, agent_name: agent } of rows.starts) {
+    if (!stored.has(id)) unseen.push(id);
+    else if (stored.get(id) !== (agent ?? null)) changed.push(id);
+  }
+  return { changed, unseen };
+}
+
+/**
+ * Of these conversations, those with a stored message whose agent is not the conversation's.
+ * On a server another writer may store a conversation's first messages between the batch's
+ * read and its upsert (SQLite's write lock rules that out), so the conversations a batch saw
+ * unstored are checked again once it has written.
+ */
+export async function mistagged(s: Statements, t: CommonTables, ids: readonly string[]): Promise<string[]> {
+  const { messages: m, conversations: c } = t;
+  const differs = or(and(isNull(m.agent_name), isNotNull(c.agent_name)), and(isNotNull(m.agent_name), isNull(c.agent_name)), ne(m.agent_name, c.agent_name));
+  const found: string[] = [];
+  for (const chunk of chunked(ids)) {
+    const rows = await s.fields({ id: field(m.conversation_id) }, 'messages', {
+      join: { table: 'conversations', on: eq(m.conversation_id, c.conversation_id) },
+      where: and(inArray(m.conversation_id, chunk), differs),
+      groupBy: [field(m.conversation_id)],
+    });
+    for (const row of rows) if (row.id !== null) found.push(row.id);
+  }
+  return found;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { getTableColumns, inArray, sql } from 'drizzle-orm';
+import { eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgDatabase, PgQueryResultHKT, PgSelect, PgTable } from 'drizzle-orm/pg-core';
-import { agentOfConversation, incremented, upsertColumns } from '../fragments.js';
+import { incremented, upsertColumns } from '../fragments.js';
 import { NO_LIMIT, type FieldQuery, type FieldRow, type Fields, type Statements } from '../dialect.js';
 import type { Insert, Row, TableKey } from '../schema/index.js';
 import { pgTables } from '../schema/pg.js';
@@ -15,6 +15,12 @@ const MIGRATION_LOCK = '4817254019113';
 /** A 63-bit advisory lock key per session: a hash collision only makes two sessions wait for each other. */
 function sessionLockKey(session: string): string {
   return (createHash('sha256').update(`historian.run_events:${session}`).digest().readBigInt64BE(0) >> 1n).toString();
+}
+
+/** The agent of the conversation with this id, as a scalar subquery (the id bound through its column, NUL encoded). */
+function agentOf(id: string): SQL<string | null> {
+  const c = pgTables.conversations;
+  return sql<string | null>`(SELECT ${c.agent_name} FROM ${c} WHERE ${eq(c.conversation_id, id)})`;
 }
 
 function chunks<T>(rows: T[]): T[][] {
@@ -74,7 +80,7 @@ export function pgStatements<H extends PgQueryResultHKT>(db: PgDatabase<H>, raw:
       for (const chunk of chunks(rows.messages)) {
         const inserted = await db
           .insert(messages)
-          .values(chunk.map((row) => ({ ...row, agent_name: agentOfConversation(row.conversation_id) })))
+          .values(chunk.map((row) => ({ ...row, agent_name: agentOf(row.conversation_id) })))
           .onConflictDoNothing()
           .returning({ id: messages.id, agent: messages.agent_name });
         const agents = new Map(inserted.map((row) => [row.id, row.agent]));
