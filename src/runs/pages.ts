@@ -1,7 +1,8 @@
 import type { Pricing } from '../core/config-schema.js';
 import type { RunFact } from '../core/entries.js';
 import type { Page, RunFactQuery, RunPageQuery, RunQuery, RunReader, RunView, StepQuery, Trace, TraceQuery } from '../core/run-queries.js';
-import { buildRun, byRun, newestFirst, page, runViews, steps, traceFilter, traceOf } from './views.js';
+import { pageOf } from '../store/reader.js';
+import { buildRun, byRun, newestFirst, runViews, steps, traceFilter, traceOf } from './views.js';
 
 /*
  * The run list, traces and steps over a provider's RunReader. A provider that pages runs itself
@@ -54,7 +55,7 @@ async function viewsOf(reader: RunReader, runIds: string[], pricing: Pricing | u
 export async function pageRuns(reader: RunReader, query: Selected<RunQuery>, pricing: Pricing | undefined, count: boolean): Promise<Listed<RunView>> {
   if (!reader.runIds) {
     const all = runViews(await reader.facts(ownerQuery(query)), pricing).filter((run) => query.status === undefined || run.status === query.status);
-    return { items: page(all, query.offset, query.limit), total: all.length };
+    return { items: pageOf(all, query), total: all.length };
   }
   const { run_ids, total } = await reader.runIds({ ...pageQuery(query), offset: query.offset, limit: query.limit, count });
   const runs = await viewsOf(reader, run_ids, pricing);
@@ -74,7 +75,7 @@ export async function pageTraces(reader: RunReader, query: Selected<TraceQuery>,
       .map((facts) => ({ facts, view: buildRun(facts, pricing) }))
       .filter(({ view }) => traceFilter(query)(view))
       .sort((a, b) => newestFirst(a.view, b.view));
-    return { items: page(all, offset, query.limit).map(({ facts, view }) => traceOf(facts, view, pricing)), total: all.length };
+    return { items: pageOf(all, query).map(({ facts, view }) => traceOf(facts, view, pricing)), total: all.length };
   }
   if (query.min_duration_ms === undefined) {
     const { run_ids, total } = await reader.runIds({ ...pageQuery(query), offset, limit: query.limit, count });
@@ -106,5 +107,5 @@ async function walkTraces(reader: RunReader, runIds: NonNullable<RunReader['runI
 export async function pageSteps(reader: RunReader, query: StepQuery): Promise<Page<RunFact>> {
   if (reader.steps) return reader.steps(query);
   const all = steps(await reader.facts({ session_id: query.session, run_id: query.run }), { session: query.session, run: query.run });
-  return envelope(page(all, query.offset, query.limit), all.length, query.offset);
+  return envelope(pageOf(all, query), all.length, query.offset);
 }

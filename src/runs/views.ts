@@ -1,5 +1,6 @@
 import type { Pricing } from '../core/config-schema.js';
 import type { RunFact, RunFactOf } from '../core/entries.js';
+import { pageOf } from '../store/reader.js';
 import { callCost } from './pricing.js';
 import type { RunQuery, RunTokenUsage, RunView, Span, StepQuery, Trace, TraceQuery } from '../core/run-queries.js';
 
@@ -128,10 +129,6 @@ export function newestFirst(a: RunView, b: RunView): number {
   return a.run_id < b.run_id ? 1 : a.run_id > b.run_id ? -1 : 0;
 }
 
-/** The items from `offset`, at most `limit` of them. */
-export function page<T>(items: T[], offset = 0, limit?: number): T[] {
-  return items.slice(offset, limit === undefined ? undefined : offset + limit);
-}
 
 /** Every run found in `facts`, newest first. */
 export function runViews(facts: readonly RunFact[], pricing?: Pricing): RunView[] {
@@ -147,7 +144,7 @@ export function runView(facts: readonly RunFact[], runId: string, pricing?: Pric
 /** The run list: status filter, newest first, then offset and limit (time and owner are selected by the provider). */
 export function listRuns(facts: readonly RunFact[], query: WithoutTimes<RunQuery>, pricing?: Pricing): RunView[] {
   const runs = runViews(facts, pricing).filter((run) => query.status === undefined || run.status === query.status);
-  return page(runs, query.offset, query.limit);
+  return pageOf(runs, query);
 }
 
 /**
@@ -174,10 +171,9 @@ export function steps(facts: readonly RunFact[], query: StepQuery): RunFact[] {
     .filter((f) => (query.session === undefined || f.session_id === query.session) && (query.run === undefined || f.run_id === query.run))
     .sort(factOrder);
   const hidden = rolledBackTest(sorted);
-  return page(
+  return pageOf(
     sorted.filter((fact) => fact.type !== 'run_rolled_back' && !hidden(fact)),
-    query.offset,
-    query.limit,
+    query,
   );
 }
 
@@ -262,5 +258,5 @@ export function traces(facts: readonly RunFact[], query: WithoutTimes<TraceQuery
     const view = buildRun(run, pricing);
     if (passes(view)) found.push(traceOf(run, view, pricing));
   }
-  return page(found.sort(newestFirst), query.offset, query.limit);
+  return pageOf(found.sort(newestFirst), query);
 }

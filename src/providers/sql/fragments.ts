@@ -57,3 +57,13 @@ export function incremented(table: Table, key: readonly string[], added: (column
   const columns = Object.entries(getTableColumns(table)) as [string, AnyColumn][];
   return Object.fromEntries(columns.filter(([name]) => !key.includes(name)).map(([name, column]) => [name, sql`${column} + ${added(column)}`]));
 }
+
+// Ids per `IN (…)` list: well under the bind-parameter limits of every family.
+const IDS_PER_QUERY = 500;
+
+/** Ids in lists short enough for one `IN (…)` each. */
+export function chunked<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += IDS_PER_QUERY) out.push(items.slice(i, i + IDS_PER_QUERY));
+  return out;
+}

@@ -2,20 +2,11 @@ import { and, asc, count, desc, eq, exists, gte, inArray, lte, sql, type SQL } f
 import type { MessageEntry } from '../../core/entries.js';
 import type { Conversation, ConversationQuery, MessageQuery, Normalized, TokenTotals } from '../../core/queries.js';
 import type { Dialect, SqlBackend } from './dialect.js';
-import { field, total } from './fragments.js';
+import { chunked, field, total } from './fragments.js';
 import { messageEntry } from './rows.js';
 
 // Ordering stops at (timestamp, seq), the columns of the indexes, so no sort step is needed;
 // rows tied on both come in index order, which on SQLite is insertion order, as in memory.
-
-// Conversation ids per `IN (…)` list: well under the bind-parameter limits of every family.
-const IDS_PER_QUERY = 500;
-
-function chunked<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 /** The message filters of the conversation list (`query`, `model`), or undefined when none. */
 function messageFilter(dialect: Dialect, query: Normalized<ConversationQuery>): SQL | undefined {
@@ -30,7 +21,7 @@ function messageFilter(dialect: Dialect, query: Normalized<ConversationQuery>): 
 async function messagesOf(backend: SqlBackend, ids: string[], filter: SQL | undefined): Promise<Map<string, MessageEntry[]>> {
   const m = backend.dialect.tables.messages;
   const grouped = new Map<string, MessageEntry[]>();
-  for (const chunk of chunked(ids, IDS_PER_QUERY)) {
+  for (const chunk of chunked(ids)) {
     const rows = await backend.statements.rows('messages', {
       where: and(inArray(m.conversation_id, chunk), filter),
       orderBy: [asc(m.conversation_id), asc(m.timestamp), asc(m.seq)],
@@ -49,7 +40,7 @@ async function tokensOf(backend: SqlBackend, ids: string[], filter: SQL | undefi
   const m = backend.dialect.tables.messages;
   const totals = new Map<string, TokenTotals>();
   const sums = { id: field(m.conversation_id), total: total(m.total_tokens), prompt: total(m.prompt_tokens), completion: total(m.completion_tokens) };
-  for (const chunk of chunked(ids, IDS_PER_QUERY)) {
+  for (const chunk of chunked(ids)) {
     const where = and(inArray(m.conversation_id, chunk), filter);
     const rows = await backend.statements.fields(sums, 'messages', { where, groupBy: [field(m.conversation_id)] });
     for (const { id, ...tokens } of rows) if (id !== null) totals.set(id, tokens);

@@ -3,11 +3,9 @@ import { isRunFact, type RunFact } from '../../core/entries.js';
 import type { RunFactQuery, RunStatus } from '../../core/run-queries.js';
 import type { LogRecord } from '../../core/provider.js';
 import type { Dialect, SqlBackend, Statements } from './dialect.js';
-import { field } from './fragments.js';
+import { chunked, field } from './fragments.js';
 import type { CommonTables, RunEventRow, RunRow } from './schema/index.js';
 
-// Ids and sessions per `IN (…)` list: well under the bind-parameter limits of every family.
-const IDS_PER_QUERY = 500;
 
 /** The row of a fact: selection columns, and the rest of the fact as the JSON payload. */
 export function runEventRow(fact: RunFact, sequence: number): RunEventRow {
@@ -21,11 +19,6 @@ export function runFactOf(row: RunEventRow): RunFact {
   return { type: kind, id, timestamp, seq, session_id, run_id, agent_name, sequence, ...payload } as RunFact;
 }
 
-function chunked<T>(items: T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += IDS_PER_QUERY) out.push(items.slice(i, i + IDS_PER_QUERY));
-  return out;
-}
 
 /** The sessions a batch logs run facts for, sorted (so two writers locking several cannot deadlock). */
 export function runSessions(batch: readonly LogRecord[]): string[] {

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNotNull, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Dialect, Statements } from './dialect.js';
-import { AGENT_OF_MESSAGE, field, total } from './fragments.js';
+import { AGENT_OF_MESSAGE, chunked, field, total } from './fragments.js';
 import type { BatchRows } from './rows.js';
 import type { CommonTables, Insert } from './schema/index.js';
 
@@ -15,14 +15,7 @@ type Totals = Insert<'messageTotals'>;
 /** The unique key of a totals row. */
 export const TOTALS_KEY = ['hour', 'agent_name', 'model'] as const;
 
-// Ids per `IN (…)` list: well under the bind-parameter limits of every family.
-const IDS_PER_QUERY = 500;
 
-function chunked<T>(items: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += IDS_PER_QUERY) out.push(items.slice(i, i + IDS_PER_QUERY));
-  return out;
-}
 
 function addInto(into: Map<string, Totals>, row: Totals, sign: 1 | -1): void {
   // The agent's length first, so no two (agent, model) pairs make the same key.

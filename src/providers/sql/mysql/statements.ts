@@ -83,15 +83,16 @@ export function mysqlStatements(db: MySql2Database, inserts: CompiledInserts, ra
     throw Object.assign(new Error(`${what} was not free within ${locks.waitSeconds} s`), { code: 'ER_LOCK_WAIT_TIMEOUT', errno: 1205 });
   };
   /**
-   * The agents of conversations the batch has just upserted, read by primary key under the locks
-   * the upserts took (so no other writer changed them since); a message takes its conversation's.
+   * The agents of those of these conversations that are stored. With `locked`, for conversations
+   * the batch has just upserted: read under the locks the upserts took, so no other writer
+   * changed them since (a message takes its conversation's agent).
    */
-  const conversationAgents = async (ids: string[]): Promise<Map<string, string | null>> => {
+  const conversationAgents = async (ids: readonly string[], locked: boolean): Promise<Map<string, string | null>> => {
     const agents = new Map<string, string | null>();
     const unique = [...new Set(ids)];
+    const statement = `SELECT conversation_id, agent_name FROM conversations WHERE conversation_id IN (?)${locked ? ' LOCK IN SHARE MODE' : ''}`;
     for (let i = 0; i < unique.length; i += ROWS_PER_STATEMENT) {
-      const some = unique.slice(i, i + ROWS_PER_STATEMENT);
-      const found = (await raw('SELECT conversation_id, agent_name FROM conversations WHERE conversation_id IN (?) LOCK IN SHARE MODE', [some])) as { conversation_id: string; agent_name: string | null }[];
+      const found = (await raw(statement, [unique.slice(i, i + ROWS_PER_STATEMENT)])) as { conversation_id: string; agent_name: string | null }[];
       for (const row of found) agents.set(row.conversation_id, row.agent_name);
     }
     return agents;
@@ -124,7 +125,7 @@ export function mysqlStatements(db: MySql2Database, inserts: CompiledInserts, ra
     async writeRows(rows) {
       await insert(inserts.implicit, rows.implicit);
       await insert(inserts.start, rows.starts);
-      const agents = await conversationAgents(rows.messages.map((row) => row.conversation_id));
+      const agents = await conversationAgents(rows.messages.map((row) => row.conversation_id), true);
       const known = await storedIds(rows.messages.map((row) => row.id));
       const tagged = rows.messages.map((row) => ({ ...row, agent_name: agents.get(row.conversation_id) ?? null }));
       await insert(inserts.once.messages, tagged);
@@ -144,17 +145,7 @@ export function mysqlStatements(db: MySql2Database, inserts: CompiledInserts, ra
       const set = incremented(table, key, (column) => sql`VALUES(${column})`);
       for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) await db.insert(table).values(rows.slice(i, i + ROWS_PER_STATEMENT)).onDuplicateKeyUpdate({ set });
     },
-    async agentsOf(ids) {
-      const agents = new Map<string, string | null>();
-      for (let i = 0; i < ids.length; i += ROWS_PER_STATEMENT) {
-        const found = (await raw('SELECT conversation_id, agent_name FROM conversations WHERE conversation_id IN (?)', [ids.slice(i, i + ROWS_PER_STATEMENT)])) as {
-          conversation_id: string;
-          agent_name: string | null;
-        }[];
-        for (const row of found) agents.set(row.conversation_id, row.agent_name);
-      }
-      return agents;
-    },
+    agentsOf: (ids) => conversationAgents(ids, false),
     async update(table, set, where) {
       await db.update(mysqlTables[table]).set(set).where(where);
     },
