@@ -15,8 +15,6 @@ type Totals = Insert<'messageTotals'>;
 /** The unique key of a totals row. */
 export const TOTALS_KEY = ['hour', 'agent_name', 'model'] as const;
 
-
-
 function addInto(into: Map<string, Totals>, row: Totals, sign: 1 | -1): void {
   // The agent's length first, so no two (agent, model) pairs make the same key.
   const key = `${row.hour}|${row.agent_name.length}|${row.agent_name}|${row.model}`;
@@ -29,10 +27,14 @@ function addInto(into: Map<string, Totals>, row: Totals, sign: 1 | -1): void {
   into.set(key, sum);
 }
 
+function byKey(a: Totals, b: Totals): number {
+  for (const column of TOTALS_KEY) if (a[column] !== b[column]) return a[column] < b[column] ? -1 : 1;
+  return 0;
+}
+
 /** Adds summed rows, in key order (so two writers take the rows' locks in the same order). */
-async function increment(s: Statements, sums: Map<string, Totals>): Promise<void> {
-  const rows = [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
-  if (rows.length > 0) await s.increment('messageTotals', rows, TOTALS_KEY);
+async function increment(s: Statements, rows: Totals[]): Promise<void> {
+  if (rows.length > 0) await s.increment('messageTotals', rows.sort(byKey), TOTALS_KEY);
 }
 
 /** Adds the messages a batch stored to the totals, each under the agent it was stored with. */
@@ -57,9 +59,10 @@ export async function addStored(s: Statements, messages: readonly Insert<'messag
     sum.completion_tokens += m.completion_tokens ?? 0;
     sum.cost += m.cost ?? 0;
   }
-  const rows = new Map<string, Totals>();
-  for (const byModel of sums.values()) for (const byHour of byModel.values()) for (const row of byHour.values()) addInto(rows, row, 1);
-  await increment(s, rows);
+  await increment(
+    s,
+    [...sums.values()].flatMap((byModel) => [...byModel.values()].flatMap((byHour) => [...byHour.values()])),
+  );
 }
 
 /** The totals of some conversations' stored messages, as the database sums them. */
@@ -76,28 +79,23 @@ async function totalsOf(s: Statements, dialect: Dialect, ids: string[]): Promise
 }
 
 /**
- * Which conversations a batch starts are stored already under another agent (`changed`: a start
- * can give a conversation another agent after its first messages were stored), and which are not
- * stored yet (`unseen`), read before the batch is written.
+ * The conversations a batch starts whose stored messages may end up under another agent, read
+ * before the batch is written: a start can give a conversation another agent after its first
+ * messages were stored. On SQLite the batch holds the write lock, so only conversations stored
+ * under another agent qualify; on a server another writer may also store a conversation's first
+ * messages between this read and the batch's upsert, so the ones not stored yet qualify too.
+ * `mistagged` then keeps those whose messages really differ once the batch is written.
  */
-export async function agentChanges(s: Statements, rows: BatchRows): Promise<{ changed: string[]; unseen: string[] }> {
-  if (rows.starts.length === 0) return { changed: [], unseen: [] };
+export async function retagCandidates(s: Statements, dialect: Dialect, rows: BatchRows): Promise<string[]> {
+  if (rows.starts.length === 0) return [];
   const stored = await s.agentsOf(rows.starts.map((row) => row.conversation_id));
-  const changed: string[] = [];
-  const unseen: string[] = [];
-  for (const { conversation_id: id, agent_name: agent } of rows.starts) {
-    if (!stored.has(id)) unseen.push(id);
-    else if (stored.get(id) !== (agent ?? null)) changed.push(id);
-  }
-  return { changed, unseen };
+  const serialized = dialect.family === 'sqlite';
+  return rows.starts
+    .filter(({ conversation_id: id, agent_name: agent }) => (stored.has(id) ? stored.get(id) !== (agent ?? null) : !serialized))
+    .map((row) => row.conversation_id);
 }
 
-/**
- * Of these conversations, those with a stored message whose agent is not the conversation's.
- * On a server another writer may store a conversation's first messages between the batch's
- * read and its upsert (SQLite's write lock rules that out), so the conversations a batch saw
- * unstored are checked again once it has written.
- */
+/** Of these conversations, those with a stored message whose agent is not the conversation's. */
 export async function mistagged(s: Statements, t: CommonTables, ids: readonly string[]): Promise<string[]> {
   const { messages: m, conversations: c } = t;
   const differs = or(and(isNull(m.agent_name), isNotNull(c.agent_name)), and(isNotNull(m.agent_name), isNull(c.agent_name)), ne(m.agent_name, c.agent_name));
@@ -126,8 +124,10 @@ export async function retag(dialect: Dialect, s: Statements, conversations: read
     const moved = new Map<string, Totals>();
     for (const row of before) addInto(moved, row, -1);
     for (const row of await totalsOf(s, dialect, ids)) addInto(moved, row, 1);
-    for (const [key, row] of moved) if (row.messages === 0 && row.total_tokens === 0 && row.cost === 0) moved.delete(key);
-    await increment(s, moved);
+    await increment(
+      s,
+      [...moved.values()].filter((row) => row.messages !== 0 || row.total_tokens !== 0 || row.cost !== 0),
+    );
   }
 }
 

@@ -1,7 +1,7 @@
 import type { LogRecord } from '../../core/provider.js';
 import type { SqlBackend } from './dialect.js';
 import { batchRows } from './rows.js';
-import { addStored, agentChanges, mistagged, retag } from './totals.js';
+import { addStored, mistagged, retag, retagCandidates } from './totals.js';
 import { runSessions, writeRunEvents } from './run-events.js';
 
 /** Writes log batches into a database. */
@@ -20,10 +20,9 @@ export function batchWriter(backend: SqlBackend): BatchWriter {
       backend.transaction(async (s) => {
         for (const session of runSessions(batch)) await s.lockSession(session);
         const rows = batchRows(batch);
-        const { changed, unseen } = await agentChanges(s, rows);
+        const candidates = await retagCandidates(s, backend.dialect, rows);
         await addStored(s, await s.writeRows(rows));
-        const late = backend.dialect.family === 'sqlite' ? [] : await mistagged(s, backend.dialect.tables, unseen);
-        await retag(backend.dialect, s, [...changed, ...late]);
+        await retag(backend.dialect, s, await mistagged(s, backend.dialect.tables, candidates));
         await writeRunEvents(backend.dialect, s, batch);
       }),
   };
