@@ -1,6 +1,7 @@
 import type { CommandEntry, MessageEntry } from '../core/entries.js';
 import type { Conversation, ResetResult, Stats } from '../core/queries.js';
 import { style, unstyled, type Style } from './output.js';
+import { count } from '../core/count.js';
 
 /** Colours only on a terminal, and never with NO_COLOR set (https://no-color.org). */
 export function colorEnabled(stream: NodeJS.WriteStream = process.stdout): boolean {
@@ -54,11 +55,11 @@ export function renderConversations(conversations: Conversation[]): string {
   if (conversations.length === 0) return 'no conversations found';
   return conversations
     .map((c) => {
-      const count = `${c.messages.length} message${c.messages.length === 1 ? '' : 's'}`;
+      const messages = count(c.messages.length, 'message');
       const tokens = c.token_usage
-        ? ` · ${c.token_usage.total} tokens (${c.token_usage.prompt} prompt, ${c.token_usage.completion} completion)`
+        ? ` · ${count(c.token_usage.total, 'token')} (${c.token_usage.prompt} prompt, ${c.token_usage.completion} completion)`
         : '';
-      const header = `${paint('bold', c.conversation_id)}  ${paint('cyan', c.agent_name ?? '(unknown agent)')}  ${paint('dim', shortTime(c.start_time))} · ${count}${tokens}`;
+      const header = `${paint('bold', c.conversation_id)}  ${paint('cyan', c.agent_name ?? '(unknown agent)')}  ${paint('dim', shortTime(c.start_time))} · ${messages}${tokens}`;
       const lines = c.messages.map((m) => {
         const time = paint('dim', m.timestamp.slice(11, 19));
         const who = paint(m.role === 'user' ? 'green' : 'yellow', sender(m));
@@ -93,7 +94,7 @@ export function renderStats(stats: Stats): string {
     stats.groups.forEach((g, i) => rows[i]!.push(String(g.llm_calls ?? 0), String(g.llm_tokens?.total ?? 0), money(g.llm_cost ?? 0)));
   }
   const total = stats.groups.reduce((sum, g) => sum + g.cost, 0);
-  const footer = `${stats.groups.reduce((sum, g) => sum + g.messages, 0)} messages, ${money(total)} · ${window}`;
+  const footer = `${count(stats.groups.reduce((sum, g) => sum + g.messages, 0), 'message')}, ${money(total)} · ${window}`;
   return `${table([header, ...rows], new Set([1, 2, 3, 4, 5, 7, 8, 9]))}\n${paint('dim', footer)}`;
 }
 

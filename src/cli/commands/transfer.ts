@@ -5,6 +5,7 @@ import { exportHistory, importEntries, transferFormat, type ExportFormat, type T
 import { progress } from '../progress.js';
 import { optionsOf, UsageError, withHistorian, withHistory } from '../shared.js';
 import { writeErr } from '../output.js';
+import { count } from '../../core/count.js';
 
 const FORMATS = ['auto', 'json', 'yaml', 'toml', 'ini', 'jsonl', 'markdown'] as const;
 
@@ -36,7 +37,7 @@ function formatOf(file: string, flag: ExportFormat | 'auto'): ExportFormat {
 
 function summary(verb: string, result: TransferSummary, where: string): string {
   const warnings = result.warnings.map((w) => `historian: warning: ${w}\n`).join('');
-  return `${warnings}historian: ${verb} ${result.entries} entr${result.entries === 1 ? 'y' : 'ies'} ${where} (${result.format})\n`;
+  return `${warnings}historian: ${verb} ${count(result.entries, 'entry', 'entries')} ${where} (${result.format})\n`;
 }
 
 function withFileOptions(command: Command): Command {
