@@ -48,6 +48,8 @@ describe('a closed output pipe', () => {
     ['history show as YAML', ['history', 'show', '--limit', '3000', '--format', 'yaml']],
     ['render', ['render', '--template', 'chronological']],
     ['history commands', ['history', 'commands', '--limit', '2000']],
+    ['export --to -', ['export', '--to', '-']],
+    ['export --to - as YAML', ['export', '--to', '-', '--format', 'yaml']],
   ];
   for (const [name, args] of commands) {
     it(`ends ${name} quietly with status 0, as for cat`, async () => {
