@@ -1,5 +1,7 @@
-import type { CommandEntry, MessageEntry } from '../core/entries.js';
-import type { Conversation, ResetResult, Stats } from '../core/queries.js';
+import type { CommandEntry, ContextEntry, MessageEntry, ToolCallEntry } from '../core/entries.js';
+import type { DetailedConversation } from '../history/details.js';
+import { byLogOrder } from '../store/store.js';
+import type { ResetResult, Stats } from '../core/queries.js';
 import { style, unstyled, type Style } from './output.js';
 import { count } from '../core/count.js';
 
@@ -50,8 +52,16 @@ function indent(content: string, by: string): string {
   return content.split('\n').join(`\n${by}`);
 }
 
-/** Conversations as readable text: a header per conversation, then one line per message. */
-export function renderConversations(conversations: Conversation[]): string {
+/** A tool call or context addition, one line under its message. */
+function detailLine(entry: ToolCallEntry | ContextEntry): string {
+  const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ⏎ ');
+  const time = paint('dim', entry.timestamp.slice(11, 19));
+  if (entry.type === 'tool_call') return `  ${time}    ${paint('blue', '↳ tool')} ${entry.tool_name}(${JSON.stringify(entry.args)}) → ${JSON.stringify(entry.result) ?? 'undefined'}`;
+  return `  ${time}    ${paint('blue', `↳ context (${entry.role}${entry.name ? ` ${entry.name}` : ''})`)}: ${oneLine(entry.content)}`;
+}
+
+/** Conversations as readable text: a header per conversation, then one line per message, its tool calls and context under it. */
+export function renderConversations(conversations: DetailedConversation[]): string {
   if (conversations.length === 0) return 'no conversations found';
   return conversations
     .map((c) => {
@@ -60,12 +70,14 @@ export function renderConversations(conversations: Conversation[]): string {
         ? ` · ${count(c.token_usage.total, 'token')} (${c.token_usage.prompt} prompt, ${c.token_usage.completion} completion)`
         : '';
       const header = `${paint('bold', c.conversation_id)}  ${paint('cyan', c.agent_name ?? '(unknown agent)')}  ${paint('dim', shortTime(c.start_time))} · ${messages}${tokens}`;
-      const lines = c.messages.map((m) => {
+      const lines = (c.context ?? []).map(detailLine);
+      for (const m of c.messages) {
         const time = paint('dim', m.timestamp.slice(11, 19));
         const who = paint(m.role === 'user' ? 'green' : 'yellow', sender(m));
         const forwarded = m.forwarded_from?.length ? paint('magenta', ` [forwarded from ${m.forwarded_from.join(' → ')}]`) : '';
-        return `  ${time}  ${who}${forwarded}: ${indent(m.content, '            ')}`;
-      });
+        lines.push(`  ${time}  ${who}${forwarded}: ${indent(m.content, '            ')}`);
+        lines.push(...[...(m.tool_calls ?? []), ...(m.context ?? [])].sort(byLogOrder).map(detailLine));
+      }
       return [header, ...lines].join('\n');
     })
     .join('\n\n');

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { Command } from 'commander';
 import type { StatsGroup } from '../../core/queries.js';
+import { withDetails } from '../../history/details.js';
 import { renderCommands, renderConversations, renderReset, renderStats } from '../render.js';
 import { countOption, optionsOf, pageOption, print, printPage, readingOptions, UsageError, withHistory, type ReadOptions } from '../shared.js';
 import { diagnostic } from '../output.js';
@@ -8,6 +9,21 @@ import { diagnostic } from '../output.js';
 function groupOption(value: string): StatsGroup {
   if (value === 'agent' || value === 'model' || value === 'hour' || value === 'day') return value;
   throw new UsageError(`invalid --group-by "${value}": expected agent, model, hour or day`);
+}
+
+interface ShowOptions extends ReadOptions {
+  since?: string;
+  until?: string;
+  query?: string;
+  model?: string;
+  limit: number;
+  offset: number;
+  compact?: boolean;
+  tokens?: boolean;
+  tools?: boolean;
+  context?: boolean;
+  all?: boolean;
+  page?: boolean;
 }
 
 function showCommand(): Command {
@@ -22,16 +38,24 @@ function showCommand(): Command {
       .option('--limit <n>', 'at most this many conversations', countOption, 10)
       .option('--offset <n>', 'skip this many first', countOption, 0)
       .option('--compact', 'show only the first and last message of each conversation')
-      .option('--tokens', 'add token totals per conversation'),
+      .option('--tokens', 'add token totals per conversation')
+      .option('--tools', 'show the tool calls under the message that made them (json / yaml: tool_calls of each message)')
+      .option('--context', 'show context additions under the message they follow (json / yaml: context of each message)')
+      .option('--all', 'both --tools and --context'),
   ))
-    .addHelpText('after', '\nExamples:\n  historian history show planner --since 1d\n  historian history show --query deploy --format json')
+    .addHelpText('after', '\nExamples:\n  historian history show planner --since 1d\n  historian history show --query deploy --format json\n  historian history show --all --limit 3')
     .action(async (agent: string | undefined, _options, command: Command) => {
-      const o = optionsOf<
-        ReadOptions & { since?: string; until?: string; query?: string; model?: string; limit: number; offset: number; compact?: boolean; tokens?: boolean; page?: boolean }
-      >(command);
+      const o = optionsOf<ShowOptions>(command);
       const query = { agent, since: o.since, until: o.until, query: o.query, model: o.model, limit: o.limit, offset: o.offset, compact: o.compact, tokens: o.tokens };
-      if (o.page) return printPage(o, await withHistory(o, o.provider, (h) => h.conversationsPage(query)), renderConversations);
-      const found = await withHistory(o, o.provider, (h) => h.conversations(query));
+      const details = { tools: o.tools === true || o.all === true, context: o.context === true || o.all === true };
+      if (o.page) {
+        const page = await withHistory(o, o.provider, async (h) => {
+          const found = await h.conversationsPage(query);
+          return { ...found, items: await withDetails(h, found.items, details) };
+        });
+        return printPage(o, page, renderConversations);
+      }
+      const found = await withHistory(o, o.provider, async (h) => withDetails(h, await h.conversations(query), details));
       print(o.format, found, renderConversations);
     });
 }
