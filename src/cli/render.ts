@@ -1,7 +1,7 @@
 import type { CommandEntry, ContextEntry, MessageEntry, ToolCallEntry } from '../core/entries.js';
 import type { DetailedConversation } from '../history/details.js';
 import { byLogOrder } from '../store/store.js';
-import type { ResetResult, Stats } from '../core/queries.js';
+import type { Stats } from '../core/queries.js';
 import { style, unstyled, type Style } from './output.js';
 import { count } from '../core/count.js';
 
@@ -119,8 +119,3 @@ export function renderCommands(commands: CommandEntry[]): string {
   ]);
 }
 
-/** What a reset deleted. */
-export function renderReset(result: ResetResult): string {
-  const parts = Object.entries(result).map(([kind, count]) => `${count} ${kind.replace('_', ' ')}`);
-  return `deleted ${parts.join(', ')}`;
-}

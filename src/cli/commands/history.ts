@@ -2,8 +2,9 @@ import { createInterface } from 'node:readline/promises';
 import { Command } from 'commander';
 import type { StatsGroup } from '../../core/queries.js';
 import { withDetails } from '../../history/details.js';
-import { renderCommands, renderConversations, renderReset, renderStats } from '../render.js';
-import { countOption, optionsOf, pageOption, print, printPage, readingOptions, UsageError, withHistory, type ReadOptions } from '../shared.js';
+import { renderCommands, renderConversations, renderStats } from '../render.js';
+import { renderResetReport, resetProviders } from '../reset.js';
+import { countOption, manifestFor, optionsOf, pageOption, print, printPage, readerOf, readingOptions, UsageError, withHistory, type ReadOptions } from '../shared.js';
 import { diagnostic } from '../output.js';
 
 function groupOption(value: string): StatsGroup {
@@ -113,18 +114,24 @@ function resetCommand(): Command {
       .description("delete history: everything, or one agent's conversations with their messages, tool calls, context and commands")
       .option('--agent <name>', "delete only this agent's history")
       .option('--hard', 'sql: drop the tables instead of deleting rows')
+      .option('--all-providers', 'clear every provider that can delete history (sql, file), not only the reading one')
       .option('--yes', 'do not ask for confirmation'),
   )
-    .addHelpText('after', '\nExamples:\n  historian history reset --agent planner --yes\n  historian history reset --hard')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  historian history reset --agent planner --yes\n  historian history reset --all-providers --hard\n\n' +
+        'Prints one line per provider: those cleared with what they deleted, and those that kept their entries, with how to clear them.',
+    )
     .action(async (_options, command: Command) => {
-      const o = optionsOf<ReadOptions & { agent?: string; hard?: boolean; yes?: boolean }>(command);
-      const what = o.agent ? `the history of agent "${o.agent}"` : 'ALL history';
+      const o = optionsOf<ReadOptions & { agent?: string; hard?: boolean; yes?: boolean; allProviders?: boolean }>(command);
+      const manifest = manifestFor(o);
+      const what = `${o.agent ? `the history of agent "${o.agent}"` : 'ALL history'} from ${o.allProviders ? 'every provider' : `provider "${readerOf(manifest, o.provider).label}"`}`;
       if (!o.yes && !(await confirm(`Delete ${what}?`))) {
         diagnostic('nothing deleted');
         return;
       }
-      const result = await withHistory(o, o.provider, (h) => h.reset({ agent: o.agent, hard: o.hard }));
-      print(o.format, result, renderReset);
+      const report = await resetProviders(manifest, o.provider, { agent: o.agent, hard: o.hard }, o.allProviders === true);
+      print(o.format, report, renderResetReport);
     });
 }
 
