@@ -1,6 +1,7 @@
 import { maskSecrets } from '../core/secrets.js';
 import { HistorianError, ManifestError, rootCause } from '../core/errors.js';
 import { diagnostic, writeErr } from './output.js';
+import { count } from '../core/count.js';
 
 /** An error the CLI reports as bad usage (exit 2) rather than a runtime failure (exit 1). */
 export class UsageError extends HistorianError {
@@ -27,8 +28,7 @@ export function describeFailure(error: unknown, command: string): string {
 /** Prints a failed command's error: a manifest's issues one per line, anything else on one line. */
 export function reportFailure(error: unknown, command: string, env: NodeJS.ProcessEnv = process.env): void {
   if (error instanceof ManifestError) {
-    const count = error.issues.length;
-    diagnostic(`invalid manifest (${count} problem${count === 1 ? '' : 's'}):`);
+    diagnostic(`invalid manifest (${count(error.issues.length, 'problem')}):`);
     for (const line of error.message.split('\n')) writeErr(`  ${line}\n`);
   } else {
     diagnostic(describeFailure(error, command));

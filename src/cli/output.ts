@@ -61,9 +61,50 @@ export function forTerminal(text: string, kind: OutputKind, tty: boolean): strin
   return out + text.slice(from).replace(CONTROL, (c) => visible(c, kind));
 }
 
+/**
+ * Thrown by a write once the reader of standard output has gone (`historian tail | head -1`):
+ * the command unwinds (closing its providers) and exits 0 without a word, as `cat` does.
+ */
+export class OutputClosed extends Error {
+  override name = 'OutputClosed';
+}
+
+/** Whether standard output's reader has gone (a write failed with EPIPE). */
+let outputClosed = false;
+
+/**
+ * Notes a closed pipe on standard output; any other error of the stream is a real failure, so
+ * it is thrown on to the process's uncaught-error report.
+ */
+export function watchOutput(stream: NodeJS.WriteStream = process.stdout): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    outputClosed = true;
+  });
+}
+
 /** Writes to standard output; on a terminal, control characters of the content are neutralised. */
 export function writeOut(text: string, kind: OutputKind = 'text'): void {
+  if (outputClosed) throw new OutputClosed('standard output is closed');
   process.stdout.write(forTerminal(text, kind, process.stdout.isTTY === true));
+}
+
+/**
+ * Writes bytes to standard output and waits while the pipe is full, so a long stream (an
+ * export) holds no more than the pipe's buffer. On a terminal, they are neutralised as text.
+ */
+export async function writeOutBytes(bytes: Buffer, encoding: BufferEncoding): Promise<void> {
+  if (outputClosed) throw new OutputClosed('standard output is closed');
+  const tty = process.stdout.isTTY === true;
+  if (process.stdout.write(tty ? forTerminal(bytes.toString(encoding), 'text', true) : bytes)) return;
+  await new Promise<void>((resume) => {
+    const done = () => {
+      process.stdout.off('drain', done).off('close', done).off('error', done);
+      resume();
+    };
+    process.stdout.once('drain', done).once('close', done).once('error', done);
+  });
+  if (outputClosed) throw new OutputClosed('standard output is closed');
 }
 
 /** Writes to standard error, neutralised the same way on a terminal. */

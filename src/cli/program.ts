@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ManifestError, QueryError } from '../core/errors.js';
 import { reportFailure, UsageError } from './failure.js';
-import { writeErr, writeOut } from './output.js';
+import { OutputClosed, writeErr, writeOut } from './output.js';
 
 /** A command: its name, its one-line description, and how to build it (its module loads only when it runs). */
 interface CommandEntry {
@@ -92,6 +92,8 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     await program.parseAsync(argv);
     return Number(process.exitCode ?? 0);
   } catch (error) {
+    // The reader of our output went away: stop quietly, as `cat` does.
+    if (error instanceof OutputClosed) return Number(process.exitCode ?? 0);
     if (!(error instanceof CommanderError)) reportFailure(error, running); // commander printed its own
     return exitCodeOf(error);
   }
@@ -102,6 +104,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
  * from a driver's background work) as one line, like any other failure, and exits 1.
  */
 export function reportUncaught(error: unknown): never {
+  if (error instanceof OutputClosed) process.exit(Number(process.exitCode ?? 0));
   reportFailure(error, running);
   process.exit(1);
 }

@@ -1,6 +1,7 @@
 import type { RunFact } from '../core/entries.js';
 import type { RunView, Span, Trace } from '../core/run-queries.js';
 import { paint, shortTime, table } from './render.js';
+import { count } from '../core/count.js';
 
 /** `1.5s`, `250ms`, `2m05s`; `-` when unknown. */
 export function durationText(ms: number | null): string {
@@ -73,7 +74,7 @@ export function renderRun({ run, steps }: { run: RunView; steps: RunFact[] }): s
     ...(run.response !== null ? [`  response  ${run.response}`] : []),
     ...(run.error !== null ? [`  error     ${paint('red', run.error)}`] : []),
     ...(run.termination_reason !== null ? [`  stopped   ${run.termination_reason}`] : []),
-    `  usage     ${run.llm_calls} llm calls, ${run.tool_calls} tool calls · ${tokens.total} tokens (${tokens.prompt} prompt, ${tokens.completion} completion, ${tokens.cache_read} cache read, ${tokens.cache_write} cache write) · ${money(run.cost)}`,
+    `  usage     ${count(run.llm_calls, 'llm call')}, ${count(run.tool_calls, 'tool call')} · ${count(tokens.total, 'token')} (${tokens.prompt} prompt, ${tokens.completion} completion, ${tokens.cache_read} cache read, ${tokens.cache_write} cache write) · ${money(run.cost)}`,
   ];
   if (steps.length === 0) return lines.join('\n');
   const rows = steps.map((s) => [String(s.sequence ?? ''), paint('dim', s.timestamp.slice(11, 23)), stepLine(s)]);
@@ -101,7 +102,7 @@ export function renderTraces(traces: Trace[]): string {
   if (traces.length === 0) return 'no traces found';
   return traces
     .map((t) => {
-      const header = `${paint('bold', t.run_id)}  ${paint('cyan', t.agent_name)}  ${t.session_id}  ${status(t.status)}  ${shortTime(t.started_at)}  ${durationText(t.duration_ms)}  ${t.token_usage.total} tokens  ${money(t.cost)}`;
+      const header = `${paint('bold', t.run_id)}  ${paint('cyan', t.agent_name)}  ${t.session_id}  ${status(t.status)}  ${shortTime(t.started_at)}  ${durationText(t.duration_ms)}  ${count(t.token_usage.total, 'token')}  ${money(t.cost)}`;
       if (t.spans.length === 0) return `${header}\n  (no spans)`;
       return `${header}\n${table(t.spans.map((s, i) => spanRow(t, s, i === t.spans.length - 1)), new Set([2, 3, 5, 6]))}`;
     })

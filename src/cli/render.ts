@@ -1,6 +1,9 @@
-import type { CommandEntry, MessageEntry } from '../core/entries.js';
-import type { Conversation, ResetResult, Stats } from '../core/queries.js';
+import type { CommandEntry, ContextEntry, MessageEntry, ToolCallEntry } from '../core/entries.js';
+import type { DetailedConversation } from '../history/details.js';
+import { byLogOrder } from '../store/store.js';
+import type { Stats } from '../core/queries.js';
 import { style, unstyled, type Style } from './output.js';
+import { count } from '../core/count.js';
 
 /** Colours only on a terminal, and never with NO_COLOR set (https://no-color.org). */
 export function colorEnabled(stream: NodeJS.WriteStream = process.stdout): boolean {
@@ -49,22 +52,32 @@ function indent(content: string, by: string): string {
   return content.split('\n').join(`\n${by}`);
 }
 
-/** Conversations as readable text: a header per conversation, then one line per message. */
-export function renderConversations(conversations: Conversation[]): string {
+/** A tool call or context addition, one line under its message. */
+function detailLine(entry: ToolCallEntry | ContextEntry): string {
+  const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ⏎ ');
+  const time = paint('dim', entry.timestamp.slice(11, 19));
+  if (entry.type === 'tool_call') return `  ${time}    ${paint('blue', '↳ tool')} ${entry.tool_name}(${JSON.stringify(entry.args)}) → ${JSON.stringify(entry.result) ?? 'undefined'}`;
+  return `  ${time}    ${paint('blue', `↳ context (${entry.role}${entry.name ? ` ${entry.name}` : ''})`)}: ${oneLine(entry.content)}`;
+}
+
+/** Conversations as readable text: a header per conversation, then one line per message, its tool calls and context under it. */
+export function renderConversations(conversations: DetailedConversation[]): string {
   if (conversations.length === 0) return 'no conversations found';
   return conversations
     .map((c) => {
-      const count = `${c.messages.length} message${c.messages.length === 1 ? '' : 's'}`;
+      const messages = count(c.messages.length, 'message');
       const tokens = c.token_usage
-        ? ` · ${c.token_usage.total} tokens (${c.token_usage.prompt} prompt, ${c.token_usage.completion} completion)`
+        ? ` · ${count(c.token_usage.total, 'token')} (${c.token_usage.prompt} prompt, ${c.token_usage.completion} completion)`
         : '';
-      const header = `${paint('bold', c.conversation_id)}  ${paint('cyan', c.agent_name ?? '(unknown agent)')}  ${paint('dim', shortTime(c.start_time))} · ${count}${tokens}`;
-      const lines = c.messages.map((m) => {
+      const header = `${paint('bold', c.conversation_id)}  ${paint('cyan', c.agent_name ?? '(unknown agent)')}  ${paint('dim', shortTime(c.start_time))} · ${messages}${tokens}`;
+      const lines = (c.context ?? []).map(detailLine);
+      for (const m of c.messages) {
         const time = paint('dim', m.timestamp.slice(11, 19));
         const who = paint(m.role === 'user' ? 'green' : 'yellow', sender(m));
         const forwarded = m.forwarded_from?.length ? paint('magenta', ` [forwarded from ${m.forwarded_from.join(' → ')}]`) : '';
-        return `  ${time}  ${who}${forwarded}: ${indent(m.content, '            ')}`;
-      });
+        lines.push(`  ${time}  ${who}${forwarded}: ${indent(m.content, '            ')}`);
+        lines.push(...[...(m.tool_calls ?? []), ...(m.context ?? [])].sort(byLogOrder).map(detailLine));
+      }
       return [header, ...lines].join('\n');
     })
     .join('\n\n');
@@ -93,7 +106,7 @@ export function renderStats(stats: Stats): string {
     stats.groups.forEach((g, i) => rows[i]!.push(String(g.llm_calls ?? 0), String(g.llm_tokens?.total ?? 0), money(g.llm_cost ?? 0)));
   }
   const total = stats.groups.reduce((sum, g) => sum + g.cost, 0);
-  const footer = `${stats.groups.reduce((sum, g) => sum + g.messages, 0)} messages, ${money(total)} · ${window}`;
+  const footer = `${count(stats.groups.reduce((sum, g) => sum + g.messages, 0), 'message')}, ${money(total)} · ${window}`;
   return `${table([header, ...rows], new Set([1, 2, 3, 4, 5, 7, 8, 9]))}\n${paint('dim', footer)}`;
 }
 
@@ -106,8 +119,3 @@ export function renderCommands(commands: CommandEntry[]): string {
   ]);
 }
 
-/** What a reset deleted. */
-export function renderReset(result: ResetResult): string {
-  const parts = Object.entries(result).map(([kind, count]) => `${count} ${kind.replace('_', ' ')}`);
-  return `deleted ${parts.join(', ')}`;
-}

@@ -56,8 +56,27 @@ export async function withHistorian<T>(options: GlobalOptions, work: (historian:
  */
 export async function withHistory<T>(options: GlobalOptions, preferred: string | undefined, work: (history: History) => Promise<T>): Promise<T> {
   const manifest = manifestFor(options);
+  const provider = readerOf(manifest, preferred);
+  if (provider.config.type === 'memory') diagnostic(MEMORY_NOTE(provider.label));
+  return withProvider(manifest, provider, work);
+}
+
+/**
+ * What a reading command says when it reads a memory provider: history logged by another
+ * process is not there, so an empty answer is no sign that nothing was logged.
+ */
+const MEMORY_NOTE = (label: string) =>
+  `note: provider "${label}" is of type memory: its history lives only in the process that logged it, and this command starts empty; ` +
+  'read a sql or file provider (--provider NAME), or query memory from your program (historian.history())';
+
+/** The provider a reading command reads (SPEC §3.5): `preferred`, else `default_provider`, else the first readable one. */
+export function readerOf(manifest: Manifest, preferred: string | undefined): Manifest['providers'][number] {
   const items = manifest.providers.map((p) => ({ label: p.label, type: p.config.type, readable: p.definition.readable, provider: p }));
-  const { provider } = selectReader(items, manifest, preferred);
+  return selectReader(items, manifest, preferred).provider;
+}
+
+/** Opens one provider of the manifest alone, runs `work` on its history, and closes it. */
+export async function withProvider<T>(manifest: Manifest, provider: Manifest['providers'][number], work: (history: History) => Promise<T>): Promise<T> {
   const historian = await createHistorian({ ...manifest, providers: [provider] }, { onError: warn });
   try {
     return await work(historian.history(provider.label));

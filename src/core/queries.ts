@@ -120,6 +120,42 @@ export interface EntryQuery {
   types?: EntryType[];
   since?: TimeInput;
   until?: TimeInput;
+  /** Only this agent's entries: those of its conversations (SPEC §1.2), its commands and its run-log facts. */
+  agent?: string;
+  /** Only this session's entries: its commands and run-log facts (the entries that carry a session). */
+  session?: string;
+  /** Only the entries of these conversations (their starts, messages, tool calls and context). */
+  conversations?: string[];
+}
+
+/** The filters of an entry query that pick entries by what they belong to. */
+type EntryScope = Pick<EntryQuery, 'agent' | 'session' | 'conversations'>;
+
+/** Whether a query picks entries by agent, session or conversation. */
+export function isScoped(query: EntryScope): boolean {
+  return query.agent !== undefined || query.session !== undefined || query.conversations !== undefined;
+}
+
+/** Whether an entry outside conversations (a command, a run-log fact) passes a query's scope. */
+export function ownEntryPasses(entry: Entry, query: EntryScope): boolean {
+  if (query.conversations !== undefined) return false;
+  const owner = entry as { agent_name?: string; session_id?: string };
+  return (query.agent === undefined || owner.agent_name === query.agent) && (query.session === undefined || owner.session_id === query.session);
+}
+
+/**
+ * Whether the entries of a conversation (its id, its agent) pass a query's scope; `ids` is the
+ * query's `conversations` as a set. They carry no session, so a session filter drops them.
+ */
+export function conversationPasses(id: string, agent: string | null, query: EntryScope, ids?: ReadonlySet<string>): boolean {
+  if (query.session !== undefined || (query.agent !== undefined && agent !== query.agent)) return false;
+  return ids === undefined || ids.has(id);
+}
+
+/** Whether a (decoded) entry passes a query's scope, given the agent of its conversation when it has one. */
+export function entryPasses(entry: Entry, conversationAgent: string | null, query: EntryScope, ids?: ReadonlySet<string>): boolean {
+  if ('conversation_id' in entry) return conversationPasses(entry.conversation_id, conversationAgent, query, ids);
+  return ownEntryPasses(entry, query);
 }
 
 /** The queries with their time inputs normalised to ISO strings: what providers receive. */

@@ -4,6 +4,7 @@ import { ProviderError, RejectedEntryError } from '../core/errors.js';
 import type { LogRecord, Provider, Rejection } from '../core/provider.js';
 import { writeDeadLetters } from './dead-letter.js';
 import { failureKind } from './failures.js';
+import { count } from '../core/count.js';
 
 /** Batching and retry settings of a channel. */
 export interface ChannelOptions {
@@ -251,7 +252,7 @@ export class Channel {
 
   private fail(cause: unknown, waiting: number): void {
     this.failures += 1;
-    const queued = `${waiting} entries queued, retrying`;
+    const queued = `${count(waiting, 'entry', 'entries')} queued, retrying`;
     this.lastError =
       cause instanceof ProviderError
         ? new ProviderError(`${cause.detail} (${queued})`, this.provider.label, { cause, transient: cause.transient })

@@ -6,6 +6,7 @@ import type { Page, RunQuery, RunReader, RunStatus, RunView, StepQuery, Trace, T
 import { counted, envelope, pageRuns, pageSteps, pageTraces, type Listed } from '../runs/pages.js';
 import { runView } from '../runs/views.js';
 import { normalizeTimes } from '../core/time.js';
+import { isScoped, ownEntryPasses } from '../core/queries.js';
 import type {
   CommandQuery,
   Conversation,
@@ -20,9 +21,13 @@ import type {
   StatsQuery,
 } from '../core/queries.js';
 
-/** An `EntryFeed` whose queries take durations, ISO strings and Dates, as `History.entries` does. */
-export interface HistoryFeed extends Omit<EntryFeed, 'upTo'> {
+/**
+ * An `EntryFeed` whose queries take durations, ISO strings and Dates, as `History.entries` does,
+ * and whose `after` keeps only the entries of a query's agent, session and conversations.
+ */
+export interface HistoryFeed extends Omit<EntryFeed, 'upTo' | 'after'> {
   upTo(query: EntryQuery, to: unknown): AsyncIterable<Entry>;
+  after(from: unknown, scope?: Pick<EntryQuery, 'agent' | 'session' | 'conversations'>): Promise<{ entries: Entry[]; position: unknown }>;
 }
 
 const GROUPS = ['agent', 'model', 'hour', 'day'] as const;
@@ -67,7 +72,34 @@ export class History {
   get feed(): HistoryFeed | undefined {
     const feed = this.reader.feed;
     if (!feed) return undefined;
-    return { end: () => feed.end(), upTo: (query, to) => feed.upTo(normalizeTimes(query), to), after: (from) => feed.after(from) };
+    return {
+      end: () => feed.end(),
+      upTo: (query, to) => feed.upTo(normalizeTimes(query), to),
+      after: async (from, scope = {}) => {
+        const next = await feed.after(from);
+        return { position: next.position, entries: await this.inScope(next.entries, scope) };
+      },
+    };
+  }
+
+  /**
+   * The entries of a query's agent, session and conversations among `entries`. Commands and
+   * run-log facts say whose they are; an entry of a conversation is kept when the reader finds
+   * it among that scope's entries of the same conversations and time span (one read per call).
+   */
+  private async inScope(entries: Entry[], scope: Pick<EntryQuery, 'agent' | 'session' | 'conversations'>): Promise<Entry[]> {
+    if (!isScoped(scope) || entries.length === 0) return entries;
+    const key = (entry: Entry) => `${entry.type}\u0000${entry.id}`;
+    const inConversations = entries.filter((entry) => 'conversation_id' in entry);
+    const kept = new Set<string>();
+    if (inConversations.length > 0 && scope.session === undefined) {
+      const wanted = scope.conversations && new Set(scope.conversations);
+      const ids = [...new Set(inConversations.map((entry) => (entry as { conversation_id: string }).conversation_id))].filter((id) => !wanted || wanted.has(id));
+      const times = inConversations.map((entry) => entry.timestamp).sort();
+      const query = { agent: scope.agent, conversations: ids, since: times[0], until: times[times.length - 1] };
+      for await (const entry of this.reader.entries(query)) kept.add(key(entry));
+    }
+    return entries.filter((entry) => ('conversation_id' in entry ? kept.has(key(entry)) : ownEntryPasses(entry, scope)));
   }
 
   /** Conversations, newest first, each with its passing messages in order. */

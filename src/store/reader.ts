@@ -6,6 +6,7 @@ import type {
   CommandQuery,
   Conversation,
   ConversationQuery,
+  EntryQuery,
   HistoryReader,
   MessageQuery,
   Normalized,
@@ -15,6 +16,7 @@ import type {
   StatsQuery,
   TokenTotals,
 } from '../core/queries.js';
+import { conversationPasses, isScoped, ownEntryPasses } from '../core/queries.js';
 
 type Window = { since?: string | undefined; until?: string | undefined };
 
@@ -175,6 +177,23 @@ export function selectCommands(commands: readonly CommandEntry[], query: Command
   return pageOf(commands.filter(commandFilter(query)).sort((a, b) => byLogOrder(b, a)), query);
 }
 
+/**
+ * The test of a row against an entry query's agent, session and conversations: rows of a
+ * conversation by the conversation; the others (commands, run-log facts) pass here and are
+ * tested once decoded.
+ */
+function scopeTest(store: EntryStore, query: Normalized<EntryQuery>): (row: number) => boolean {
+  if (!isScoped(query)) return () => true;
+  const rows = store.rows;
+  const ids = query.conversations && new Set(query.conversations);
+  return (row) => {
+    const slot = rows.slot(row);
+    if (slot < 0) return query.conversations === undefined;
+    const c = store.conversationAt(slot);
+    return c !== undefined && conversationPasses(c.conversation_id, c.agent_name, query, ids);
+  };
+}
+
 /** Answers the history queries of SPEC §5 from an `EntryStore`, in JavaScript, over its rows. */
 export function storeReader(store: EntryStore): HistoryReader {
   const order = (rows: EntryRows) => (a: number, b: number) => rows.compare(a, b);
@@ -305,13 +324,17 @@ export function storeReader(store: EntryStore): HistoryReader {
       const rows = store.rows;
       const types = query.types ? new Set<string>(query.types) : undefined;
       const window = new RowWindow(rows, query.since, query.until);
+      const inScope = scopeTest(store, query);
       const found: number[] = [];
       for (let row = 0; row < rows.count; row++) {
-        if (!rows.dead(row) && (types === undefined || types.has(rows.type(row))) && window.has(row)) found.push(row);
+        if (!rows.dead(row) && (types === undefined || types.has(rows.type(row))) && window.has(row) && inScope(row)) found.push(row);
       }
       found.sort(order(rows));
       // Decoded one at a time: reading a large store keeps one entry alive, not all of them.
-      for (const row of found) yield rows.decode(row);
+      for (const row of found) {
+        const entry = rows.decode(row);
+        if (rows.slot(row) >= 0 || ownEntryPasses(entry, query)) yield entry;
+      }
     },
   };
 }

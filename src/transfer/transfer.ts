@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
 import type { Historian } from '../dispatch/historian.js';
 import type { Entry, EntryInput } from '../core/entries.js';
 import { HistorianError } from '../core/errors.js';
@@ -12,6 +13,7 @@ import { loadFile, toEntry } from '../formats/load.js';
 import { scanLines } from '../fs/line-scan.js';
 import { checkEncodable, needsAsciiJson } from '../formats/text.js';
 import type { History } from '../history/history.js';
+import type { EntryQuery } from '../core/queries.js';
 import { renderMarkdown } from '../formats/markdown.js';
 import { byLogOrder } from '../store/store.js';
 import { SpilledDocument } from './spill.js';
@@ -27,6 +29,24 @@ export interface TransferOptions {
   encoding?: BufferEncoding;
   /** Called as entries are handled: `done` of `total`. */
   onProgress?: (done: number, total: number) => void;
+  /** Export: which entries (an agent's, a session's, a time window); default every one. */
+  entries?: EntryQuery;
+  /**
+   * Export: where the bytes go instead of replacing the file at `path` (standard output, a
+   * socket), and its name for errors. A document then spills its parts to the temporary folder.
+   */
+  output?: ExportOutput;
+}
+
+/** A stream an export writes to, written a piece at a time with backpressure. */
+export interface ExportOutput {
+  name: string;
+  write(pieces: AsyncIterable<Uint8Array> | readonly Uint8Array[]): Promise<void>;
+}
+
+/** Where an export writes: the output given, else the file at `path`, replaced atomically. */
+function destination(path: string, output: ExportOutput | undefined): ExportOutput {
+  return output ?? { name: path, write: (pieces) => writeAtomic(path, pieces) };
 }
 
 /** What an export or import did. */
@@ -67,9 +87,10 @@ function encoderFor(path: string, encoding: BufferEncoding): (text: string) => B
  * Writes every entry as JSON Lines while reading them: memory stays bounded by a batch,
  * whatever the size of the history. The total is not known ahead, so progress counts up.
  */
-async function exportLines(history: History, path: string, encoding: BufferEncoding, onProgress?: TransferOptions['onProgress']): Promise<TransferSummary> {
+async function exportLines(history: History, out: ExportOutput, encoding: BufferEncoding, options: TransferOptions): Promise<TransferSummary> {
+  const { onProgress } = options;
   const asciiOnly = needsAsciiJson(encoding);
-  const toBytes = encoderFor(path, encoding);
+  const toBytes = encoderFor(out.name, encoding);
   let count = 0;
   async function* pieces(): AsyncGenerator<Buffer> {
     let lines: string[] = [];
@@ -79,14 +100,14 @@ async function exportLines(history: History, path: string, encoding: BufferEncod
       onProgress?.(count, count);
       return toBytes(text);
     };
-    for await (const entry of history.entries()) {
+    for await (const entry of history.entries(options.entries)) {
       lines.push(encodeLine(entry, asciiOnly));
       count += 1;
       if (lines.length >= EXPORT_BATCH) yield piece();
     }
     if (lines.length > 0) yield piece();
   }
-  await writeAtomic(path, pieces());
+  await out.write(pieces());
   return { entries: count, format: 'jsonl', warnings: [] };
 }
 
@@ -96,18 +117,20 @@ async function exportLines(history: History, path: string, encoding: BufferEncod
  * spilled to a file of its group beside the target, and the document is streamed from those.
  * Memory stays bounded; the disk holds the document twice until the export ends.
  */
-async function exportDocument(history: History, path: string, format: Exclude<FileFormat, 'jsonl'>, encoding: BufferEncoding, onProgress?: TransferOptions['onProgress']): Promise<TransferSummary> {
+async function exportDocument(history: History, path: string, out: ExportOutput, format: Exclude<FileFormat, 'jsonl'>, encoding: BufferEncoding, options: TransferOptions): Promise<TransferSummary> {
+  const { onProgress } = options;
   const codec = await loadCodec(format, encoding);
-  const document = await SpilledDocument.create(path, codec, encoderFor(path, encoding));
+  const spillBeside = options.output ? join(tmpdir(), 'historian-export') : path;
+  const document = await SpilledDocument.create(spillBeside, codec, encoderFor(out.name, encoding));
   let count = 0;
   try {
-    for await (const entry of history.entries()) {
+    for await (const entry of history.entries(options.entries)) {
       const group = GROUP_OF[entry.type];
       await document.add(group, codec.encodeEntry(entry, group, document.counts[group]));
       if (++count % EXPORT_BATCH === 0) onProgress?.(count, count);
     }
     onProgress?.(count, count);
-    await writeAtomic(path, document.bytes());
+    await out.write(document.bytes());
   } finally {
     await document.close();
   }
@@ -118,25 +141,26 @@ async function exportDocument(history: History, path: string, format: Exclude<Fi
  * Markdown lists each conversation's entries under its heading, in order of first appearance,
  * so the export holds every entry until the last is read.
  */
-async function exportMarkdown(history: History, path: string, encoding: BufferEncoding, onProgress?: TransferOptions['onProgress']): Promise<TransferSummary> {
+async function exportMarkdown(history: History, out: ExportOutput, encoding: BufferEncoding, options: TransferOptions): Promise<TransferSummary> {
   const entries: Entry[] = [];
-  for await (const entry of history.entries()) entries.push(entry);
-  onProgress?.(entries.length, entries.length);
-  await writeAtomic(path, [encoderFor(path, encoding)(renderMarkdown(entries))]);
+  for await (const entry of history.entries(options.entries)) entries.push(entry);
+  options.onProgress?.(entries.length, entries.length);
+  await out.write([encoderFor(out.name, encoding)(renderMarkdown(entries))]);
   return { entries: entries.length, format: 'markdown', warnings: [] };
 }
 
 /**
- * Writes every entry `history` holds to `path` (replacing the file atomically) in any file
- * format, or Markdown: one section per conversation, commands at the end. JSON Lines and
+ * Writes every entry `history` holds (or those `options.entries` selects) to `path` (replacing
+ * the file atomically), or to `options.output`, in any file format, or Markdown: one section per conversation, commands at the end. JSON Lines and
  * documents are written with bounded memory; Markdown is assembled whole.
  */
 export async function exportHistory(history: History, path: string, options: TransferOptions = {}): Promise<TransferSummary> {
   const format = transferFormat(path, options.format);
   const encoding = options.encoding ?? 'utf-8';
-  if (format === 'jsonl') return exportLines(history, path, encoding, options.onProgress);
-  if (format === 'markdown') return exportMarkdown(history, path, encoding, options.onProgress);
-  return exportDocument(history, path, format, encoding, options.onProgress);
+  const out = destination(path, options.output);
+  if (format === 'jsonl') return exportLines(history, out, encoding, options);
+  if (format === 'markdown') return exportMarkdown(history, out, encoding, options);
+  return exportDocument(history, path, out, format, encoding, options);
 }
 
 /** The error of an import that cannot read `path`, at the line and column where known. */

@@ -149,7 +149,7 @@ describe('reading commands', () => {
     expect(refused.code, refused.stderr).toBe(2);
     expect(refused.stderr).toContain('without --yes');
     const done = await cli('history', 'reset', '--agent', 'reviewer', '--yes', '--format', 'json');
-    expect(JSON.parse(done.stdout)).toEqual({ conversations: 1, messages: 1, tool_calls: 0, commands: 0, context: 0, run_events: 0 });
+    expect(JSON.parse(done.stdout).cleared).toEqual([{ name: 'archive', type: 'file', deleted: { conversations: 1, messages: 1, tool_calls: 0, commands: 0, context: 0, run_events: 0 } }]);
     expect(readFileSync(join(dir, 'chat.log'), 'utf8')).toContain('LGTM');
   });
 });

@@ -264,6 +264,21 @@ export function historyContract(name: string, fixture: () => Promise<ContractFix
           { type: 'context', content: 'Release notes draft', metadata: { source: 'wiki' } },
         ]);
       });
+
+      it("streams one agent's, one session's or some conversations' entries", async () => {
+        const read = async (query: Parameters<ReturnType<Historian['history']>['entries']>[0]) => {
+          const found: string[] = [];
+          for await (const e of historian.history().entries(query)) found.push(e.type === 'command' ? e.command : e.type === 'message' ? e.id : `${e.type} ${'conversation_id' in e ? e.conversation_id : ''}`);
+          return found;
+        };
+        expect(await read({ agent: 'planner' })).toEqual(['conversation_start c1', 'm1', 'm2', 'tool_call c1', 'context c1', 'deploy --dry-run', 'deploy']);
+        // A conversation without a start belongs to the agent its first message was attributed to.
+        expect(await read({ agent: 'loner' })).toEqual(['m9']);
+        expect(await read({ session: 's2' })).toEqual(['make test']);
+        expect(await read({ conversations: ['c1', 'c3'], types: ['tool_call', 'context', 'message'], since: '2026-11-20T10:00:02Z' })).toEqual(['m2', 'tool_call c1', 'context c1', 'm6', 'm7', 'm8']);
+        expect(await read({ agent: 'executor', conversations: ['c1', 'c2'], types: ['message'] })).toEqual(['m3', 'm4', 'm5']);
+        expect(await read({ conversations: [] })).toEqual([]);
+      });
     });
 
     describe('a repeated conversation_start', () => {

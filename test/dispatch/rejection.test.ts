@@ -95,7 +95,7 @@ describe('an entry the store refuses for its data', () => {
     const { provider, stored, attempts } = refusing((c) => (c.startsWith('poison') ? coded('refused', '23514') : null), file);
     const historian = new Historian(manifest, [provider], { retryDelay: 1, flushAttempts: 2, onError: () => {} });
     logAll(historian, numbered(3, [1]));
-    await expect(historian.flush()).rejects.toThrow(/cannot write the dead-letter file .*\(1 entries queued, retrying\)/);
+    await expect(historian.flush()).rejects.toThrow(/cannot write the dead-letter file .*\(1 entry queued, retrying\)/);
     expect(stored).toEqual(['ok-0', 'ok-2']);
     expect(historian.pending()).toEqual({ store: 1 });
     expect(historian.rejected()).toEqual({ store: 0 });

@@ -10,6 +10,7 @@ import { validationReport } from './validate.js';
 import { paint, renderConversations, renderStats } from '../render.js';
 import { UsageError } from '../shared.js';
 import { diagnostic, writeOut } from '../output.js';
+import { count } from '../../core/count.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../../examples/', import.meta.url));
 const MARKER = '.historian-demo';
@@ -51,7 +52,7 @@ function session(): EntryInput[] {
 function received(counts: Partial<Record<EntryType, number>>): string {
   const parts = (Object.keys(NOUNS) as EntryType[])
     .filter((type) => counts[type])
-    .map((type) => `${counts[type]} ${NOUNS[type][counts[type] === 1 ? 0 : 1]}`);
+    .map((type) => count(counts[type]!, ...NOUNS[type]));
   return parts.join(', ') || 'nothing';
 }
 
@@ -114,7 +115,7 @@ async function report(historian: Historian, manifest: Manifest, out: string): Pr
   return [
     paint('bold', 'historian demo') + ' — a release handled by a planner, an executor and an analyzer (and a reviewer nobody configured)',
     `manifest: ${relative(cwd, manifest.file)} (filter_mode ${manifest.storage.filter_mode}, global agents: ${manifest.storage.agents?.join(', ') ?? 'everyone'})`,
-    `logged ${entries.length} entries into ${manifest.providers.length} providers in ${seconds}s → ${relative(cwd, out) || out}`,
+    `logged ${count(entries.length, 'entry', 'entries')} into ${count(manifest.providers.length, 'provider')} in ${seconds}s → ${relative(cwd, out) || out}`,
     '',
     ...(await describeProviders(manifest, historian, cwd)),
     ...overrideComparison(manifest),

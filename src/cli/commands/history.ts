@@ -1,13 +1,30 @@
 import { createInterface } from 'node:readline/promises';
 import { Command } from 'commander';
 import type { StatsGroup } from '../../core/queries.js';
-import { renderCommands, renderConversations, renderReset, renderStats } from '../render.js';
-import { countOption, optionsOf, pageOption, print, printPage, readingOptions, UsageError, withHistory, type ReadOptions } from '../shared.js';
+import { withDetails } from '../../history/details.js';
+import { renderCommands, renderConversations, renderStats } from '../render.js';
+import { renderResetReport, resetProviders } from '../reset.js';
+import { countOption, manifestFor, optionsOf, pageOption, print, printPage, readerOf, readingOptions, UsageError, withHistory, type ReadOptions } from '../shared.js';
 import { diagnostic } from '../output.js';
 
 function groupOption(value: string): StatsGroup {
   if (value === 'agent' || value === 'model' || value === 'hour' || value === 'day') return value;
   throw new UsageError(`invalid --group-by "${value}": expected agent, model, hour or day`);
+}
+
+interface ShowOptions extends ReadOptions {
+  since?: string;
+  until?: string;
+  query?: string;
+  model?: string;
+  limit: number;
+  offset: number;
+  compact?: boolean;
+  tokens?: boolean;
+  tools?: boolean;
+  context?: boolean;
+  all?: boolean;
+  page?: boolean;
 }
 
 function showCommand(): Command {
@@ -22,16 +39,24 @@ function showCommand(): Command {
       .option('--limit <n>', 'at most this many conversations', countOption, 10)
       .option('--offset <n>', 'skip this many first', countOption, 0)
       .option('--compact', 'show only the first and last message of each conversation')
-      .option('--tokens', 'add token totals per conversation'),
+      .option('--tokens', 'add token totals per conversation')
+      .option('--tools', 'show the tool calls under the message that made them (json / yaml: tool_calls of each message)')
+      .option('--context', 'show context additions under the message they follow (json / yaml: context of each message)')
+      .option('--all', 'both --tools and --context'),
   ))
-    .addHelpText('after', '\nExamples:\n  historian history show planner --since 1d\n  historian history show --query deploy --format json')
+    .addHelpText('after', '\nExamples:\n  historian history show planner --since 1d\n  historian history show --query deploy --format json\n  historian history show --all --limit 3')
     .action(async (agent: string | undefined, _options, command: Command) => {
-      const o = optionsOf<
-        ReadOptions & { since?: string; until?: string; query?: string; model?: string; limit: number; offset: number; compact?: boolean; tokens?: boolean; page?: boolean }
-      >(command);
+      const o = optionsOf<ShowOptions>(command);
       const query = { agent, since: o.since, until: o.until, query: o.query, model: o.model, limit: o.limit, offset: o.offset, compact: o.compact, tokens: o.tokens };
-      if (o.page) return printPage(o, await withHistory(o, o.provider, (h) => h.conversationsPage(query)), renderConversations);
-      const found = await withHistory(o, o.provider, (h) => h.conversations(query));
+      const details = { tools: o.tools === true || o.all === true, context: o.context === true || o.all === true };
+      if (o.page) {
+        const page = await withHistory(o, o.provider, async (h) => {
+          const found = await h.conversationsPage(query);
+          return { ...found, items: await withDetails(h, found.items, details) };
+        });
+        return printPage(o, page, renderConversations);
+      }
+      const found = await withHistory(o, o.provider, async (h) => withDetails(h, await h.conversations(query), details));
       print(o.format, found, renderConversations);
     });
 }
@@ -89,18 +114,24 @@ function resetCommand(): Command {
       .description("delete history: everything, or one agent's conversations with their messages, tool calls, context and commands")
       .option('--agent <name>', "delete only this agent's history")
       .option('--hard', 'sql: drop the tables instead of deleting rows')
+      .option('--all-providers', 'clear every provider that can delete history (sql, file), not only the reading one')
       .option('--yes', 'do not ask for confirmation'),
   )
-    .addHelpText('after', '\nExamples:\n  historian history reset --agent planner --yes\n  historian history reset --hard')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  historian history reset --agent planner --yes\n  historian history reset --all-providers --hard\n\n' +
+        'Prints one line per provider: those cleared with what they deleted, and those that kept their entries, with how to clear them.',
+    )
     .action(async (_options, command: Command) => {
-      const o = optionsOf<ReadOptions & { agent?: string; hard?: boolean; yes?: boolean }>(command);
-      const what = o.agent ? `the history of agent "${o.agent}"` : 'ALL history';
+      const o = optionsOf<ReadOptions & { agent?: string; hard?: boolean; yes?: boolean; allProviders?: boolean }>(command);
+      const manifest = manifestFor(o);
+      const what = `${o.agent ? `the history of agent "${o.agent}"` : 'ALL history'} from ${o.allProviders ? 'every provider' : `provider "${readerOf(manifest, o.provider).label}"`}`;
       if (!o.yes && !(await confirm(`Delete ${what}?`))) {
         diagnostic('nothing deleted');
         return;
       }
-      const result = await withHistory(o, o.provider, (h) => h.reset({ agent: o.agent, hard: o.hard }));
-      print(o.format, result, renderReset);
+      const report = await resetProviders(manifest, o.provider, { agent: o.agent, hard: o.hard }, o.allProviders === true);
+      print(o.format, report, renderResetReport);
     });
 }
 

@@ -9,6 +9,7 @@ import { describeFailure } from '../failure.js';
 import { diagnostic } from '../output.js';
 import { progress } from '../progress.js';
 import { manifestFor, optionsOf, UsageError, warn, type GlobalOptions } from '../shared.js';
+import { count } from '../../core/count.js';
 
 /** What an ingest run did. */
 export interface IngestSummary {
@@ -101,17 +102,13 @@ function openInput(file: string): Readable {
   return process.stdin.setEncoding('utf8');
 }
 
-function entries(count: number): string {
-  return `${count} entr${count === 1 ? 'y' : 'ies'}`;
-}
-
 /** The closing line: how many entries were logged, what was skipped, what a shutdown left unstored. */
 function summaryLine(summary: IngestSummary, watch: SignalWatch, pending: Record<string, number>): string {
-  const skipped = summary.bad > 0 ? ` (${summary.bad} bad line${summary.bad === 1 ? '' : 's'} skipped)` : '';
+  const skipped = summary.bad > 0 ? ` (${count(summary.bad, 'bad line')} skipped)` : '';
   const unstored = describePending(pending);
   const lost = unstored ? `; entries not stored: ${unstored}` : '';
   const prefix = watch.received ? `interrupted by ${watch.received}: ` : '';
-  return `${prefix}ingested ${entries(summary.logged)}${skipped}${lost}`;
+  return `${prefix}ingested ${count(summary.logged, 'entry', 'entries')}${skipped}${lost}`;
 }
 
 /** Closes the logger: taking as long as the flush needs, or at most DEFAULT_SHUTDOWN_TIMEOUT once a signal came. */

@@ -7,7 +7,7 @@ import type { History } from '../../history/history.js';
 import { renderDocument } from '../../providers/text-file/render.js';
 import { templatesDir } from '../../providers/text-file/templates.js';
 import { optionsOf, UsageError, withHistory } from '../shared.js';
-import { writeOut } from '../output.js';
+import { OutputClosed, writeOut } from '../output.js';
 
 const BUILT_IN = ['chronological', 'conversations'];
 
@@ -24,7 +24,7 @@ async function* records(history: History, window: { since?: string; until?: stri
 
 /** A template's failure is bad usage; reading or writing failing is not. */
 function renderFailure(file: string, error: unknown): unknown {
-  if (error instanceof HistorianError || (error as NodeJS.ErrnoException).code !== undefined) return error;
+  if (error instanceof HistorianError || error instanceof OutputClosed || (error as NodeJS.ErrnoException).code !== undefined) return error;
   return new UsageError(`cannot render ${file}: ${(error as Error).message}`);
 }
 

@@ -9,6 +9,8 @@ import { writeOut } from '../output.js';
 
 interface TailOptions {
   follow?: boolean;
+  agent?: string;
+  session?: string;
   since: string;
   interval: string;
   provider?: string;
@@ -44,10 +46,11 @@ function printEntry(entry: Entry, format: Format): void {
  * what is stored since `since`, then, each round, what was stored after the last position.
  */
 async function follow(feed: HistoryFeed, since: string, o: TailOptions, every: number): Promise<never> {
+  const scope = { agent: o.agent, session: o.session };
   let position = await feed.end();
-  for await (const entry of feed.upTo({ since }, position)) printEntry(entry, o.format);
+  for await (const entry of feed.upTo({ since, ...scope }, position)) printEntry(entry, o.format);
   for (;;) {
-    const next = await feed.after(position);
+    const next = await feed.after(position, scope);
     position = next.position;
     for (const entry of next.entries) printEntry(entry, o.format);
     if (next.entries.length === 0) await sleep(every);
@@ -59,7 +62,7 @@ async function follow(feed: HistoryFeed, since: string, o: TailOptions, every: n
  * document, which is read afresh each round.
  */
 async function printNew(history: History, o: TailOptions, cursor: { since: string; seen: Set<string> }) {
-  for await (const entry of history.entries({ since: cursor.since })) {
+  for await (const entry of history.entries({ since: cursor.since, agent: o.agent, session: o.session })) {
     if (cursor.seen.has(entry.id)) continue;
     if (entry.timestamp > cursor.since) cursor.seen.clear();
     cursor.since = entry.timestamp;
@@ -75,9 +78,11 @@ export function tailCommand(): Command {
     .option('-f, --follow', 'keep printing new entries as they are written (Ctrl-C to stop)')
     .option('--since <when>', 'start this long ago (30m, 2d) or at an ISO date-time', '10m')
     .option('--interval <duration>', 'how often to look for new entries with -f', '1s')
+    .option('--agent <name>', "only this agent's entries: its conversations, commands and run-log facts")
+    .option('--session <id>', "only this session's entries: its commands and run-log facts")
     .option('--provider <name>', 'read from this provider (name or type) instead of the default')
     .option('--format <format>', 'text, or json for JSON Lines', formatOption, 'text' as Format)
-    .addHelpText('after', '\nExamples:\n  historian tail --since 1h\n  historian tail -f --format json | jq .content')
+    .addHelpText('after', '\nExamples:\n  historian tail --since 1h --agent planner\n  historian tail -f --session s1 --format json | jq .type')
     .action(async (_options, command: Command) => {
       const o = optionsOf<TailOptions>(command);
       const every = parseDuration(o.interval);

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { exportHistory, importEntries, transferFormat, type ExportFormat, type TransferSummary } from '../../transfer/transfer.js';
+import { exportHistory, importEntries, transferFormat, type ExportFormat, type ExportOutput, type TransferSummary } from '../../transfer/transfer.js';
 import { progress } from '../progress.js';
 import { optionsOf, UsageError, withHistorian, withHistory } from '../shared.js';
-import { writeErr } from '../output.js';
+import { writeErr, writeOutBytes } from '../output.js';
+import { count } from '../../core/count.js';
 
 const FORMATS = ['auto', 'json', 'yaml', 'toml', 'ini', 'jsonl', 'markdown'] as const;
 
@@ -36,7 +37,7 @@ function formatOf(file: string, flag: ExportFormat | 'auto'): ExportFormat {
 
 function summary(verb: string, result: TransferSummary, where: string): string {
   const warnings = result.warnings.map((w) => `historian: warning: ${w}\n`).join('');
-  return `${warnings}historian: ${verb} ${result.entries} entr${result.entries === 1 ? 'y' : 'ies'} ${where} (${result.format})\n`;
+  return `${warnings}historian: ${verb} ${count(result.entries, 'entry', 'entries')} ${where} (${result.format})\n`;
 }
 
 function withFileOptions(command: Command): Command {
@@ -45,24 +46,38 @@ function withFileOptions(command: Command): Command {
     .option('--encoding <encoding>', 'text encoding of the file', encodingFlag, 'utf-8' as BufferEncoding);
 }
 
-/** `historian export --to FILE`: copies the reading provider's history into a file. */
+/** Standard output as an export's destination: bytes written as the pipe takes them. */
+function standardOutput(encoding: BufferEncoding): ExportOutput {
+  return {
+    name: 'standard output',
+    async write(pieces) {
+      for await (const piece of pieces) await writeOutBytes(Buffer.from(piece), encoding);
+    },
+  };
+}
+
+/** `historian export --to FILE|-`: copies the reading provider's history into a file or to standard output. */
 export function exportCommand(): Command {
   return withFileOptions(
     new Command('export')
       .description('copy history from the reading provider into a JSON, YAML, TOML, INI, JSON Lines or Markdown file')
-      .requiredOption('--to <file>', 'the file to write (replaced atomically); .md exports Markdown')
+      .requiredOption('--to <file>', 'the file to write (replaced atomically); .md exports Markdown; - writes to standard output (JSON Lines unless --format)')
+      .option('--agent <name>', "only this agent's entries: its conversations, commands and run-log facts")
+      .option('--session <id>', "only this session's entries: its commands and run-log facts")
       .option('--provider <name>', 'read from this provider (name or type) instead of the default'),
   )
-    .addHelpText('after', '\nExamples:\n  historian export --to backup.jsonl\n  historian export --to history.md --provider sql')
+    .addHelpText('after', '\nExamples:\n  historian export --to backup.jsonl\n  historian export --to history.md --provider sql\n  historian export --to - --agent planner | jq .type')
     .action(async (_options, command: Command) => {
-      const o = optionsOf<TransferFlags & { to: string; provider?: string }>(command);
-      const format = formatOf(o.to, o.format);
+      const o = optionsOf<TransferFlags & { to: string; provider?: string; agent?: string; session?: string }>(command);
+      const toStdout = o.to === '-';
+      const format = toStdout && o.format === 'auto' ? 'jsonl' : formatOf(o.to, o.format);
       const bar = progress('export');
+      const options = { format, encoding: o.encoding, onProgress: bar.update, entries: { agent: o.agent, session: o.session }, output: toStdout ? standardOutput(o.encoding) : undefined };
       const result = await withHistory(o, o.provider, async (history) => {
-        const done = await exportHistory(history, resolve(o.to), { format, encoding: o.encoding, onProgress: bar.update }).finally(bar.stop);
+        const done = await exportHistory(history, toStdout ? 'standard output' : resolve(o.to), options).finally(bar.stop);
         return { done, from: history.provider };
       });
-      writeErr(summary('exported', result.done, `from ${result.from} to ${o.to}`));
+      writeErr(summary('exported', result.done, `from ${result.from} to ${toStdout ? 'standard output' : o.to}`));
     });
 }
 

@@ -5,6 +5,7 @@ import { maskStrings } from '../../core/secrets.js';
 import { selectReader } from '../../history/select.js';
 import { checkProviders } from '../../providers/check.js';
 import { formatOption, manifestFor, optionsOf, print, type Format } from '../shared.js';
+import { count } from '../../core/count.js';
 
 /** The JSON shape of `historian validate --format json` (SPEC §6). */
 export interface ValidationReport {
@@ -51,12 +52,12 @@ export async function validationReport(manifest: Manifest): Promise<ValidationRe
 }
 
 function renderText(report: ValidationReport): string {
-  const count = report.providers.length;
+  const providers = report.providers.length;
   const lines = [
-    `${report.manifest}: valid — ${count} provider${count === 1 ? '' : 's'}, filter_mode ${report.filter_mode}, ` +
+    `${report.manifest}: valid — ${count(providers, 'provider')}, filter_mode ${report.filter_mode}, ` +
       (report.default_provider ? `history read from "${report.default_provider}"` : 'no provider can read history'),
   ];
-  if (count === 0) lines.push('  providers: [] — logging is off');
+  if (providers === 0) lines.push('  providers: [] — logging is off');
   for (const p of report.providers) {
     const on = FLAG_NAMES.filter((f) => p.flags[f]).map((f) => f.replace('log_', ''));
     const off = FLAG_NAMES.filter((f) => !p.flags[f]).map((f) => f.replace('log_', ''));

@@ -1,6 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { RUN_FACT_TYPES, type CommandEntry, type Entry, type EntryType, type MessageEntry, type RunFact } from '../../core/entries.js';
 import type { CommandQuery, Conversation, ConversationQuery, EntryFeed, EntryQuery, HistoryReader, MessageQuery, Normalized, Stats, StatsGroup, StatsQuery } from '../../core/queries.js';
+import { conversationPasses, isScoped, ownEntryPasses } from '../../core/queries.js';
 import type { RunReader } from '../../core/run-queries.js';
 import { DocumentError } from '../../formats/codec.js';
 import { toEntry } from '../../formats/load.js';
@@ -131,6 +132,21 @@ export class LinesFileView {
       rows.push(row);
     }
     return rows;
+  }
+
+  /**
+   * The rows an entry query's agent, session and conversations may keep: rows of a conversation
+   * tested by the conversation; the others (commands, run-log facts) are tested once read.
+   */
+  inScope(rows: number[], query: Normalized<EntryQuery>): number[] {
+    if (!isScoped(query)) return rows;
+    const of = this.index.conversationOf.values;
+    const list = this.index.conversationList;
+    const ids = query.conversations && new Set(query.conversations);
+    return rows.filter((row) => {
+      const c = of[row]! >= 0 ? list[of[row]!] : undefined;
+      return c === undefined ? query.conversations === undefined : conversationPasses(c.conversation_id, c.agent_name, query, ids);
+    });
   }
 
   /** Rows sorted as logged: by time, then `seq`, then position in the file. */
@@ -336,9 +352,10 @@ async function* entriesOf(openView: () => Promise<LinesFileView | null>, query: 
   if (!view) return;
   try {
     const covered = upTo === undefined || upTo.generation !== view.generation ? Infinity : upTo.rows;
-    const rows = view.inLogOrder(view.rowsOf(query.types ? new Set(query.types) : undefined, query).filter((row) => row < covered));
+    const rows = view.inLogOrder(view.inScope(view.rowsOf(query.types ? new Set(query.types) : undefined, query).filter((row) => row < covered), query));
+    const owned = isScoped(query) ? (entry: Entry) => 'conversation_id' in entry || ownEntryPasses(entry, query) : () => true;
     for await (const batch of view.batches(rows)) {
-      for (const entry of batch) if (inWindow(entry.timestamp, query)) yield entry;
+      for (const entry of batch) if (inWindow(entry.timestamp, query) && owned(entry)) yield entry;
     }
   } catch (error) {
     if (error instanceof Replaced) throw new Error(`${view.path} was replaced by another process while its entries were read`);

@@ -17,6 +17,7 @@ import { resetHistory } from './reset.js';
 import { readRunFacts } from './run-events.js';
 import { parseDatabaseUrl } from './url.js';
 import { batchWriter } from './write.js';
+import { count } from '../../core/count.js';
 
 function reader(backend: SqlBackend, config: ConnectionConfig, label: string): HistoryReader {
   const read = <T>(what: string, work: Promise<T>) => work.catch(databaseFailure(what, backend.where, config, label));
@@ -75,7 +76,7 @@ export async function openSql({ label, config }: ResolvedProvider<SqlConfig>, ct
   const writer = batchWriter(backend);
   return {
     deadLetterPath: deadLetterPath(config.url ?? '', ctx.manifest.baseDir, label),
-    write: (batch: readonly LogRecord[]) => writer.write(batch).catch(databaseFailure(`writing ${batch.length} entries`, backend.where, config, label)),
+    write: (batch: readonly LogRecord[]) => writer.write(batch).catch(databaseFailure(`writing ${count(batch.length, 'entry', 'entries')}`, backend.where, config, label)),
     close: () => backend.close(),
     reader: reader(backend, config, label),
     runs: runReader(backend, config, label),

@@ -1,8 +1,9 @@
-import { and, asc, eq, gte, lte, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lte, type AnyColumn, type SQL } from 'drizzle-orm';
 import { RUN_FACT_TYPES, type Entry, type EntryType, type RunFactType } from '../../core/entries.js';
 import { byLogOrder } from '../../store/store.js';
 import type { EntryQuery, Normalized } from '../../core/queries.js';
 import type { SqlBackend } from './dialect.js';
+import { chunked, field } from './fragments.js';
 import { commandEntry, contextEntry, conversationStartEntry, messageEntry, toolCallEntry } from './rows.js';
 import { runFactOf } from './run-events.js';
 
@@ -108,13 +109,40 @@ async function* stream(backend: SqlBackend, source: Source, window: Normalized<E
 }
 
 /**
+ * The conditions a table is read under for a query's agent, session and conversations: none
+ * (the table is not read: a command has no conversation, a message no session), one, or one per
+ * list of conversation ids short enough for an `IN`.
+ */
+function scopes(backend: SqlBackend, table: EntryTable, query: Normalized<EntryQuery>): (SQL | undefined)[] {
+  const t = backend.dialect.tables;
+  if (table === 'commands' || table === 'runEvents') {
+    if (query.conversations !== undefined) return [];
+    const owner = t[table];
+    return [and(query.agent === undefined ? undefined : eq(owner.agent_name, query.agent), query.session === undefined ? undefined : eq(owner.session_id, query.session))];
+  }
+  if (query.session !== undefined) return [];
+  const conversation = t[table].conversation_id;
+  const ofAgent =
+    query.agent === undefined
+      ? undefined
+      : table === 'conversations'
+        ? eq(t.conversations.agent_name, query.agent)
+        : inArray(conversation, backend.statements.subquery({ id: field(t.conversations.conversation_id) }, 'conversations', { where: eq(t.conversations.agent_name, query.agent) }));
+  if (query.conversations === undefined) return [ofAgent];
+  return chunked(query.conversations).map((ids) => and(ofAgent, inArray(conversation, ids)));
+}
+
+/**
  * Every stored entry in logging order (timestamp, then seq): one paged stream per table,
  * merged. Holds at most one page per table in memory. `bound` limits each table further.
  */
 export async function* readEntries(backend: SqlBackend, query: Normalized<EntryQuery>, bound?: Bound): AsyncGenerator<Entry> {
   const all = sources(backend);
   const types = query.types ?? (Object.keys(all) as EntryType[]);
-  const streams = [...new Set(types)].map((type) => stream(backend, all[type], query, bound));
+  const streams = [...new Set(types)].flatMap((type) => {
+    const source = all[type];
+    return scopes(backend, source.table, query).map((scope) => stream(backend, { ...source, where: and(source.where, scope) }, query, bound));
+  });
   const heads: { entry: Entry; from: AsyncGenerator<Entry> }[] = [];
   for (const from of streams) {
     const next = await from.next();

@@ -1,0 +1,58 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from './run.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'historian-reset-'));
+const manifest = join(dir, 'agents.yml');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const cli = (...args: string[]) => runCli([...args, '-c', manifest]);
+
+beforeEach(async () => {
+  for (const file of ['h.db', 'archive.jsonl', 'chat.log']) rmSync(join(dir, file), { force: true });
+  writeFileSync(
+    manifest,
+    `storage:\n  providers:\n    - {type: sql, url: "sqlite:///${join(dir, 'h.db')}"}\n    - {type: file, name: archive, path: archive.jsonl}\n    - {type: text_file, name: chat, path: chat.log}\n    - {type: memory, name: scratch}\n`,
+  );
+  const ingest = await cli('ingest', join(process.cwd(), 'examples/demo-session.jsonl'));
+  expect(ingest.code, ingest.stderr).toBe(0);
+});
+
+describe('history reset', () => {
+  it('clears the reading provider and says which providers kept their entries, and how to clear them', async () => {
+    const { code, stdout } = await cli('history', 'reset', '--agent', 'reviewer', '--yes');
+    expect(code).toBe(0);
+    expect(stdout).toBe(
+      'cleared sql (sql): deleted 1 conversation, 1 message, 0 tool calls, 0 commands, 0 context additions, 0 run-log facts\n' +
+        'kept archive (file): still holds its entries: add --all-providers to clear it too\n' +
+        `kept chat (text_file): still holds its entries: historian cannot delete entries from a text_file log; delete ${join(dir, 'chat.log')} yourself\n`,
+    );
+    expect(readFileSync(join(dir, 'archive.jsonl'), 'utf8')).toContain('demo-m8');
+  });
+
+  it('with --all-providers clears every provider that can delete history', async () => {
+    const { code, stdout } = await cli('history', 'reset', '--all-providers', '--yes', '--format', 'json');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as { cleared: { name: string; type: string; deleted: { messages: number } }[]; kept: { name: string }[] };
+    expect(report.cleared.map((p) => [p.name, p.type, p.deleted.messages])).toEqual([
+      ['sql', 'sql', 8],
+      ['archive', 'file', 8],
+    ]);
+    expect(report.kept.map((p) => p.name)).toEqual(['chat']);
+    expect((await cli('history', 'show', '--provider', 'archive')).stdout).toBe('no conversations found\n');
+    expect(existsSync(join(dir, 'chat.log'))).toBe(true);
+  });
+});
+
+describe('a memory provider as the reading provider', () => {
+  it('is named as living only in the process that logged it', async () => {
+    for (const args of [['history', 'show'], ['history', 'stats'], ['runs', 'list'], ['tail']]) {
+      const { code, stderr } = await cli(...args, '--provider', 'scratch');
+      expect(code, args.join(' ')).toBe(0);
+      expect(stderr).toContain('historian: note: provider "scratch" is of type memory: its history lives only in the process that logged it');
+    }
+    expect((await cli('history', 'show')).stderr).toBe('');
+  });
+});
