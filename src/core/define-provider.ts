@@ -42,6 +42,8 @@ export interface ProviderSpec<T extends string, Shape extends z.ZodRawShape> {
   migrate?(provider: ResolvedProvider<ConfigOf<T, Shape>>, options: MigrateOptions): Promise<string>;
   /** Advice `historian validate` prints that is no error, e.g. a file grown past what its format suits. */
   advise?(provider: ResolvedProvider<ConfigOf<T, Shape>>): Promise<string[]>;
+  /** For a type that cannot read: deletes everything it wrote (`history reset --all-providers`); returns what it deleted. */
+  clear?(provider: ResolvedProvider<ConfigOf<T, Shape>>): Promise<string[]>;
 }
 
 /**
@@ -97,5 +99,6 @@ export function defineProvider<const T extends string, Shape extends z.ZodRawSha
     describe: (config) => spec.describe?.(config) ?? null,
     migrate: spec.migrate?.bind(spec),
     advise: spec.advise?.bind(spec),
+    clear: spec.clear?.bind(spec),
   };
 }

@@ -140,6 +140,11 @@ export interface ProviderDefinition<C extends CommonProviderConfig = CommonProvi
   migrate?(provider: ResolvedProvider<C>, options: MigrateOptions): Promise<string>;
   /** Advice for `historian validate` that is no error (a file grown past what its format suits). */
   advise?(provider: ResolvedProvider<C>): Promise<string[]>;
+  /**
+   * For `history reset --all-providers`, when a type that cannot read can still delete what it
+   * wrote (a text log's files): deletes all of it and returns what was deleted (file paths).
+   */
+  clear?(provider: ResolvedProvider<C>): Promise<string[]>;
 }
 
 /** How `historian migrate` runs a provider's migration. */

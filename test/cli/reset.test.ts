@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
@@ -27,7 +27,7 @@ describe('history reset', () => {
     expect(stdout).toBe(
       'cleared sql (sql): deleted 1 conversation, 1 message, 0 tool calls, 0 commands, 0 context additions, 0 run-log facts\n' +
         'kept archive (file): still holds its entries: add --all-providers to clear it too\n' +
-        `kept chat (text_file): still holds its entries: historian cannot delete entries from a text_file log; delete ${join(dir, 'chat.log')} yourself\n`,
+        `kept chat (text_file): still holds its entries: one agent's entries cannot be cut out of a text_file log; delete ${join(dir, 'chat.log')} yourself\n`,
     );
     expect(readFileSync(join(dir, 'archive.jsonl'), 'utf8')).toContain('demo-m8');
   });
@@ -35,14 +35,35 @@ describe('history reset', () => {
   it('with --all-providers clears every provider that can delete history', async () => {
     const { code, stdout } = await cli('history', 'reset', '--all-providers', '--yes', '--format', 'json');
     expect(code).toBe(0);
-    const report = JSON.parse(stdout) as { cleared: { name: string; type: string; deleted: { messages: number } }[]; kept: { name: string }[] };
-    expect(report.cleared.map((p) => [p.name, p.type, p.deleted.messages])).toEqual([
+    const report = JSON.parse(stdout) as { cleared: { name: string; type: string; deleted?: { messages: number }; files?: string[] }[]; kept: { name: string }[] };
+    expect(report.cleared.map((p) => [p.name, p.type, p.deleted?.messages ?? p.files])).toEqual([
       ['sql', 'sql', 8],
       ['archive', 'file', 8],
+      ['chat', 'text_file', [join(dir, 'chat.log')]],
     ]);
-    expect(report.kept.map((p) => p.name)).toEqual(['chat']);
+    expect(report.kept).toEqual([]);
     expect((await cli('history', 'show', '--provider', 'archive')).stdout).toBe('no conversations found\n');
-    expect(existsSync(join(dir, 'chat.log'))).toBe(true);
+    expect(existsSync(join(dir, 'chat.log'))).toBe(false);
+  });
+
+  it('with --all-providers deletes every file a templated text log wrote, and its journals, but not other files', async () => {
+    const logs = join(dir, 'logs');
+    rmSync(logs, { recursive: true, force: true });
+    writeFileSync(
+      manifest,
+      `storage:\n  providers:\n    - {type: sql, url: "sqlite:///${join(dir, 'h.db')}"}\n` +
+        `    - {type: text_file, name: per-agent, path: "logs/{{ agent_name }}/{{ date }}.log"}\n` +
+        `    - {type: text_file, name: grouped, path: logs/conversations.md, format: conversations}\n`,
+    );
+    expect((await cli('ingest', join(process.cwd(), 'examples/demo-session.jsonl'))).code).toBe(0);
+    writeFileSync(join(logs, 'notes.txt'), 'mine');
+    const written = readdirSync(logs, { recursive: true }).map(String).filter((f) => f.includes('.')).sort();
+    expect(written).toContain('conversations.md.entries.jsonl');
+    const { code, stdout } = await cli('history', 'reset', '--all-providers', '--yes');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^cleared per-agent \(text_file\): deleted \d+ files$/m);
+    expect(stdout).toContain('cleared grouped (text_file): deleted 2 files');
+    expect(readdirSync(logs, { recursive: true }).map(String).filter((f) => f.includes('.'))).toEqual(['notes.txt']);
   });
 });
 

@@ -114,7 +114,7 @@ function resetCommand(): Command {
       .description("delete history: everything, or one agent's conversations with their messages, tool calls, context and commands")
       .option('--agent <name>', "delete only this agent's history")
       .option('--hard', 'sql: drop the tables instead of deleting rows')
-      .option('--all-providers', 'clear every provider that can delete history (sql, file), not only the reading one')
+      .option('--all-providers', 'clear every provider that can delete history (sql, file, and text logs when no --agent is given), not only the reading one')
       .option('--yes', 'do not ask for confirmation'),
   )
     .addHelpText(

@@ -13,4 +13,5 @@ export const textFileProvider = defineProvider({
   describe: (config) => config.path,
   check: async (provider) => (await import('./open.js')).checkTextFile(provider),
   open: async (provider, ctx) => (await import('./open.js')).openTextFile(provider, ctx),
+  clear: async (provider) => (await import('./clear.js')).clearTextFile(provider.config, provider.label),
 });
