@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { EntryError } from '../../src/index.js';
 import { ENTRY_TYPES, entrySchema } from '../../src/core/entries.js';
 import { compileFastParser, DEFER } from '../../src/core/fast-parse.js';
+import { nullMeansAbsent } from '../../src/core/absent-nulls.js';
 import { validateEntry, validateWithZod } from '../../src/core/validate.js';
 
 type Outcome = { value: string; keys: string[] } | { error: string; field?: string };
@@ -23,6 +24,8 @@ const count = fc.oneof(fc.nat(10_000), fc.constantFrom(0, Number.MAX_SAFE_INTEGE
 const timestamp = fc.oneof(
   fc.date({ min: new Date('0001-01-01'), max: new Date('9999-12-31'), noInvalidDate: true }).map((d) => d.toISOString()),
   fc.constantFrom('2026-11-23T12:00:00Z', '2026-11-23T12:00:00.123456+02:00', '2026-11-23T12:00:00.1Z', '2024-02-29T00:00:00.000Z'),
+  // As other clients write them: no offset (UTC), epoch seconds (with a fraction) or milliseconds.
+  fc.constantFrom('2026-11-29T10:00:00.123456', '2026-11-29T10:00', 1795946400, 1795946400.25, 1795946400123, 0),
 );
 const usage = fc.record(
   { prompt: count, completion: count, total: count, cache_read: count, cache_write: count, reasoning: count },
@@ -174,6 +177,22 @@ describe('validation of well-formed entries without zod (fast-parse.ts)', () => 
       null,
     ];
     for (const input of inputs) expect(outcome(validateEntry, input)).toEqual(outcome(validateWithZod, input));
+  });
+
+  it('takes null on an optional field as absent, as zod does, and parses such entries itself', () => {
+    const optional = new Map(
+      entrySchema.options.map((option) => [option.shape.type.value as string, Object.keys(option.shape).filter((key) => nullMeansAbsent((option.shape as Record<string, never>)[key]!))]),
+    );
+    fc.assert(
+      fc.property(typed, fc.nat(), (entry, pick) => {
+        const keys = optional.get(entry.type as string)!.filter((key) => !(key in entry));
+        const withNulls = { ...entry, ...Object.fromEntries(keys.slice(0, (pick % keys.length) + 1).map((key) => [key, null])) };
+        expect(outcome(validateWithZod, withNulls)).toEqual(outcome(validateWithZod, entry));
+        expect(outcome(validateEntry, withNulls)).toEqual(outcome(validateWithZod, entry));
+        if (fastOutcome(entry) !== DEFER) expect(fastOutcome(withNulls)).toBe(fastOutcome(entry));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('covers every entry type in these tests or defers it to zod', () => {
