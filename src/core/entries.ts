@@ -167,11 +167,14 @@ export const runFailedSchema = z.strictObject({
   error: z.string(),
 });
 
-/** An LLM call was sent; `call_id` pairs it with its `llm_call_completed`. */
+/**
+ * An LLM call was sent; `call_id` pairs it with its `llm_call_completed`. Without one, a
+ * completion pairs with the oldest call of its run that was sent without one and is still open.
+ */
 export const llmCallStartedSchema = z.strictObject({
   type: z.literal('llm_call_started'),
   ...factFields,
-  call_id: text,
+  call_id: text.optional(),
   model: text,
   message_count: count.optional(),
   messages_preview: z.string().optional(),
@@ -181,7 +184,7 @@ export const llmCallStartedSchema = z.strictObject({
 export const llmCallCompletedSchema = z.strictObject({
   type: z.literal('llm_call_completed'),
   ...factFields,
-  call_id: text,
+  call_id: text.optional(),
   model: text,
   content_preview: z.string().optional(),
   tool_calls: z.array(jsonObject).optional(),

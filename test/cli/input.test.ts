@@ -120,3 +120,32 @@ describe('ingest: a misspelt entry type', () => {
     expect(stderr).toContain('line 1: invalid entry: type: unknown entry type "mesage" (did you mean "message"?); expected one of message,');
   });
 });
+
+describe('ingest: LLM calls without call_id', () => {
+  it('are stored, and each completion pairs with the oldest open call of its run in runs and traces', async () => {
+    const manifest = join(dir, 'runs.yml');
+    writeFileSync(manifest, `storage:\n  providers:\n    - type: sql\n      url: sqlite:///${join(dir, 'runs.db')}\n`);
+    const at = (seconds: number) => `2026-11-29T10:00:0${seconds}`;
+    const facts = [
+      { type: 'run_started', ...run, user_input: 'go', timestamp: at(0) },
+      { type: 'llm_call_started', ...run, model: 'm', call_id: null, timestamp: at(1) },
+      { type: 'llm_call_started', ...run, model: 'm', timestamp: at(2) },
+      { type: 'llm_call_completed', ...run, model: 'm', cost_info: { token_usage: { prompt: 10, completion: 1 } }, timestamp: at(3) },
+      { type: 'llm_call_completed', ...run, model: 'm', cost_info: { token_usage: { prompt: 20, completion: 2 } }, timestamp: at(5) },
+      { type: 'run_finished', ...run, response: 'done', timestamp: at(6) },
+    ];
+    const ingested = await runCli(['ingest', '-', '-c', manifest], { input: facts.map((f) => JSON.stringify(f)).join('\n') });
+    expect(ingested.stderr).toContain('ingested 6 entries');
+    const traces = await runCli(['traces', '--format', 'json', '-c', manifest]);
+    expect(traces.code).toBe(0);
+    const [trace] = JSON.parse(traces.stdout);
+    expect(trace).toMatchObject({ run_id: 'r1', llm_calls: 2, token_usage: { total: 33 } });
+    expect(trace.spans.map((s: { span_id: string; duration_ms: number }) => [s.span_id, s.duration_ms])).toEqual([
+      ['#1', 2000],
+      ['#2', 3000],
+    ]);
+    const shown = await runCli(['runs', 'show', 'r1', '-c', manifest]);
+    expect(shown.stdout).toContain('llm call → m');
+    expect(shown.stdout).toContain('llm call ← m');
+  });
+});

@@ -60,7 +60,7 @@ const VALID: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
   command: fc.record({ ...stamp, agent_name: text, session_id: text, command: text, context_type: text, metadata: fc.object() }, { requiredKeys: ['agent_name', 'session_id', 'command'] }),
   context: fc.record({ ...stamp, conversation_id: text, content: fc.string(), role: text, name: text, model: text }, { requiredKeys: ['conversation_id', 'content', 'role'] }),
   run_started: fc.record({ ...fact, user_input: fc.string(), parent_run_id: text }, { requiredKeys: [...factKeys, 'user_input'] }),
-  llm_call_started: fc.record({ ...fact, call_id: text, model: text, message_count: count, messages_preview: fc.string() }, { requiredKeys: [...factKeys, 'call_id', 'model'] }),
+  llm_call_started: fc.record({ ...fact, call_id: text, model: text, message_count: count, messages_preview: fc.string() }, { requiredKeys: [...factKeys, 'model'] }),
   run_rolled_back: fc.record({ ...fact, from_sequence: fc.integer({ min: 1, max: 9 }), to_sequence: fc.integer({ min: 1, max: 9 }) }, { requiredKeys: [...factKeys, 'from_sequence', 'to_sequence'] }),
 };
 
