@@ -119,4 +119,18 @@ describe('encoding spellings', () => {
     expect(code).toBe(2);
     expect(stderr).toContain(`${path}:5:17: storage.providers[0].encoding: unknown encoding "cp1252"; expected an encoding: utf-8, utf-16le, ucs-2, latin-1`);
   });
+
+  it('export --encoding takes the same spellings', async () => {
+    const store = join(dir, 'export-source.jsonl');
+    const path = manifest(`storage:\n  providers:\n    - type: file\n      path: ${store}\n`);
+    const entry = { type: 'command', agent_name: 'a', session_id: 's', command: 'café' };
+    expect((await runCli(['ingest', '-', '-c', path], { input: JSON.stringify(entry) })).code).toBe(0);
+    const out = join(dir, 'export.jsonl');
+    const { code } = await runCli(['export', '--to', out, '--encoding', 'Latin-1', '-c', path]);
+    expect(code).toBe(0);
+    expect(JSON.parse(readFileSync(out).toString('latin1')).command).toBe('café');
+    const refused = await runCli(['export', '--to', out, '--encoding', 'hex', '-c', path]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('invalid --encoding "hex": expected a text encoding such as utf-8, utf-16le or latin1');
+  });
 });
