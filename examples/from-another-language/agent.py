@@ -22,8 +22,9 @@ AGENT = "py-researcher"
 
 
 def now():
-    """ISO 8601 UTC with milliseconds: the time the event happened, not the time it is ingested."""
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    """The time the event happened, not the time it is ingested: isoformat() as it comes
+    (microseconds and an offset); historian stores it as ISO 8601 UTC with milliseconds."""
+    return datetime.now(timezone.utc).isoformat()
 
 
 def emit(entry):

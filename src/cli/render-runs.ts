@@ -49,9 +49,9 @@ function stepLine(fact: RunFact): string {
     case 'run_failed':
       return `run failed: ${fact.error}`;
     case 'llm_call_started':
-      return `llm call ${fact.call_id} → ${fact.model}`;
+      return `llm call${fact.call_id === undefined ? '' : ` ${fact.call_id}`} → ${fact.model}`;
     case 'llm_call_completed':
-      return `llm call ${fact.call_id} ← ${fact.model}${fact.error ? ` failed: ${fact.error}` : fact.finish_reason ? ` (${fact.finish_reason})` : ''}`;
+      return `llm call${fact.call_id === undefined ? '' : ` ${fact.call_id}`} ← ${fact.model}${fact.error ? ` failed: ${fact.error}` : fact.finish_reason ? ` (${fact.finish_reason})` : ''}`;
     case 'termination_decided':
       return `termination decided by ${fact.source}: ${fact.reason}`;
     case 'tool_call_started':

@@ -5,7 +5,7 @@ import { loadManifest, resolveStorage, type Manifest } from '../config/load.js';
 import type { History } from '../history/history.js';
 import { selectReader } from '../history/select.js';
 import { createHistorian, type Historian } from '../dispatch/historian.js';
-import type { ProviderError } from '../core/errors.js';
+import { formatManifestIssue, type ProviderError } from '../core/errors.js';
 import type { Page } from '../core/run-queries.js';
 import { UsageError } from './failure.js';
 
@@ -25,12 +25,19 @@ export function optionsOf<T>(command: Command): T & GlobalOptions {
 
 /**
  * The manifest a command runs on: `-c` if given, else `$HISTORIAN_CONFIG`, else `./agents.yml`
- * when it exists, else the defaults (SQLite under XDG_DATA_HOME).
+ * when it exists, else the defaults (SQLite under XDG_DATA_HOME). Its warnings are the caller's.
  */
-export function manifestFor(options: GlobalOptions): Manifest {
+export function loadManifestFor(options: GlobalOptions): Manifest {
   const path = options.config ?? process.env.HISTORIAN_CONFIG;
   if (path) return loadManifest(path);
   return existsSync('agents.yml') ? loadManifest('agents.yml') : resolveStorage(undefined, { file: '<defaults>' });
+}
+
+/** The manifest a command runs on (see loadManifestFor), its warnings printed on standard error. */
+export function manifestFor(options: GlobalOptions): Manifest {
+  const manifest = loadManifestFor(options);
+  for (const warning of manifest.warnings) diagnostic(`warning: ${formatManifestIssue(warning)}`);
+  return manifest;
 }
 
 /** Prints a provider's error as a warning; the command goes on. */

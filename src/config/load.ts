@@ -7,9 +7,12 @@ import { formatPath } from '../core/field-path.js';
 import { ManifestError, type ManifestIssue } from '../core/errors.js';
 import { effectiveAgents, effectiveFlags } from '../core/filters.js';
 import { interpolate } from './interpolate.js';
+import { misplacedStorageKeys } from './misplaced.js';
 import { PositionFinder } from './positions.js';
+import { defaultProviderProblems, duplicateNames } from './provider-checks.js';
 import { isSecretVariable, maskValues, type SecretValue } from '../core/secrets.js';
 import { checkYaml } from '../formats/yaml-guard.js';
+import { closest } from '../core/suggest.js';
 import type { CommonProviderConfig, StorageSettings } from '../core/config-schema.js';
 import type { Manifest, ProviderDefinition, ResolvedProvider } from '../core/provider.js';
 import { DEFAULT_PROVIDER, providerTypes } from '../providers/registry.js';
@@ -85,7 +88,8 @@ export function parseManifest(text: string, options: LoadOptions = {}): Manifest
   };
   const problems = yamlProblems(doc, ctx.positions!);
   if (problems.length > 0) throw new ManifestError(listed(problems).map((problem) => ({ file, ...problem })));
-  return build(storageNode(doc, ctx), ctx);
+  const manifest = build(storageNode(doc, ctx), ctx);
+  return { ...manifest, warnings: misplacedStorageKeys(doc, ctx.positions!, file) };
 }
 
 /** Syntax errors, else what checkYaml refuses (alias bombs, cycles, duplicate keys), positioned in the source. */
@@ -154,14 +158,16 @@ function build(rawStorage: unknown, ctx: Context): Manifest {
   const parsed = schema.safeParse({ storage: value ?? undefined });
   if (!parsed.success) {
     const interpolated = new Set(issues.map((issue) => issue.path));
-    const schemaIssues = parsed.error.issues.flatMap((issue) => fromZod(ctx, issue));
+    const schemaIssues = parsed.error.issues.flatMap((issue) => fromZod(ctx, issue, { storage: value }));
     issues.push(...schemaIssues.filter((issue) => !interpolated.has(issue.path)));
   }
   if (issues.length > 0 || !parsed.success) throw new ManifestError(issues.sort(byPosition));
   const { providers: configs, ...storage } = parsed.data.storage ?? schema.parse({ storage: {} }).storage!;
   const providers = resolveProviders(storage, (configs as CommonProviderConfig[] | undefined) ?? [defaultConfig(ctx)], ctx);
   const defaultProvider = storage.default_provider ?? null;
-  const problems = [...duplicateNames(providers, ctx), ...unknownDefault(defaultProvider, providers, ctx)];
+  const at = (path: (string | number)[], message: string) => issueAt(ctx, path, message);
+  const readableTypes = ctx.definitions.filter((definition) => definition.readable).map((definition) => definition.type);
+  const problems = [...duplicateNames(providers, at), ...defaultProviderProblems(defaultProvider, providers, readableTypes, at)];
   if (problems.length > 0) throw new ManifestError(problems);
   return {
     file: ctx.file,
@@ -171,6 +177,7 @@ function build(rawStorage: unknown, ctx: Context): Manifest {
     defaultProvider,
     definitions: ctx.definitions,
     issueAt: (path, message) => issueAt(ctx, path, message),
+    warnings: [],
   };
 }
 
@@ -206,48 +213,35 @@ function resolveProviders(storage: StorageSettings, configs: CommonProviderConfi
   });
 }
 
-function duplicateNames(providers: ResolvedProvider[], ctx: Context): ManifestIssue[] {
-  const first = new Map<string, number>();
-  const issues: ManifestIssue[] = [];
-  for (const { config, index } of providers) {
-    if (config.name === undefined) continue;
-    const earlier = first.get(config.name);
-    if (earlier === undefined) first.set(config.name, index);
-    else {
-      const message = `duplicate provider name "${config.name}" (already used by storage.providers[${earlier}])`;
-      issues.push(issueAt(ctx, ['storage', 'providers', index, 'name'], message));
-    }
-  }
-  return issues;
-}
-
-function unknownDefault(name: string | null, providers: ResolvedProvider[], ctx: Context): ManifestIssue[] {
-  if (name === null || providers.some((p) => p.config.name === name || p.config.type === name || p.label === name)) {
-    return [];
-  }
-  const known = providers.map((p) => p.label).join(', ') || 'none';
-  const message = `default_provider "${name}" names no configured provider (configured: ${known})`;
-  return [issueAt(ctx, ['storage', 'default_provider'], message)];
-}
-
 function issueAt(ctx: Context, path: (string | number)[], message: string, key?: string): ManifestIssue {
   const full = key === undefined ? path : [...path, key];
   return { file: ctx.file, path: formatPath(full), ...ctx.positions?.find(path, key), message: maskValues(message, ctx.secrets) };
 }
 
-function fromZod(ctx: Context, issue: z.core.$ZodIssue): ManifestIssue[] {
+function fromZod(ctx: Context, issue: z.core.$ZodIssue, input: unknown): ManifestIssue[] {
   const path = issue.path as (string | number)[];
   if (issue.code === 'unrecognized_keys') {
     const messages = issue.message.split('\n');
     return issue.keys.map((key, i) => issueAt(ctx, path, messages[i] ?? `unknown key "${key}"`, key));
   }
-  return [issueAt(ctx, path, describe(issue, ctx))];
+  return [issueAt(ctx, path, describe(issue, ctx, input))];
 }
 
-function describe(issue: z.core.$ZodIssue, ctx: Context): string {
+/** The value at `path` of `root`, if there is one. */
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value = root;
+  for (const key of path) value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  return value;
+}
+
+function describe(issue: z.core.$ZodIssue, ctx: Context, input: unknown): string {
   if (issue.code === 'invalid_union' && 'discriminator' in issue) {
     const types = ctx.definitions.map((definition) => definition.type);
-    return `unknown or missing provider type; expected type: ${types.slice(0, -1).join(', ')} or ${types.at(-1)}`;
+    const given = valueAt(input, issue.path);
+    const hint = typeof given === 'string' ? closest(given, types) : undefined;
+    const expected = `expected type: ${types.slice(0, -1).join(', ')} or ${types.at(-1)}`;
+    if (hint !== undefined) return `unknown provider type "${given}" (did you mean "${hint}"?); ${expected}`;
+    return `unknown or missing provider type; ${expected}`;
   }
   if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) {
     return `required key "${String(issue.path.at(-1))}" is missing (expected ${issue.expected})`;

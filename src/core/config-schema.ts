@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fieldPathProblem, patternProblem, REDACT_PRESETS, type RedactPreset } from './redact.js';
 import { unknownKeyMessage } from './suggest.js';
+import { ENCODING_NAMES, encodingPattern, normaliseEncoding } from './encodings.js';
 
 // The shapes every part of the manifest shares: the storage block's own settings, and the
 // fields every provider has whatever its type. Each provider type adds its own fields
@@ -40,10 +41,15 @@ export const commonProviderFields = {
 /** What every provider config holds, whatever its type. */
 export type CommonProviderConfig = z.output<z.ZodObject<typeof commonProviderFields>> & { type: string };
 
-const ENCODINGS = ['utf-8', 'utf8', 'utf16le', 'utf-16le', 'ucs2', 'ucs-2', 'latin1', 'binary', 'ascii', 'base64', 'base64url', 'hex'] as const;
+const UNKNOWN_ENCODING = `expected an encoding: ${ENCODING_NAMES.join(', ')} (any case, with or without dashes)`;
 
-/** The `encoding` of a provider that writes files: a Node BufferEncoding. */
-export const encodingField = z.enum(ENCODINGS).default('utf-8').describe('Node BufferEncoding of the file');
+/** The `encoding` of a provider that writes files, in any usual spelling, brought to the Node BufferEncoding. */
+export const encodingField = z
+  .string()
+  .regex(new RegExp(encodingPattern()), { error: (issue) => `unknown encoding ${JSON.stringify(issue.input)}; ${UNKNOWN_ENCODING}` })
+  .transform((spelling) => normaliseEncoding(spelling)!)
+  .default('utf-8')
+  .describe(`Text encoding of the file: ${ENCODING_NAMES.join(', ')}, any case, with or without dashes`);
 
 /** A required `path` of a provider that writes files. */
 export const pathField = z.string().min(1, 'expected a non-empty path');

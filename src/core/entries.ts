@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { timestampField } from './timestamps.js';
 
 const count = z.number().int().nonnegative();
 const text = z.string().min(1);
@@ -26,16 +27,10 @@ export const costInfoSchema = z.strictObject({
   total_cost: z.number().nonnegative().optional(),
 });
 
-/** The form `toISOString` writes: a valid date-time of that form is already its own ISO string. */
-const CANONICAL_ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-
 /** Fields every entry may carry; `id`, `timestamp` and `seq` are stamped at log time when absent. */
 const stampFields = {
   id: text.optional(),
-  timestamp: z
-    .union([z.iso.datetime({ offset: true }), z.date()])
-    .transform((value) => (typeof value === 'string' && CANONICAL_ISO.test(value) ? value : new Date(value).toISOString()))
-    .optional(),
+  timestamp: timestampField.optional(),
   seq: z.number().optional(),
 };
 
@@ -133,11 +128,14 @@ export const runFailedSchema = z.strictObject({
   error: z.string(),
 });
 
-/** An LLM call was sent; `call_id` pairs it with its `llm_call_completed`. */
+/**
+ * An LLM call was sent; `call_id` pairs it with its `llm_call_completed`. Without one, a
+ * completion pairs with the oldest call of its run that was sent without one and is still open.
+ */
 export const llmCallStartedSchema = z.strictObject({
   type: z.literal('llm_call_started'),
   ...factFields,
-  call_id: text,
+  call_id: text.optional(),
   model: text,
   message_count: count.optional(),
   messages_preview: z.string().optional(),
@@ -147,7 +145,7 @@ export const llmCallStartedSchema = z.strictObject({
 export const llmCallCompletedSchema = z.strictObject({
   type: z.literal('llm_call_completed'),
   ...factFields,
-  call_id: text,
+  call_id: text.optional(),
   model: text,
   content_preview: z.string().optional(),
   tool_calls: z.array(jsonObject).optional(),

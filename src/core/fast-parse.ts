@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { nullMeansAbsent } from './absent-nulls.js';
 
 /** What a fast parser returns for a value it does not vouch for: the caller asks zod. */
 export const DEFER: unique symbol = Symbol('defer to zod');
@@ -117,12 +118,14 @@ function pipeParser(def: Def): FastParser {
 }
 
 /** The lines that parse one field of an object into `out` (see objectParser). */
-function fieldSource(key: string, optional: boolean, index: number): string {
+function fieldSource(key: string, field: Schema, index: number): string {
   const name = JSON.stringify(key);
   // Absent optional keys are skipped; a present `undefined` is normalised away first (values.ts).
-  const absent = optional ? `if (${name} in value) return DEFER;` : 'return DEFER;';
+  const absent = field._zod.def.type === 'optional' ? `if (${name} in value) return DEFER;` : 'return DEFER;';
+  // A null that means absent (absent-nulls.ts) is a known key left out of the output.
+  const isNull = nullMeansAbsent(field) ? `if (item === null) present++; else ` : '';
   return `item = value[${name}];
-  if (item === undefined) { ${absent} } else {
+  ${isNull}if (item === undefined) { ${absent} } else {
     parsed = parsers[${index}](item);
     if (parsed === DEFER) return DEFER;
     out[${name}] = parsed;
@@ -147,7 +150,7 @@ function objectParser(def: Def): FastParser {
   if (proto !== Object.prototype && proto !== null) return DEFER;
   const out = {};
   let present = 0, item, parsed;
-  ${shape.map(([key, field], i) => fieldSource(key, field._zod.def.type === 'optional', i)).join('\n  ')}
+  ${shape.map(([key, field], i) => fieldSource(key, field, i)).join('\n  ')}
   // Any other key is unknown (refused) or needs normalising (\`__proto__\`): zod decides.
   for (const key in value) present--;
   return present === 0 ? out : DEFER;

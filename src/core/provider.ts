@@ -100,6 +100,11 @@ export interface Manifest {
   definitions: readonly ProviderDefinition[];
   /** An issue positioned at a YAML path of this manifest (for checks made after loading). */
   issueAt(path: (string | number)[], message: string): ManifestIssue;
+  /**
+   * What loaded but looks like a mistake, e.g. storage keys at the top level where historian
+   * ignores them. The CLI prints these; a library caller may.
+   */
+  warnings: readonly ManifestIssue[];
 }
 
 /** Where a provider's relative paths are resolved and its defaults read. */

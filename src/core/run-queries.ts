@@ -65,7 +65,7 @@ export interface Page<T> {
 
 /** One span of a trace: an LLM call or a tool call. */
 export interface Span {
-  /** The call's `call_id`. */
+  /** The call's `call_id`; `#1`, `#2`… for LLM calls of the run logged without one, in their order. */
   span_id: string;
   kind: 'llm' | 'tool';
   /** The model of an LLM call, the tool of a tool call. */

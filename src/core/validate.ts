@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
+import { compileNullStripper } from './absent-nulls.js';
 import { EntryError } from './errors.js';
 import { compileFastParser, DEFER, type FastParser } from './fast-parse.js';
 import { formatPath } from './field-path.js';
+import { closest } from './suggest.js';
 import { normaliseValues } from './values.js';
 import { ENTRY_TYPES, entrySchema, type Entry, type EntryInput } from './entries.js';
 
@@ -13,25 +15,46 @@ function fieldsOf(issue: z.core.$ZodIssue): string[] {
 
 const TYPES = ENTRY_TYPES.join(', ');
 
-function describe(issue: z.core.$ZodIssue): string {
+/** What is wrong with the entry's `type`, with the closest known type when one is near. */
+function typeProblem(input: unknown): string {
+  const type = typeof input === 'object' && input !== null ? (input as { type?: unknown }).type : undefined;
+  const hint = typeof type === 'string' ? closest(type, ENTRY_TYPES) : undefined;
+  if (hint !== undefined) return `unknown entry type "${type}" (did you mean "${hint}"?); expected one of ${TYPES}`;
+  return `unknown or missing entry type; expected one of ${TYPES}`;
+}
+
+function describe(issue: z.core.$ZodIssue, input: unknown): string {
   if (issue.code === 'unrecognized_keys') return 'unknown field';
-  if (issue.code === 'invalid_union' && ['', 'type'].includes(formatPath(issue.path))) return `unknown or missing entry type; expected one of ${TYPES}`;
+  if (issue.code === 'invalid_union' && ['', 'type'].includes(formatPath(issue.path))) return typeProblem(input);
   if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) return `required field is missing (expected ${issue.expected})`;
   return issue.message.replace(/^Invalid input: /, '');
 }
 
-function entryError(error: z.ZodError): EntryError {
-  const issues = error.issues.flatMap((issue) => fieldsOf(issue).map((field) => ({ field, message: describe(issue) })));
+function entryError(error: z.ZodError, input: unknown): EntryError {
+  const issues = error.issues.flatMap((issue) => fieldsOf(issue).map((field) => ({ field, message: describe(issue, input) })));
   const first = issues[0] ?? { field: 'entry', message: 'invalid entry' };
   const summary = issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ');
   return new EntryError(`invalid entry: ${summary}`, first.field, issues);
 }
 
+/** Per entry type, what drops the nulls that mean absent (absent-nulls.ts). */
+const nullStrippers = new Map<unknown, (value: unknown) => unknown>(
+  entrySchema.options.map((option) => [option.shape.type.value, compileNullStripper(option)]),
+);
+
+/** The input as zod is to judge it: values normalised, nulls that mean absent dropped. */
+function prepared(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null) return input;
+  // Before zod: its records assign keys one by one, and a `__proto__` key would vanish there.
+  const values = normaliseValues(input);
+  const strip = nullStrippers.get((values as { type?: unknown }).type);
+  return strip === undefined ? values : strip(values);
+}
+
 /** Validates an entry with zod alone: the judge of every entry and the author of every error message. */
 export function validateWithZod(input: unknown): Omit<Entry, 'id' | 'timestamp' | 'seq'> & Partial<Entry> {
-  // Before zod: its records assign keys one by one, and a `__proto__` key would vanish there.
-  const result = entrySchema.safeParse(typeof input === 'object' && input !== null ? normaliseValues(input) : input);
-  if (!result.success) throw entryError(result.error);
+  const result = entrySchema.safeParse(prepared(input));
+  if (!result.success) throw entryError(result.error, input);
   return result.data as Entry;
 }
 

@@ -83,6 +83,7 @@ export function buildRun(facts: readonly RunFact[], pricing: Pricing | undefined
   };
   const llmCalls = new Set<string>();
   const toolCalls = new Set<string>();
+  const callKey = callPairing();
   let decided: string | null = null;
   for (const fact of facts) {
     switch (fact.type) {
@@ -101,16 +102,16 @@ export function buildRun(facts: readonly RunFact[], pricing: Pricing | undefined
         decided = fact.reason;
         break;
       case 'llm_call_started':
-        llmCalls.add(fact.call_id);
+        llmCalls.add(callKey(fact));
         break;
       case 'llm_call_completed':
-        llmCalls.add(fact.call_id);
+        llmCalls.add(callKey(fact));
         addUsage(view.token_usage, usageOf(fact));
         view.cost += callCost(fact.cost_info, fact.model, pricing);
         break;
       case 'tool_call_started':
       case 'tool_call_completed':
-        toolCalls.add(fact.call_id);
+        toolCalls.add(callKey(fact));
         break;
       case 'run_rolled_back':
         break;
@@ -179,10 +180,29 @@ export function steps(facts: readonly RunFact[], query: StepQuery): RunFact[] {
 
 type CallFact = RunFactOf<'llm_call_started' | 'llm_call_completed' | 'tool_call_started' | 'tool_call_completed'>;
 
-function openSpan(fact: CallFact, startedAt: string, hidden: boolean): Span {
+/**
+ * Which call each call fact of one run belongs to (facts given in fact order): `llm:ID` and
+ * `tool:ID` by `call_id` (LLM and tool calls have separate id spaces); an LLM call without a
+ * `call_id` is `llm#1`, `llm#2`…, its completion paired with the oldest such call still open
+ * (first in, first out), a completion with none open being a call of its own.
+ */
+function callPairing(): (fact: CallFact) => string {
+  let unnamed = 0;
+  const open: string[] = [];
+  return (fact) => {
+    if (fact.call_id !== undefined) return `${fact.type.startsWith('llm_') ? 'llm' : 'tool'}:${fact.call_id}`;
+    if (fact.type === 'llm_call_completed') return open.shift() ?? `llm#${++unnamed}`;
+    const key = `llm#${++unnamed}`;
+    open.push(key);
+    return key;
+  };
+}
+
+function openSpan(fact: CallFact, key: string, startedAt: string, hidden: boolean): Span {
   const llm = fact.type === 'llm_call_started' || fact.type === 'llm_call_completed';
   return {
-    span_id: fact.call_id,
+    // An LLM call logged without a call_id is named by its place among those of its run: `#1`, `#2`…
+    span_id: fact.call_id ?? key.slice('llm'.length),
     kind: llm ? 'llm' : 'tool',
     name: llm ? fact.model : fact.tool_name,
     started_at: startedAt,
@@ -200,9 +220,15 @@ function openSpan(fact: CallFact, startedAt: string, hidden: boolean): Span {
 }
 
 /** Closes a span with its completion fact; a completion without a start opens the span too. */
-function closeSpan(span: Span | undefined, fact: RunFactOf<'llm_call_completed' | 'tool_call_completed'>, hidden: boolean, pricing: Pricing | undefined): Span {
+function closeSpan(
+  span: Span | undefined,
+  fact: RunFactOf<'llm_call_completed' | 'tool_call_completed'>,
+  key: string,
+  hidden: boolean,
+  pricing: Pricing | undefined,
+): Span {
   const start = fact.duration_ms === undefined ? fact.timestamp : new Date(Date.parse(fact.timestamp) - fact.duration_ms).toISOString();
-  const closed = span ?? openSpan(fact, start, hidden);
+  const closed = span ?? openSpan(fact, key, start, hidden);
   closed.ended_at = fact.timestamp;
   closed.duration_ms = fact.duration_ms ?? elapsed(closed.started_at, fact.timestamp);
   closed.status = fact.error === undefined ? 'ok' : 'error';
@@ -217,23 +243,19 @@ function closeSpan(span: Span | undefined, fact: RunFactOf<'llm_call_completed' 
   return closed;
 }
 
-/** LLM and tool calls have separate id spaces: `llm:l1`, `tool:t1`. */
-function spanKey(fact: CallFact): string {
-  return `${fact.type.startsWith('llm_') ? 'llm' : 'tool'}:${fact.call_id}`;
-}
-
-/** The spans of one run (its facts in fact order): LLM and tool calls, paired by `call_id`. */
+/** The spans of one run (its facts in fact order): LLM and tool calls, paired as callPairing says. */
 function spansOf(facts: readonly RunFact[], hidden: (fact: RunFact) => boolean, pricing: Pricing | undefined): Span[] {
   const spans = new Map<string, Span>();
+  const callKey = callPairing();
   for (const fact of facts) {
     if (fact.type === 'llm_call_started' || fact.type === 'tool_call_started') {
-      const key = spanKey(fact);
+      const key = callKey(fact);
       const span = spans.get(key);
       if (span) span.rolled_back ||= hidden(fact);
-      else spans.set(key, openSpan(fact, fact.timestamp, hidden(fact)));
+      else spans.set(key, openSpan(fact, key, fact.timestamp, hidden(fact)));
     } else if (fact.type === 'llm_call_completed' || fact.type === 'tool_call_completed') {
-      const key = spanKey(fact);
-      spans.set(key, closeSpan(spans.get(key), fact, hidden(fact), pricing));
+      const key = callKey(fact);
+      spans.set(key, closeSpan(spans.get(key), fact, key, hidden(fact), pricing));
     }
   }
   return [...spans.values()].sort((a, b) => a.sequence - b.sequence);

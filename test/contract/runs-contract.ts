@@ -217,6 +217,51 @@ export function runsContract(name: string, fixture: () => Promise<ContractFixtur
       });
     });
 
+    describe('LLM calls without call_id', () => {
+      const run = { session_id: 's9', run_id: 'r9', agent_name: 'solo' };
+      const at = (time: string) => `2026-12-01T08:00:${time}Z`;
+      const usage = (prompt: number, completion: number) => ({ token_usage: { prompt, completion }, total_cost: 0.001 });
+
+      beforeEach(async () => {
+        historian.log({ type: 'run_started', ...run, user_input: 'go', timestamp: at('00.000') });
+        // Two calls open at once, completed in order; then a completion with no call open.
+        historian.log({ type: 'llm_call_started', ...run, model: 'm', timestamp: at('01.000') });
+        historian.log({ type: 'llm_call_started', ...run, model: 'm', timestamp: at('02.000') });
+        historian.log({ type: 'llm_call_completed', ...run, model: 'm', cost_info: usage(10, 1), timestamp: at('03.000') });
+        historian.log({ type: 'llm_call_completed', ...run, model: 'm', cost_info: usage(20, 2), timestamp: at('05.000') });
+        historian.log({ type: 'llm_call_completed', ...run, model: 'm', cost_info: usage(30, 3), duration_ms: 500, timestamp: at('07.000') });
+        historian.log({ type: 'run_finished', ...run, response: 'done', timestamp: at('08.000') });
+        await historian.flush();
+      });
+
+      it('pairs each completion with the oldest open call of its run, first in first out', async () => {
+        const history = historian.history();
+        expect(await history.run('r9')).toMatchObject({ status: 'completed', llm_calls: 3, token_usage: { prompt: 60, completion: 6, total: 66 }, cost: expect.closeTo(0.003, 12) });
+        const [trace] = await history.traces({ session: 's9' });
+        expect(trace!.spans.map((s) => [s.span_id, s.started_at, s.ended_at, s.duration_ms, s.token_usage?.prompt, s.status])).toEqual([
+          ['#1', at('01.000'), at('03.000'), 2000, 10, 'ok'],
+          ['#2', at('02.000'), at('05.000'), 3000, 20, 'ok'],
+          ['#3', at('06.500'), at('07.000'), 500, 30, 'ok'],
+        ]);
+      });
+
+      it('keeps the facts without a call_id, and counts each completion once in the stats', async () => {
+        const history = historian.history();
+        const steps = await history.steps({ session: 's9' });
+        expect(steps.map((f) => [f.type, 'call_id' in f])).toEqual([
+          ['run_started', false],
+          ['llm_call_started', false],
+          ['llm_call_started', false],
+          ['llm_call_completed', false],
+          ['llm_call_completed', false],
+          ['llm_call_completed', false],
+          ['run_finished', false],
+        ]);
+        const stats = await history.stats({ group_by: 'agent', since: '2026-12-01T00:00:00Z' });
+        expect(stats.groups.map((g) => [g.key, g.llm_calls, g.llm_tokens!.total, g.llm_cost])).toEqual([['solo', 3, 66, expect.closeTo(0.003, 12)]]);
+      });
+    });
+
     describe('writes', () => {
       it('ignores a fact logged twice with the same id, leaving no gap', async () => {
         historian.log(RUN_SESSION[4]!);

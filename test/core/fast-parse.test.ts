@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { EntryError } from '../../src/index.js';
 import { ENTRY_TYPES, entrySchema } from '../../src/core/entries.js';
 import { compileFastParser, DEFER } from '../../src/core/fast-parse.js';
+import { nullMeansAbsent } from '../../src/core/absent-nulls.js';
 import { validateEntry, validateWithZod } from '../../src/core/validate.js';
 
 type Outcome = { value: string; keys: string[] } | { error: string; field?: string };
@@ -23,6 +24,8 @@ const count = fc.oneof(fc.nat(10_000), fc.constantFrom(0, Number.MAX_SAFE_INTEGE
 const timestamp = fc.oneof(
   fc.date({ min: new Date('0001-01-01'), max: new Date('9999-12-31'), noInvalidDate: true }).map((d) => d.toISOString()),
   fc.constantFrom('2026-11-23T12:00:00Z', '2026-11-23T12:00:00.123456+02:00', '2026-11-23T12:00:00.1Z', '2024-02-29T00:00:00.000Z'),
+  // As other clients write them: no offset (UTC), epoch seconds (with a fraction) or milliseconds.
+  fc.constantFrom('2026-11-29T10:00:00.123456', '2026-11-29T10:00', 1795946400, 1795946400.25, 1795946400123, 0),
 );
 const usage = fc.record(
   { prompt: count, completion: count, total: count, cache_read: count, cache_write: count, reasoning: count },
@@ -57,7 +60,7 @@ const VALID: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
   command: fc.record({ ...stamp, agent_name: text, session_id: text, command: text, context_type: text, metadata: fc.object() }, { requiredKeys: ['agent_name', 'session_id', 'command'] }),
   context: fc.record({ ...stamp, conversation_id: text, content: fc.string(), role: text, name: text, model: text }, { requiredKeys: ['conversation_id', 'content', 'role'] }),
   run_started: fc.record({ ...fact, user_input: fc.string(), parent_run_id: text }, { requiredKeys: [...factKeys, 'user_input'] }),
-  llm_call_started: fc.record({ ...fact, call_id: text, model: text, message_count: count, messages_preview: fc.string() }, { requiredKeys: [...factKeys, 'call_id', 'model'] }),
+  llm_call_started: fc.record({ ...fact, call_id: text, model: text, message_count: count, messages_preview: fc.string() }, { requiredKeys: [...factKeys, 'model'] }),
   run_rolled_back: fc.record({ ...fact, from_sequence: fc.integer({ min: 1, max: 9 }), to_sequence: fc.integer({ min: 1, max: 9 }) }, { requiredKeys: [...factKeys, 'from_sequence', 'to_sequence'] }),
 };
 
@@ -174,6 +177,25 @@ describe('validation of well-formed entries without zod (fast-parse.ts)', () => 
       null,
     ];
     for (const input of inputs) expect(outcome(validateEntry, input)).toEqual(outcome(validateWithZod, input));
+  });
+
+  it('takes null on an optional field as absent, as zod does, and parses such entries itself', () => {
+    const optional = new Map(
+      entrySchema.options.map((option) => {
+        const shape = option.shape as Record<string, Parameters<typeof nullMeansAbsent>[0]>;
+        return [option.shape.type.value as string, Object.keys(shape).filter((key) => nullMeansAbsent(shape[key]!))];
+      }),
+    );
+    fc.assert(
+      fc.property(typed, fc.nat(), (entry, pick) => {
+        const keys = optional.get(entry.type as string)!.filter((key) => !(key in entry));
+        const withNulls = { ...entry, ...Object.fromEntries(keys.slice(0, (pick % keys.length) + 1).map((key) => [key, null])) };
+        expect(outcome(validateWithZod, withNulls)).toEqual(outcome(validateWithZod, entry));
+        expect(outcome(validateEntry, withNulls)).toEqual(outcome(validateWithZod, entry));
+        if (fastOutcome(entry) !== DEFER) expect(fastOutcome(withNulls)).toBe(fastOutcome(entry));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('covers every entry type in these tests or defers it to zod', () => {

@@ -85,7 +85,7 @@ describe('a custom provider type (examples/custom-provider)', () => {
     expect(error).toBeInstanceOf(ManifestError);
     expect((error as ManifestError).issues.map((issue) => `${issue.line}:${issue.path}: ${issue.message}`)).toEqual([
       expect.stringMatching(/^4:storage\.providers\[0\]\.url: /),
-      '5:storage.providers[1].type: unknown or missing provider type; expected type: sql, text_file, file, memory or webhook',
+      '5:storage.providers[1].type: unknown provider type "webhok" (did you mean "webhook"?); expected type: sql, text_file, file, memory or webhook',
     ]);
   });
 

@@ -33,4 +33,16 @@ describe('text_file renders the run log', () => {
     expect(text).toContain('    [2026-11-20T10:00:03.500Z] tool call completed: tool search (call t1) result: {"hits":2}\n');
     expect(text).toContain('  run r3 · session s2 · agent analyzer\n');
   });
+
+  it('prints an LLM call logged without a call_id without a gap where the id would be', async () => {
+    const path = join(dir, 'anonymous.log');
+    const historian = await createHistorian({ providers: [{ type: 'text_file', path }] });
+    const run = { session_id: 's', run_id: 'r', agent_name: 'a', model: 'm' };
+    historian.log({ type: 'llm_call_started', ...run, timestamp: '2026-11-20T10:00:00.000Z' });
+    historian.log({ type: 'llm_call_completed', ...run, timestamp: '2026-11-20T10:00:01.000Z' });
+    await historian.close();
+    const text = readFileSync(path, 'utf8');
+    expect(text).toContain('  call to m\n');
+    expect(text).toContain('  call from m\n');
+  });
 });

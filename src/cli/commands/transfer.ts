@@ -6,6 +6,8 @@ import { progress } from '../progress.js';
 import { optionsOf, UsageError, withHistorian, withHistory } from '../shared.js';
 import { writeErr, writeOutBytes } from '../output.js';
 import { count } from '../../core/count.js';
+import { normaliseEncoding } from '../../core/encodings.js';
+import { BINARY_ENCODINGS } from '../../formats/formats.js';
 
 const FORMATS = ['auto', 'json', 'yaml', 'toml', 'ini', 'jsonl', 'markdown'] as const;
 
@@ -20,10 +22,11 @@ function formatFlag(value: string): ExportFormat | 'auto' {
 }
 
 function encodingFlag(value: string): BufferEncoding {
-  if (!Buffer.isEncoding(value) || ['base64', 'base64url', 'hex'].includes(value)) {
-    throw new UsageError(`invalid --encoding "${value}": expected a text encoding such as utf-8, utf16le or latin1`);
+  const encoding = normaliseEncoding(value);
+  if (encoding === undefined || BINARY_ENCODINGS.has(encoding)) {
+    throw new UsageError(`invalid --encoding "${value}": expected a text encoding such as utf-8, utf-16le or latin1`);
   }
-  return value;
+  return encoding;
 }
 
 /** The file's format; an extension nobody knows is bad usage, not a runtime failure. */

@@ -4,7 +4,8 @@ import type { Manifest } from '../../core/provider.js';
 import { maskStrings } from '../../core/secrets.js';
 import { selectReader } from '../../history/select.js';
 import { checkProviders } from '../../providers/check.js';
-import { formatOption, manifestFor, optionsOf, print, type Format } from '../shared.js';
+import { formatManifestIssue } from '../../core/errors.js';
+import { formatOption, loadManifestFor, optionsOf, print, type Format } from '../shared.js';
 import { count } from '../../core/count.js';
 
 /** The JSON shape of `historian validate --format json` (SPEC §6). */
@@ -22,6 +23,8 @@ export interface ValidationReport {
     warnings: string[];
   }[];
   default_provider: string | null;
+  /** What loaded but looks like a mistake, each as `file:line:column: path: message`. */
+  warnings: string[];
 }
 
 /** Summarises a loaded manifest: per provider its effective agents, flags and advice. */
@@ -48,6 +51,7 @@ export async function validationReport(manifest: Manifest): Promise<ValidationRe
       })),
     ),
     default_provider: reader,
+    warnings: manifest.warnings.map(formatManifestIssue),
   };
 }
 
@@ -57,6 +61,7 @@ function renderText(report: ValidationReport): string {
     `${report.manifest}: valid — ${count(providers, 'provider')}, filter_mode ${report.filter_mode}, ` +
       (report.default_provider ? `history read from "${report.default_provider}"` : 'no provider can read history'),
   ];
+  for (const warning of report.warnings) lines.push(`  warning: ${warning}`);
   if (providers === 0) lines.push('  providers: [] — logging is off');
   for (const p of report.providers) {
     const on = FLAG_NAMES.filter((f) => p.flags[f]).map((f) => f.replace('log_', ''));
@@ -79,7 +84,8 @@ export function validateCommand(): Command {
     .addHelpText('after', '\nExamples:\n  historian validate -c agents.yml\n  historian validate -c agents.yml --format json')
     .action(async (_options, command: Command) => {
       const options = optionsOf<{ format: Format }>(command);
-      const manifest = manifestFor(options);
+      // The report lists the manifest's warnings itself.
+      const manifest = loadManifestFor(options);
       await checkProviders(manifest);
       // Names and paths may come from ${VAR}s or hold a token; the report shows none of them.
       print(options.format, maskStrings(await validationReport(manifest)), renderText);
