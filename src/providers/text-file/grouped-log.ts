@@ -1,6 +1,6 @@
-import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { writeAtomic } from '../../fs/atomic.js';
+import { makeFolder } from '../../fs/folder.js';
 import { FileLock } from '../../fs/lock.js';
 import { serial } from '../../core/serial.js';
 import { AsideNumbers, sizeOf } from './files.js';
@@ -70,7 +70,7 @@ export class GroupedLog {
   write(views: readonly EntryView[]): Promise<void> {
     return this.queue(async () => {
       // A folder that cannot be made yet (say, not yet writable) is tried again with the retried batch.
-      if (!this.folderMade) await mkdir(dirname(this.path), { recursive: true });
+      if (!this.folderMade) await makeFolder(dirname(this.path));
       this.folderMade = true;
       await this.locked(async () => {
         await this.catchUp();

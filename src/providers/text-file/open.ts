@@ -1,10 +1,11 @@
 import { ManifestError, ProviderError } from '../../core/errors.js';
+import { makeFolder } from '../../fs/folder.js';
 import type { LogRecord, OpenProvider, ProviderContext, ProviderProblem, Rejection, ResolvedProvider } from '../../core/provider.js';
 import type { TextFileConfig } from './config.js';
 import { AppendLog, type Block } from './append-log.js';
 import { GroupedLog } from './grouped-log.js';
 import { GroupedState, type EntryView } from './grouped-state.js';
-import { PathRouter, UnusablePathError } from './paths.js';
+import { baseFolder, PathRouter, UnusablePathError } from './paths.js';
 import { compilePathTemplate, loadLogTemplate, TemplateProblem, type LogTemplate, type PathTemplate } from './templates.js';
 
 /** One file the provider writes: appended or grouped, by the kind of template. */
@@ -15,13 +16,18 @@ export function checkTextFile(provider: ResolvedProvider<TextFileConfig>): Provi
   return compile(provider.config).problems;
 }
 
-/** Opens a `type: text_file` provider: compiles its templates, then routes each entry to its file. */
-export function openTextFile(provider: ResolvedProvider<TextFileConfig>, ctx: ProviderContext): OpenProvider {
+/**
+ * Opens a `type: text_file` provider: compiles its templates, makes the log folder (so a path
+ * that can never be written fails here, not at every retried write), then routes each entry to
+ * its file.
+ */
+export async function openTextFile(provider: ResolvedProvider<TextFileConfig>, ctx: ProviderContext): Promise<OpenProvider> {
   const { template, path, problems } = compile(provider.config);
   if (!template || !path || problems.length > 0) {
     const at = (key: string) => ['storage', 'providers', provider.index, key];
     throw new ManifestError(problems.map((problem) => ctx.manifest.issueAt(at(problem.key), problem.message)));
   }
+  await makeFolder(baseFolder(provider.config.path));
   return new TextFileProvider(provider, ctx, template, path);
 }
 
