@@ -1,7 +1,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { Command } from 'commander';
-import { EntryError } from '../../core/errors.js';
+import { EntryError, RejectedEntryError, type ProviderError } from '../../core/errors.js';
 import type { EntryInput } from '../../core/entries.js';
 import { createHistorian, type Historian } from '../../dispatch/historian.js';
 import { closeWithin, DEFAULT_SHUTDOWN_TIMEOUT, describePending, signalExitCode, waitAtMost, watchSignals, type SignalWatch } from '../../dispatch/signals.js';
@@ -98,13 +98,33 @@ function entries(count: number): string {
   return `${count} entr${count === 1 ? 'y' : 'ies'}`;
 }
 
-/** The closing line: how many entries were logged, what was skipped, what a shutdown left unstored. */
-function summaryLine(summary: IngestSummary, watch: SignalWatch, pending: Record<string, number>): string {
+/** Entries providers could never store, per provider label: how many, and the file that keeps them. */
+type SetAside = Map<string, { count: number; file: string | null }>;
+
+/** Counts a rejected entry (a provider refused it, or its template failed on it) before warning about it. */
+function countingRejections(setAside: SetAside): (error: ProviderError) => void {
+  return (error) => {
+    if (error instanceof RejectedEntryError) {
+      const seen = setAside.get(error.provider) ?? { count: 0, file: error.file };
+      seen.count += 1;
+      setAside.set(error.provider, seen);
+    }
+    warn(error);
+  };
+}
+
+function describeSetAside(setAside: SetAside): string {
+  const parts = [...setAside].map(([provider, { count, file }]) => `${entries(count)} by ${provider}${file ? ` (kept in ${file})` : ''}`);
+  return parts.length > 0 ? `; set aside: ${parts.join(', ')}` : '';
+}
+
+/** The closing line: how many entries were logged, what was skipped or set aside, what a shutdown left unstored. */
+function summaryLine(summary: IngestSummary, watch: SignalWatch, pending: Record<string, number>, setAside: SetAside): string {
   const skipped = summary.bad > 0 ? ` (${summary.bad} bad line${summary.bad === 1 ? '' : 's'} skipped)` : '';
   const unstored = describePending(pending);
   const lost = unstored ? `; entries not stored: ${unstored}` : '';
   const prefix = watch.received ? `interrupted by ${watch.received}: ` : '';
-  return `${prefix}ingested ${entries(summary.logged)}${skipped}${lost}`;
+  return `${prefix}ingested ${entries(summary.logged)}${skipped}${describeSetAside(setAside)}${lost}`;
 }
 
 /** Closes the logger: taking as long as the flush needs, or at most DEFAULT_SHUTDOWN_TIMEOUT once a signal came. */
@@ -124,7 +144,8 @@ async function closeAfterInput(historian: Historian, watch: SignalWatch): Promis
  * count is printed and the process exits with 130 / 143.
  */
 async function ingest(file: string, options: GlobalOptions): Promise<void> {
-  const historian = await createHistorian(manifestFor(options), { onError: warn });
+  const setAside: SetAside = new Map();
+  const historian = await createHistorian(manifestFor(options), { onError: countingRejections(setAside) });
   // Read only once the providers are open: lines read earlier would be lost.
   const input = openInput(file);
   const watch = watchSignals();
@@ -139,7 +160,7 @@ async function ingest(file: string, options: GlobalOptions): Promise<void> {
   const outcome = await closeAfterInput(historian, watch);
   watch.remove();
   const error = failure ?? outcome.error;
-  const line = () => summaryLine(summary, watch, outcome.timedOut || error ? historian.pending() : {});
+  const line = () => summaryLine(summary, watch, outcome.timedOut || error ? historian.pending() : {}, setAside);
   if (watch.received) {
     if (error) diagnostic(describeFailure(error, 'ingest'));
     diagnostic(line());
@@ -148,7 +169,7 @@ async function ingest(file: string, options: GlobalOptions): Promise<void> {
   }
   diagnostic(line());
   if (error) throw error;
-  if (summary.bad > 0) process.exitCode = 1;
+  if (summary.bad > 0 || setAside.size > 0) process.exitCode = 1;
 }
 
 /** `historian ingest [FILE|-]`: logs JSON Lines entries through the manifest's providers. */
@@ -159,8 +180,10 @@ export function ingestCommand(): Command {
     .addHelpText(
       'after',
       `\nExamples:\n  historian ingest session.jsonl -c agents.yml\n  python agent.py | historian ingest -\n` +
-        `\nEach line is an entry of SPEC §2, e.g.\n  {"type":"message","conversation_id":"c1","role":"user","content":"hi"}\n` +
-        'Bad lines are reported with their line number and skipped; the exit code is 1 if any were bad.\n' +
+        `\nEach line is one entry (its types and fields: docs/entries.md), e.g.\n  {"type":"message","conversation_id":"c1","role":"user","content":"hi"}\n` +
+        'Bad lines are reported with their line number and skipped. An entry a provider can never store (say, its\n' +
+        'template fails on it) is set aside in that provider\'s <log>.rejected.jsonl. The exit code is 1 if any line\n' +
+        'was bad or any entry set aside.\n' +
         `On SIGINT or SIGTERM, reading stops, what was read is stored (waiting at most ${DEFAULT_SHUTDOWN_TIMEOUT / 1000} s), and the exit code is 130 or 143.`,
     )
     .action(async (file: string, _options, command: Command) => {

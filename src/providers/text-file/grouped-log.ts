@@ -16,8 +16,10 @@ export interface GroupedLogOptions {
   render(state: GroupedState): string;
   /** Renders one entry alone, to find which entry a failed render tripped on. */
   probe(view: EntryView): void;
-  /** Reports an entry left out of the log, or a render that failed. */
+  /** Reports a render that failed. */
   warn(message: string, cause: unknown): void;
+  /** An entry the template fails on alone: it is left out of the log (the journal keeps it). */
+  leftOut(view: EntryView, cause: unknown): void;
 }
 
 /**
@@ -192,7 +194,7 @@ export class GroupedLog {
           this.options.probe(view);
         } catch (cause) {
           this.state.remove(view);
-          this.options.warn(`entry ${view.id} (${view.type}) left out of ${this.path}`, cause);
+          this.options.leftOut(view, cause);
         }
       }
       try {

@@ -1,4 +1,5 @@
-import { ManifestError, ProviderError } from '../../core/errors.js';
+import { ManifestError, ProviderError, RejectedEntryError } from '../../core/errors.js';
+import { writeDeadLetters } from '../../fs/dead-letter.js';
 import { makeFolder } from '../../fs/folder.js';
 import type { LogRecord, OpenProvider, ProviderContext, ProviderProblem, Rejection, ResolvedProvider } from '../../core/provider.js';
 import type { TextFileConfig } from './config.js';
@@ -6,7 +7,7 @@ import { AppendLog, type Block } from './append-log.js';
 import { GroupedLog } from './grouped-log.js';
 import { GroupedState, type EntryView } from './grouped-state.js';
 import { baseFolder, PathRouter, UnusablePathError } from './paths.js';
-import { compilePathTemplate, loadLogTemplate, TemplateProblem, type LogTemplate, type PathTemplate } from './templates.js';
+import { compilePathTemplate, loadLogTemplate, templateErrorParts, TemplateProblem, type LogTemplate, type PathTemplate } from './templates.js';
 
 /** One file the provider writes: appended or grouped, by the kind of template. */
 type Target = AppendLog | GroupedLog;
@@ -53,6 +54,10 @@ interface Unrendered {
   error: Error;
 }
 
+/** The record a view of this process was made from (views read back from a journal have none). */
+const RECORD = Symbol('record');
+type OwnView = EntryView & { [RECORD]?: LogRecord };
+
 /** The open provider: routes each entry to the file its path renders to. */
 class TextFileProvider {
   readonly label: string;
@@ -69,6 +74,11 @@ class TextFileProvider {
   private readonly owed = new Map<string, Error>();
   /** The header, rendered once per provider rather than once per file. */
   private header: string | null = null;
+  /**
+   * Entries of this process a grouped template failed on after their write returned (a render
+   * waits while writes come fast): the next write returns them, or close sets them aside.
+   */
+  private leftOut: Rejection[] = [];
 
   constructor(
     provider: ResolvedProvider<TextFileConfig>,
@@ -98,7 +108,8 @@ class TextFileProvider {
         rejected.push({ record, error: owed });
         continue;
       }
-      const view: EntryView = { ...record.entry, agent: record.agent };
+      const view: OwnView = { ...record.entry, agent: record.agent };
+      view[RECORD] = record;
       let path: string;
       try {
         path = this.router.route(view);
@@ -127,7 +138,7 @@ class TextFileProvider {
       for (const { record, error } of rejected) this.owed.set(record.entry.id, error);
       throw firstError;
     }
-    return rejected;
+    return rejected.concat(this.leftOut.splice(0));
   }
 
   async close(): Promise<void> {
@@ -135,7 +146,19 @@ class TextFileProvider {
     const grouped = [...this.targets.values()].filter((target) => target instanceof GroupedLog);
     const results = await Promise.allSettled(grouped.map((target) => target.close()));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    await this.setAsideLeftOut();
     if (failed) throw new ProviderError(`cannot close: ${(failed.reason as Error).message}`, this.label, { cause: failed.reason });
+  }
+
+  /** What the last renders left out, when no write is left to return it: kept in the dead-letter file and reported. */
+  private async setAsideLeftOut(): Promise<void> {
+    const rejections = this.leftOut.splice(0);
+    if (rejections.length === 0) return;
+    await writeDeadLetters(this.deadLetterPath, this.label, rejections);
+    for (const { record, error } of rejections) {
+      const text = `entry ${record.entry.id} (${record.entry.type}) rejected, kept in ${this.deadLetterPath}: ${error.message}`;
+      this.ctx.warn(new RejectedEntryError(text, this.label, record.entry.id, this.deadLetterPath, { cause: error }));
+    }
   }
 
   /**
@@ -177,7 +200,15 @@ class TextFileProvider {
         template.render(alone.context());
       },
       warn: (message, cause) => this.warn(message, cause),
+      leftOut: (view, cause) => this.onLeftOut(view, cause, path),
     });
+  }
+
+  /** An entry of this process is set aside; one another process journaled is its writer's to set aside. */
+  private onLeftOut(view: OwnView, cause: unknown, path: string): void {
+    const record = view[RECORD];
+    if (record) this.leftOut.push({ record, error: new Error(renderError(this.template.file, cause), { cause }) });
+    else this.warn(`entry ${view.id} (${view.type}) left out of ${path}`, cause);
   }
 
   /**
@@ -192,7 +223,7 @@ class TextFileProvider {
       try {
         blocks.push({ seq: view.seq, text: this.template.entry(view) });
       } catch (error) {
-        unrendered.push({ view, error: new Error(`${this.template.file}: ${message(error)}`, { cause: error }) });
+        unrendered.push({ view, error: new Error(renderError(this.template.file, error), { cause: error }) });
         blocks.push({ seq: view.seq, text: '' });
       }
     }
@@ -207,4 +238,10 @@ class TextFileProvider {
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** `FILE, line L, column C: reason` of an error nunjucks threw while rendering. */
+function renderError(file: string, error: unknown): string {
+  const { where, reason } = templateErrorParts(error);
+  return `${file}${where ? `, ${where}` : ''}: ${reason}`;
 }

@@ -159,7 +159,7 @@ function exportedMacros(template: nunjucks.Template, file: string): Record<strin
 }
 
 /** Where and why nunjucks failed: the 1-based line and column when it reported them. */
-function templateErrorParts(error: unknown): { where: string; reason: string } {
+export function templateErrorParts(error: unknown): { where: string; reason: string } {
   const text = error instanceof Error ? error.message : String(error);
   const position = /\[Line (\d+), Column (\d+)\]/.exec(text);
   const reason = text

@@ -1,8 +1,8 @@
 import { dirname } from 'node:path';
-import { AppendFile } from '../fs/append.js';
-import { makeFolder } from '../fs/folder.js';
-import { FileLock } from '../fs/lock.js';
-import { endOnWholeLine } from '../fs/whole-lines.js';
+import { AppendFile } from './append.js';
+import { makeFolder } from './folder.js';
+import { FileLock } from './lock.js';
+import { endOnWholeLine } from './whole-lines.js';
 import type { Rejection } from '../core/provider.js';
 
 /** One line of a dead-letter file: when and why a provider refused the entry, and the entry. */
