@@ -77,7 +77,9 @@ export class Historian extends EventEmitter<{ error: [ProviderError] }> {
 
   /**
    * Validates, stamps and queues an entry for every provider that admits it; returns the stamped
-   * entry. Throws `EntryError` (naming the field) for a bad entry, which is then logged nowhere.
+   * entry (the input's fields plus `id`, `timestamp` and `seq`; an object, not an id). Throws
+   * `EntryError` (naming the field) for a bad entry, which is then logged nowhere. The accepted
+   * fields of each entry type are listed in docs/entries.md.
    */
   log(input: EntryInput): Entry {
     if (this.closed) throw new HistorianError('historian is closed');
@@ -96,27 +98,30 @@ export class Historian extends EventEmitter<{ error: [ProviderError] }> {
     return entry;
   }
 
-  /** Logs a message. */
+  /**
+   * Logs a message; returns the stamped entry (`id`, `timestamp`, `seq`, and `message_id`, which
+   * is `id` unless given). To refer to it from a tool call, pass `entry.message_id`, not the entry.
+   */
   logMessage(message: Helper<'message'>): Entry {
     return this.log(withType(message, 'message'));
   }
 
-  /** Logs the start of a conversation, which attributes its later entries to `agent_name`. */
+  /** Logs the start of a conversation, which attributes its later entries to `agent_name`; returns the stamped entry. */
   logConversationStart(start: Helper<'conversation_start'>): Entry {
     return this.log(withType(start, 'conversation_start'));
   }
 
-  /** Logs a tool call with its arguments and result. */
+  /** Logs a tool call with its arguments and result; returns the stamped entry. */
   logToolCall(call: Helper<'tool_call'>): Entry {
     return this.log(withType(call, 'tool_call'));
   }
 
-  /** Logs a command an agent ran. */
+  /** Logs a command an agent ran; returns the stamped entry. */
   logCommand(command: Helper<'command'>): Entry {
     return this.log(withType(command, 'command'));
   }
 
-  /** Logs a context addition. */
+  /** Logs a context addition; returns the stamped entry. */
   logContext(context: Helper<'context'>): Entry {
     return this.log(withType(context, 'context'));
   }
