@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { admitsAgent, admittedTypes } from '../core/filters.js';
 import { loadManifest, resolveStorage, type Manifest } from '../config/load.js';
 import type { StorageInput } from '../config/schema.js';
-import type { Entry, EntryInput } from '../core/entries.js';
+import type { CommandEntry, ContextEntry, ConversationStartEntry, Entry, EntryInput, MessageEntry, ToolCallEntry } from '../core/entries.js';
 import { compileRedactor, type Redactor } from '../core/redact.js';
 import { EntryStamper } from '../core/validate.js';
 import { HistorianError, ProviderError } from '../core/errors.js';
@@ -102,28 +102,28 @@ export class Historian extends EventEmitter<{ error: [ProviderError] }> {
    * Logs a message; returns the stamped entry (`id`, `timestamp`, `seq`, and `message_id`, which
    * is `id` unless given). To refer to it from a tool call, pass `entry.message_id`, not the entry.
    */
-  logMessage(message: Helper<'message'>): Entry {
-    return this.log(withType(message, 'message'));
+  logMessage(message: Helper<'message'>): MessageEntry {
+    return this.log(withType(message, 'message')) as MessageEntry;
   }
 
   /** Logs the start of a conversation, which attributes its later entries to `agent_name`; returns the stamped entry. */
-  logConversationStart(start: Helper<'conversation_start'>): Entry {
-    return this.log(withType(start, 'conversation_start'));
+  logConversationStart(start: Helper<'conversation_start'>): ConversationStartEntry {
+    return this.log(withType(start, 'conversation_start')) as ConversationStartEntry;
   }
 
   /** Logs a tool call with its arguments and result; returns the stamped entry. */
-  logToolCall(call: Helper<'tool_call'>): Entry {
-    return this.log(withType(call, 'tool_call'));
+  logToolCall(call: Helper<'tool_call'>): ToolCallEntry {
+    return this.log(withType(call, 'tool_call')) as ToolCallEntry;
   }
 
   /** Logs a command an agent ran; returns the stamped entry. */
-  logCommand(command: Helper<'command'>): Entry {
-    return this.log(withType(command, 'command'));
+  logCommand(command: Helper<'command'>): CommandEntry {
+    return this.log(withType(command, 'command')) as CommandEntry;
   }
 
   /** Logs a context addition; returns the stamped entry. */
-  logContext(context: Helper<'context'>): Entry {
-    return this.log(withType(context, 'context'));
+  logContext(context: Helper<'context'>): ContextEntry {
+    return this.log(withType(context, 'context')) as ContextEntry;
   }
 
   /** Entries each provider has stored so far, by entry type, per provider label. */
