@@ -102,8 +102,8 @@ export class Historian extends EventEmitter<{ error: [ProviderError] }> {
    * Logs a message; returns the stamped entry (`id`, `timestamp`, `seq`, and `message_id`, which
    * is `id` unless given). To refer to it from a tool call, pass `entry.message_id`, not the entry.
    */
-  logMessage(message: Helper<'message'>): MessageEntry {
-    return this.log(withType(message, 'message')) as MessageEntry;
+  logMessage(message: Helper<'message'>): MessageEntry & { message_id: string } {
+    return this.log(withType(message, 'message')) as MessageEntry & { message_id: string };
   }
 
   /** Logs the start of a conversation, which attributes its later entries to `agent_name`; returns the stamped entry. */
