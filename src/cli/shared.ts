@@ -50,7 +50,7 @@ export async function withHistorian<T>(options: GlobalOptions, work: (historian:
 }
 
 /**
- * Opens only the provider history is read from (SPEC §3.5: `preferred`, else
+ * Opens only the provider history is read from (`preferred`, else
  * `default_provider`, else the first readable one), runs `work` on its history, and closes it.
  * Reading never opens the other providers, so it never touches their files or tables.
  */

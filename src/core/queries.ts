@@ -6,7 +6,7 @@ import type { CommandEntry, Entry, EntryType, MessageEntry } from './entries.js'
  */
 export type TimeInput = Date | string;
 
-/** Filters of the conversation list (SPEC §5). */
+/** Filters of the conversation list. */
 export interface ConversationQuery {
   /** The conversation's agent. */
   agent?: string;
@@ -80,7 +80,7 @@ export interface StatsGroupRow {
   completion_tokens: number;
   cost: number;
   models: string[];
-  /** LLM calls of the run log (SPEC §3.6) in this group; present when the provider stores run logs. */
+  /** LLM calls of the run log (docs/runs.md) in this group; present when the provider stores run logs. */
   llm_calls?: number;
   /** Their token totals. */
   llm_tokens?: RunTokenUsage;
@@ -88,7 +88,7 @@ export interface StatsGroupRow {
   llm_cost?: number;
 }
 
-/** Stats over a time window (SPEC §5). Hour keys look like `2026-11-23T14:00Z`, day keys `2026-11-23`. */
+/** Stats over a time window. Hour keys look like `2026-11-23T14:00Z`, day keys `2026-11-23`. */
 export interface Stats {
   group_by: StatsGroup;
   since: string | null;

@@ -175,7 +175,7 @@ export function selectCommands(commands: readonly CommandEntry[], query: Command
   return pageOf(commands.filter(commandFilter(query)).sort((a, b) => byLogOrder(b, a)), query);
 }
 
-/** Answers the history queries of SPEC §5 from an `EntryStore`, in JavaScript, over its rows. */
+/** Answers the history queries from an `EntryStore`, in JavaScript, over its rows. */
 export function storeReader(store: EntryStore): HistoryReader {
   const order = (rows: EntryRows) => (a: number, b: number) => rows.compare(a, b);
   /** The rows of the commands a query selects, newest first. */

@@ -6,7 +6,7 @@ import { selectReader } from '../../history/select.js';
 import { checkProviders } from '../../providers/check.js';
 import { formatOption, manifestFor, optionsOf, print, type Format } from '../shared.js';
 
-/** The JSON shape of `historian validate --format json` (SPEC §6). */
+/** The JSON shape of `historian validate --format json`. */
 export interface ValidationReport {
   manifest: string;
   filter_mode: 'and' | 'override';
