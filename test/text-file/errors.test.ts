@@ -118,5 +118,7 @@ describe('an entry a template cannot render', () => {
     expect(errors[0]!.message).toContain(`(message) rejected, kept in ${path}.rejected.jsonl`);
     const letters = readFileSync(`${path}.rejected.jsonl`, 'utf8').trim().split('\n');
     expect(letters.map((line) => JSON.parse(line).entry.content)).toEqual(['boom']);
+    // The entry as logged, ready to ingest again: not the template's view of it.
+    expect(Object.keys(JSON.parse(letters[0]!).entry).sort()).toEqual(['content', 'conversation_id', 'id', 'message_id', 'role', 'seq', 'timestamp', 'type']);
   });
 });

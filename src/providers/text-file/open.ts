@@ -2,6 +2,7 @@ import { ManifestError, ProviderError, RejectedEntryError } from '../../core/err
 import { writeDeadLetters } from '../../fs/dead-letter.js';
 import { makeFolder } from '../../fs/folder.js';
 import type { LogRecord, OpenProvider, ProviderContext, ProviderProblem, Rejection, ResolvedProvider } from '../../core/provider.js';
+import type { Entry } from '../../core/entries.js';
 import type { TextFileConfig } from './config.js';
 import { AppendLog, type Block } from './append-log.js';
 import { GroupedLog } from './grouped-log.js';
@@ -54,9 +55,9 @@ interface Unrendered {
   error: Error;
 }
 
-/** The record a view of this process was made from (views read back from a journal have none). */
-const RECORD = Symbol('record');
-type OwnView = EntryView & { [RECORD]?: LogRecord };
+/** Marks the views this process logged (views read back from a journal are other processes'). */
+const OWN = Symbol('own');
+type OwnView = EntryView & { [OWN]?: true };
 
 /** The open provider: routes each entry to the file its path renders to. */
 class TextFileProvider {
@@ -109,7 +110,7 @@ class TextFileProvider {
         continue;
       }
       const view: OwnView = { ...record.entry, agent: record.agent };
-      view[RECORD] = record;
+      view[OWN] = true;
       let path: string;
       try {
         path = this.router.route(view);
@@ -206,8 +207,7 @@ class TextFileProvider {
 
   /** An entry of this process is set aside; one another process journaled is its writer's to set aside. */
   private onLeftOut(view: OwnView, cause: unknown, path: string): void {
-    const record = view[RECORD];
-    if (record) this.leftOut.push({ record, error: new Error(renderError(this.template.file, cause), { cause }) });
+    if (view[OWN]) this.leftOut.push({ record: recordOf(view), error: new Error(renderError(this.template.file, cause), { cause }) });
     else this.warn(`entry ${view.id} (${view.type}) left out of ${path}`, cause);
   }
 
@@ -238,6 +238,14 @@ class TextFileProvider {
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The record a grouped view was made from: kept on the view, it would double what a grouped log holds. */
+function recordOf(view: EntryView): LogRecord {
+  const { agent, ...entry } = view;
+  // A message's view gains the tool calls it made; the message logged had none.
+  if (entry.type === 'message') delete (entry as { tool_calls?: unknown }).tool_calls;
+  return { entry: entry as Entry, agent, fresh: false };
 }
 
 /** `FILE, line L, column C: reason` of an error nunjucks threw while rendering. */
