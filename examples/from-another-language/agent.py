@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A toy agent in Python that logs to historian by printing JSON Lines entries.
 
-Any language can log this way: write one entry object (the fields of SPEC section 2) per line
+Any language can log this way: write one entry object (the fields in docs/entries.md) per line
 on standard output and pipe it into `historian ingest -`, which validates every line, reports
 bad ones with their line number, and writes the good ones through the manifest's providers.
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `historian` executable: runs the program and sets the exit code (SPEC §6).
+// The `historian` executable: runs the program and sets the exit code.
 import { main, reportUncaught } from './program.js';
 import { watchOutput } from './output.js';
 

@@ -18,7 +18,7 @@ export interface KeptProvider {
   reason: string;
 }
 
-/** What `history reset` did, per provider (SPEC §5). */
+/** What `history reset` did, per provider. */
 export interface ResetReport {
   cleared: ClearedProvider[];
   kept: KeptProvider[];

@@ -57,7 +57,7 @@ export async function withHistorian<T>(options: GlobalOptions, work: (historian:
 }
 
 /**
- * Opens only the provider history is read from (SPEC §3.5: `preferred`, else
+ * Opens only the provider history is read from (`preferred`, else
  * `default_provider`, else the first readable one), runs `work` on its history, and closes it.
  * Reading never opens the other providers, so it never touches their files or tables.
  */
@@ -76,7 +76,7 @@ const MEMORY_NOTE = (label: string) =>
   `note: provider "${label}" is of type memory: its history lives only in the process that logged it, and this command starts empty; ` +
   'read a sql or file provider (--provider NAME), or query memory from your program (historian.history())';
 
-/** The provider a reading command reads (SPEC §3.5): `preferred`, else `default_provider`, else the first readable one. */
+/** The provider a reading command reads: `preferred`, else `default_provider`, else the first readable one. */
 export function readerOf(manifest: Manifest, preferred: string | undefined): Manifest['providers'][number] {
   const items = manifest.providers.map((p) => ({ label: p.label, type: p.config.type, readable: p.definition.readable, provider: p }));
   return selectReader(items, manifest, preferred).provider;

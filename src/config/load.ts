@@ -185,7 +185,7 @@ function byPosition(a: ManifestIssue, b: ManifestIssue): number {
   return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
 }
 
-/** The provider of a manifest that names none (SPEC §1.4), with its defaults. */
+/** The provider of a manifest that names none (docs/manifest.md), with its defaults. */
 function defaultConfig(ctx: Context): CommonProviderConfig {
   return definitionOf(DEFAULT_PROVIDER.type, ctx).schema.parse(DEFAULT_PROVIDER);
 }

@@ -6,7 +6,7 @@ import type { PositionFinder } from './positions.js';
 
 /**
  * Keys of `storage:` that mean nothing else at the top level of a manifest. `agents` is left
- * out: agent manifests have their own top-level `agents:` (SPEC §1).
+ * out: agent manifests have their own top-level `agents:`.
  */
 const STORAGE_ONLY_KEYS: ReadonlySet<string> = new Set(['providers', ...Object.keys(storageFields).filter((key) => key !== 'agents')]);
 

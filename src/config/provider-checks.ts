@@ -24,7 +24,7 @@ export function duplicateNames(providers: readonly ResolvedProvider[], issueAt: 
 
 /**
  * A `default_provider` that names no configured provider, or only providers that cannot read
- * history back (SPEC §3.5): refused at load, rather than at the first `history show`.
+ * history back: refused at load, rather than at the first `history show`.
  */
 export function defaultProviderProblems(
   name: string | null,

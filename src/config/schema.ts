@@ -9,7 +9,7 @@ function providerConfigSchema(definitions: readonly ProviderDefinition[]) {
   return z.discriminatedUnion('type', options);
 }
 
-/** The `storage:` block of an agent manifest (SPEC §1.1) over the given provider types. */
+/** The `storage:` block of an agent manifest (docs/manifest.md) over the given provider types. */
 function buildStorageSchema(definitions: readonly ProviderDefinition[]) {
   return strict({
     providers: z.array(providerConfigSchema(definitions)).optional().describe('Absent = the default SQLite provider; [] = logging off'),

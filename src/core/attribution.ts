@@ -10,7 +10,7 @@ interface Remembered {
 
 /**
  * Remembers which agent started each conversation, so later entries of that conversation are
- * attributed to it (SPEC §1.2). Bounded: past `capacity` conversations the least recently used
+ * attributed to it (docs/manifest.md, Agent filters). Bounded: past `capacity` conversations the least recently used
  * one is forgotten, so a long-running conversation is kept however early it started. Use is
  * tracked in a linked list, so recalling one moves two links rather than re-inserting a key.
  */

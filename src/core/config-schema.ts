@@ -7,7 +7,7 @@ import { ENCODING_NAMES, encodingPattern, normaliseEncoding } from './encodings.
 // fields every provider has whatever its type. Each provider type adds its own fields
 // (src/providers/<type>/); config/ joins them into the whole `storage:` schema.
 
-/** The logging flags, each ANDed between the storage block and a provider (SPEC §1.3; `log_runs` §3.6). */
+/** The logging flags, each ANDed between the storage block and a provider (docs/manifest.md, Flags). */
 export const FLAG_NAMES = ['log_messages', 'log_conversations', 'log_tool_calls', 'log_commands', 'log_context', 'log_runs'] as const;
 /** One of the logging flags. */
 export type FlagName = (typeof FLAG_NAMES)[number];
@@ -64,7 +64,7 @@ export const modelPriceSchema = strict({
   cache_write: pricePerMillion.optional().describe('USD per million tokens written to the prompt cache; default: the input price'),
 });
 
-/** `storage.pricing`: per model, what tokens cost, for LLM calls whose runtime gave no cost (SPEC §3.6). */
+/** `storage.pricing`: per model, what tokens cost, for LLM calls whose runtime gave no cost (docs/runs.md). */
 export const pricingSchema = z
   .record(z.string().min(1), modelPriceSchema)
   .describe('Per model name (e.g. openai/gpt-4o): USD per million tokens, used where an LLM call carries no total_cost');
@@ -100,7 +100,7 @@ export const redactSchema = strict({
   replacement: z.string().default('[REDACTED]').describe('What a redacted value or match becomes'),
 });
 
-/** The settings of the `storage:` block besides its providers (SPEC §1.1). */
+/** The settings of the `storage:` block besides its providers (docs/manifest.md). */
 export const storageFields = {
   agents: agentList,
   filter_mode: z.enum(['and', 'override']).default('and'),

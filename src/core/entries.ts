@@ -21,7 +21,7 @@ export const tokenUsageSchema = z
     return withTotal as typeof usage & { total: number };
   });
 
-/** Usage and cost of one LLM response (SPEC §2). */
+/** Usage and cost of one LLM response (docs/entries.md). */
 export const costInfoSchema = z.strictObject({
   token_usage: tokenUsageSchema,
   total_cost: z.number().nonnegative().optional(),
@@ -92,7 +92,7 @@ export const contextSchema = z.strictObject({
 const milliseconds = z.number().nonnegative();
 
 /**
- * Fields of every run-log fact (SPEC §3.6). `sequence` numbers a session's facts 1, 2, 3…; it is
+ * Fields of every run-log fact (docs/runs.md). `sequence` numbers a session's facts 1, 2, 3…; it is
  * allocated by each readable provider when it stores the fact (in the database for sql), and a
  * given one is kept, so facts copied between providers keep their numbers.
  */
@@ -141,7 +141,7 @@ export const llmCallStartedSchema = z.strictObject({
   messages_preview: z.string().optional(),
 });
 
-/** An LLM call returned (or failed, with `error`); usage in the `cost_info` shape of SPEC §2. */
+/** An LLM call returned (or failed, with `error`); usage in a message's `cost_info` shape (docs/entries.md). */
 export const llmCallCompletedSchema = z.strictObject({
   type: z.literal('llm_call_completed'),
   ...factFields,
@@ -232,7 +232,7 @@ type Output<S extends z.ZodType> = Omit<z.output<S>, keyof Stamped> & Stamped;
 /** `Output` of each schema of a union of schemas (a plain `Omit` would merge the union). */
 type EachOutput<S> = S extends z.ZodType ? Output<S> : never;
 
-/** A logged message (SPEC §2). */
+/** A logged message (docs/entries.md). */
 export type MessageEntry = Output<typeof messageSchema>;
 /** A logged conversation start. */
 export type ConversationStartEntry = Output<typeof conversationStartSchema>;
@@ -267,7 +267,7 @@ export const RUN_FACT_TYPES = runFactSchemas.map((option) => option.shape.type.v
 
 const runFactTypes: ReadonlySet<string> = new Set(RUN_FACT_TYPES);
 
-/** Whether an entry is a run-log fact (SPEC §3.6) rather than a conversation entry. */
+/** Whether an entry is a run-log fact (docs/runs.md) rather than a conversation entry. */
 export function isRunFact(entry: Entry): entry is RunFact {
   return runFactTypes.has(entry.type);
 }

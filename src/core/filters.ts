@@ -6,7 +6,7 @@ export type AgentSet = ReadonlySet<string> | null;
 
 type AgentList = readonly string[] | null | undefined;
 
-/** The effective agent set of one provider (SPEC §1.2), from the global list and its own. */
+/** The effective agent set of one provider (docs/manifest.md, Agent filters), from the global list and its own. */
 export function effectiveAgents(mode: 'and' | 'override', global: AgentList, own: AgentList): AgentSet {
   const g = global ?? null;
   const p = own ?? null;

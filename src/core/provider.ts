@@ -8,7 +8,7 @@ import type { RunReader } from './run-queries.js';
 
 /**
  * One logged entry as providers receive it: the stamped entry and the agent the logger
- * attributed it to (SPEC §1.2), or null when unknown. Shared by every provider; never mutate.
+ * attributed it to (docs/manifest.md, Agent filters), or null when unknown. Shared by every provider; never mutate.
  */
 export interface LogRecord {
   readonly entry: Entry;
@@ -57,7 +57,7 @@ export interface Provider {
   close(): Promise<void>;
   /** Present on providers that can read history back (sql, file, memory). */
   readonly reader?: HistoryReader;
-  /** Present on providers that store the run log (SPEC §3.6) and can select its facts. */
+  /** Present on providers that store the run log (docs/runs.md) and can select its facts. */
   readonly runs?: RunReader;
 }
 

@@ -6,7 +6,7 @@ import type { CommandEntry, Entry, EntryType, MessageEntry } from './entries.js'
  */
 export type TimeInput = Date | string;
 
-/** Filters of the conversation list (SPEC §5). */
+/** Filters of the conversation list. */
 export interface ConversationQuery {
   /** The conversation's agent. */
   agent?: string;
@@ -80,7 +80,7 @@ export interface StatsGroupRow {
   completion_tokens: number;
   cost: number;
   models: string[];
-  /** LLM calls of the run log (SPEC §3.6) in this group; present when the provider stores run logs. */
+  /** LLM calls of the run log (docs/runs.md) in this group; present when the provider stores run logs. */
   llm_calls?: number;
   /** Their token totals. */
   llm_tokens?: RunTokenUsage;
@@ -88,7 +88,7 @@ export interface StatsGroupRow {
   llm_cost?: number;
 }
 
-/** Stats over a time window (SPEC §5). Hour keys look like `2026-11-23T14:00Z`, day keys `2026-11-23`. */
+/** Stats over a time window. Hour keys look like `2026-11-23T14:00Z`, day keys `2026-11-23`. */
 export interface Stats {
   group_by: StatsGroup;
   since: string | null;
@@ -120,7 +120,7 @@ export interface EntryQuery {
   types?: EntryType[];
   since?: TimeInput;
   until?: TimeInput;
-  /** Only this agent's entries: those of its conversations (SPEC §1.2), its commands and its run-log facts. */
+  /** Only this agent's entries: those of its conversations, its commands and its run-log facts. */
   agent?: string;
   /** Only this session's entries: its commands and run-log facts (the entries that carry a session). */
   session?: string;

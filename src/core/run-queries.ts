@@ -7,7 +7,7 @@ export type { RunTokenUsage } from './queries.js';
 export type RunStatus = 'running' | 'completed' | 'failed';
 
 /**
- * One run rebuilt from its facts: the JSON shape of SPEC §3.6, plus `user_input`,
+ * One run rebuilt from its facts: the JSON shape of docs/runs.md, plus `user_input`,
  * `parent_run_id`, `termination_reason` and `tool_calls`.
  */
 export interface RunView {
@@ -174,7 +174,7 @@ export interface LlmCallTotals {
 }
 
 /**
- * The run-log side of a readable provider (SPEC §3.6). `facts` is enough: views are rebuilt
+ * The run-log side of a readable provider (docs/runs.md). `facts` is enough: views are rebuilt
  * from facts by one shared module. A provider that can do better (sql) also pages runs, lists
  * steps and sums LLM calls itself, and must give the same answers.
  */

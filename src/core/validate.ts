@@ -30,8 +30,17 @@ function describe(issue: z.core.$ZodIssue, input: unknown): string {
   return issue.message.replace(/^Invalid input: /, '');
 }
 
+/**
+ * The log helpers return the stamped entry, and passing that entry where its id belongs (as
+ * `message_id`) is an easy slip: say what to pass instead.
+ */
+function hint(field: string, issue: z.core.$ZodIssue): string {
+  const entryForId = issue.code === 'invalid_type' && issue.expected === 'string' && /received object$/.test(issue.message) && /(^|_)id$/.test(field);
+  return entryForId ? ` (an object where an id belongs: logMessage and the other log helpers return the stamped entry; pass its id, e.g. entry.message_id)` : '';
+}
+
 function entryError(error: z.ZodError, input: unknown): EntryError {
-  const issues = error.issues.flatMap((issue) => fieldsOf(issue).map((field) => ({ field, message: describe(issue, input) })));
+  const issues = error.issues.flatMap((issue) => fieldsOf(issue).map((field) => ({ field, message: describe(issue, input) + hint(field, issue) })));
   const first = issues[0] ?? { field: 'entry', message: 'invalid entry' };
   const summary = issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ');
   return new EntryError(`invalid entry: ${summary}`, first.field, issues);

@@ -2,7 +2,7 @@ import type { AgentSet } from '../core/filters.js';
 import type { Entry, EntryType } from '../core/entries.js';
 import { ProviderError, RejectedEntryError } from '../core/errors.js';
 import type { LogRecord, Provider, Rejection } from '../core/provider.js';
-import { writeDeadLetters } from './dead-letter.js';
+import { writeDeadLetters } from '../fs/dead-letter.js';
 import { failureKind } from './failures.js';
 import { count } from '../core/count.js';
 

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { admitsAgent, admittedTypes } from '../core/filters.js';
 import { loadManifest, resolveStorage, type Manifest } from '../config/load.js';
 import type { StorageInput } from '../config/schema.js';
-import type { Entry, EntryInput } from '../core/entries.js';
+import type { CommandEntry, ContextEntry, ConversationStartEntry, Entry, EntryInput, MessageEntry, ToolCallEntry } from '../core/entries.js';
 import { compileRedactor, type Redactor } from '../core/redact.js';
 import { EntryStamper } from '../core/validate.js';
 import { HistorianError, ProviderError } from '../core/errors.js';
@@ -77,7 +77,9 @@ export class Historian extends EventEmitter<{ error: [ProviderError] }> {
 
   /**
    * Validates, stamps and queues an entry for every provider that admits it; returns the stamped
-   * entry. Throws `EntryError` (naming the field) for a bad entry, which is then logged nowhere.
+   * entry (the input's fields plus `id`, `timestamp` and `seq`; an object, not an id). Throws
+   * `EntryError` (naming the field) for a bad entry, which is then logged nowhere. The accepted
+   * fields of each entry type are listed in docs/entries.md.
    */
   log(input: EntryInput): Entry {
     if (this.closed) throw new HistorianError('historian is closed');
@@ -96,29 +98,32 @@ export class Historian extends EventEmitter<{ error: [ProviderError] }> {
     return entry;
   }
 
-  /** Logs a message. */
-  logMessage(message: Helper<'message'>): Entry {
-    return this.log(withType(message, 'message'));
+  /**
+   * Logs a message; returns the stamped entry (`id`, `timestamp`, `seq`, and `message_id`, which
+   * is `id` unless given). To refer to it from a tool call, pass `entry.message_id`, not the entry.
+   */
+  logMessage(message: Helper<'message'>): MessageEntry & { message_id: string } {
+    return this.log(withType(message, 'message')) as MessageEntry & { message_id: string };
   }
 
-  /** Logs the start of a conversation, which attributes its later entries to `agent_name`. */
-  logConversationStart(start: Helper<'conversation_start'>): Entry {
-    return this.log(withType(start, 'conversation_start'));
+  /** Logs the start of a conversation, which attributes its later entries to `agent_name`; returns the stamped entry. */
+  logConversationStart(start: Helper<'conversation_start'>): ConversationStartEntry {
+    return this.log(withType(start, 'conversation_start')) as ConversationStartEntry;
   }
 
-  /** Logs a tool call with its arguments and result. */
-  logToolCall(call: Helper<'tool_call'>): Entry {
-    return this.log(withType(call, 'tool_call'));
+  /** Logs a tool call with its arguments and result; returns the stamped entry. */
+  logToolCall(call: Helper<'tool_call'>): ToolCallEntry {
+    return this.log(withType(call, 'tool_call')) as ToolCallEntry;
   }
 
-  /** Logs a command an agent ran. */
-  logCommand(command: Helper<'command'>): Entry {
-    return this.log(withType(command, 'command'));
+  /** Logs a command an agent ran; returns the stamped entry. */
+  logCommand(command: Helper<'command'>): CommandEntry {
+    return this.log(withType(command, 'command')) as CommandEntry;
   }
 
-  /** Logs a context addition. */
-  logContext(context: Helper<'context'>): Entry {
-    return this.log(withType(context, 'context'));
+  /** Logs a context addition; returns the stamped entry. */
+  logContext(context: Helper<'context'>): ContextEntry {
+    return this.log(withType(context, 'context')) as ContextEntry;
   }
 
   /** Entries each provider has stored so far, by entry type, per provider label. */

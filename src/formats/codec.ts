@@ -1,6 +1,6 @@
 import type { Entry, EntryType } from '../core/entries.js';
 
-/** The group an entry type is stored under in a document (SPEC §3.3). */
+/** The group an entry type is stored under in a document (docs/manifest.md). */
 export const GROUP_OF = {
   message: 'messages',
   conversation_start: 'conversations',

@@ -1,6 +1,6 @@
 import { extname } from 'node:path';
 
-/** The document formats of the file provider (SPEC §3.3). */
+/** The document formats of the file provider (docs/manifest.md). */
 export const FILE_FORMATS = ['json', 'yaml', 'toml', 'ini', 'jsonl'] as const;
 /** One document format. */
 export type FileFormat = (typeof FILE_FORMATS)[number];

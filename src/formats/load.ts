@@ -52,7 +52,7 @@ export function sameIdentity(a: FileIdentity | null, b: FileIdentity | null): bo
   return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
 }
 
-/** Validates one stored entry: a valid entry of SPEC §2, stamped, and in the group of its type. */
+/** Validates one stored entry: a valid entry (docs/entries.md), stamped, and in the group of its type. */
 export function toEntry(raw: RawEntry): Entry {
   const fail = (message: string): never => {
     const at = raw.position?.();

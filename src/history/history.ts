@@ -50,7 +50,7 @@ function checkStatus(status: RunStatus | undefined): void {
 }
 
 /**
- * Reads history from one provider (SPEC §5). Accepts durations, ISO strings and Dates for
+ * Reads history from one provider. Accepts durations, ISO strings and Dates for
  * `since` / `until`; every provider returns the same answers for the same stored entries.
  */
 export class History {
@@ -134,7 +134,7 @@ export class History {
     return withLlmCalls(stats, calls, this.pricing);
   }
 
-  /** One run rebuilt from its facts (SPEC §3.6), or null when none is stored. */
+  /** One run rebuilt from its facts (docs/runs.md), or null when none is stored. */
   async run(runId: string): Promise<RunView | null> {
     return runView(await this.facts().facts({ run_id: runId }), runId, this.pricing);
   }

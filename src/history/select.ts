@@ -9,7 +9,7 @@ export interface Selectable {
 }
 
 /**
- * The provider to read history from (SPEC §3.5): `preferred` (by name or type), else the
+ * The provider to read history from: `preferred` (by name or type), else the
  * manifest's `default_provider`, else the first readable provider. Throws a `HistorianError`
  * saying why when none can be used.
  */

@@ -16,7 +16,7 @@ export type ConfigOfDefinition<D> = D extends ProviderDefinition<infer C, unknow
 /** What a manifest may write for a provider type. */
 export type InputOfDefinition<D> = D extends ProviderDefinition<CommonProviderConfig, infer I> ? I : never;
 
-/** The provider used when a manifest names none (SPEC §1.4): SQLite at the default path. */
+/** The provider used when a manifest names none (docs/manifest.md): SQLite at the default path. */
 export const DEFAULT_PROVIDER = { type: 'sql' } as const;
 
 /**

@@ -20,7 +20,7 @@ export interface BilledTokens {
 
 /**
  * How an LLM call's usage is billed. `prompt` counts every input token, cached ones included
- * (SPEC §3.6), so the cached tokens are taken out of it before the input price applies: no token
+ * (docs/runs.md), so the cached tokens are taken out of it before the input price applies: no token
  * is billed twice. Reasoning tokens are part of `completion` (as the SDKs count them) and are not
  * added again.
  */

@@ -194,7 +194,7 @@ function scopeTest(store: EntryStore, query: Normalized<EntryQuery>): (row: numb
   };
 }
 
-/** Answers the history queries of SPEC §5 from an `EntryStore`, in JavaScript, over its rows. */
+/** Answers the history queries from an `EntryStore`, in JavaScript, over its rows. */
 export function storeReader(store: EntryStore): HistoryReader {
   const order = (rows: EntryRows) => (a: number, b: number) => rows.compare(a, b);
   /** The rows of the commands a query selects, newest first. */

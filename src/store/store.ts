@@ -48,7 +48,7 @@ export class EntryStore {
   private bySlot: (StoredConversation | undefined)[] = [];
   /** Rows of the commands, in the order added. */
   commandRows: number[] = [];
-  /** Rows of the run-log facts (SPEC §3.6), each numbered within its session. */
+  /** Rows of the run-log facts (docs/runs.md), each numbered within its session. */
   private factRows: number[] = [];
   /** The last `sequence` of each session. */
   private sequences = new Map<string, number>();

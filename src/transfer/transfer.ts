@@ -18,7 +18,7 @@ import { renderMarkdown } from '../formats/markdown.js';
 import { byLogOrder } from '../store/store.js';
 import { SpilledDocument } from './spill.js';
 
-/** A format history can be exported to: any file format of SPEC §3.3, or Markdown. */
+/** A format history can be exported to: any format of the file provider, or Markdown. */
 export type ExportFormat = FileFormat | 'markdown';
 
 /** Options of an export or import. */
@@ -201,7 +201,7 @@ interface FileEntries {
 }
 
 /**
- * The entries of a history file (any format of SPEC §3.3). JSON Lines is read as a stream in
+ * The entries of a history file (any format of the file provider). JSON Lines is read as a stream in
  * file order; a document is parsed whole, as its format requires, and given in logging order.
  */
 async function fileEntries(path: string, options: TransferOptions): Promise<FileEntries> {
@@ -226,7 +226,7 @@ async function fileEntries(path: string, options: TransferOptions): Promise<File
   return { entries: loaded.entries.sort(byLogOrder), total: loaded.entries.length, warnings };
 }
 
-/** Reads and validates the entries of a history file (any format of SPEC §3.3), in logging order. */
+/** Reads and validates the entries of a history file (any format of the file provider), in logging order. */
 export async function readEntries(path: string, options: TransferOptions = {}): Promise<{ entries: Entry[]; warnings: string[] }> {
   const file = await fileEntries(path, options);
   const entries: Entry[] = [];

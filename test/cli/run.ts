@@ -11,11 +11,15 @@ export interface CliResult {
 }
 
 /** Runs `historian ARGS` as a child process, as a user would. */
-export function runCli(args: string[], options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv; /** ms before the child is killed (SIGKILL) */ timeout?: number } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: options.cwd,
       env: { ...process.env, NO_COLOR: '1', HISTORIAN_CONFIG: '', ...options.env },
+      ...(options.timeout === undefined ? {} : { timeout: options.timeout, killSignal: 'SIGKILL' as const }),
     });
     let stdout = '';
     let stderr = '';

@@ -102,7 +102,7 @@ describe('an entry a template cannot render', () => {
     await historian.close();
   });
 
-  it('in a grouped template, is left out of the file and reported once', async () => {
+  it('in a grouped template, is left out of the file, set aside in the dead-letter file and reported once', async () => {
     const dir = tempDir();
     const grouped = '{% for e in entries %}{% if e.content == "boom" %}{{ e.nope() }}{% endif %}{{ e.content }}\n{% endfor %}';
     writeFileSync(join(dir, 'grouped.j2'), grouped);
@@ -114,6 +114,11 @@ describe('an entry a template cannot render', () => {
     await historian.close();
     expect(readFileSync(path, 'utf8')).toBe('before\nafter\nlater\n');
     expect(errors).toHaveLength(1);
-    expect(errors[0]!.message).toContain('(message) left out of');
+    expect(errors[0]).toBeInstanceOf(RejectedEntryError);
+    expect(errors[0]!.message).toContain(`(message) rejected, kept in ${path}.rejected.jsonl`);
+    const letters = readFileSync(`${path}.rejected.jsonl`, 'utf8').trim().split('\n');
+    expect(letters.map((line) => JSON.parse(line).entry.content)).toEqual(['boom']);
+    // The entry as logged, ready to ingest again: not the template's view of it.
+    expect(Object.keys(JSON.parse(letters[0]!).entry).sort()).toEqual(['content', 'conversation_id', 'id', 'message_id', 'role', 'seq', 'timestamp', 'type']);
   });
 });

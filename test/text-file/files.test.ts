@@ -90,15 +90,20 @@ describe('a batch retried after a failed write', () => {
 describe('a grouped log whose folder cannot be created yet', () => {
   const tempDir = useTempDir();
 
+  // The log folder itself is made at open (a path that cannot be made fails there); a folder
+  // a path template names per entry is made at its first write, and retried.
   it('keeps the batch queued and writes it once the folder can be made', async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'blocker'), 'a file where the folder should be');
-    const path = join(dir, 'blocker', 'chat.log');
-    const { historian, errors } = await openLogger([{ type: 'text_file', path, format: 'conversations' }], { retryDelay: 1, flushAttempts: 2 });
+    writeFileSync(join(dir, 'c1'), 'a file where the folder should be');
+    const path = join(dir, 'c1', 'chat.log');
+    const { historian, errors } = await openLogger([{ type: 'text_file', path: join(dir, '{{ conversation_id }}', 'chat.log'), format: 'conversations' }], {
+      retryDelay: 1,
+      flushAttempts: 2,
+    });
     historian.log(message('a', 'c1', 'waited for its folder'));
-    await expect(historian.flush()).rejects.toThrow(/ENOTDIR|EEXIST/);
+    await expect(historian.flush()).rejects.toThrow(/c1 is a file/);
+    rmSync(join(dir, 'c1'));
     expect(errors.length).toBeGreaterThan(0);
-    rmSync(join(dir, 'blocker'));
     await historian.close();
     expect(count(readFileSync(path, 'utf8'), '| waited for its folder')).toBe(1);
   });

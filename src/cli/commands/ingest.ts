@@ -1,7 +1,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { Command } from 'commander';
-import { EntryError } from '../../core/errors.js';
+import { EntryError, RejectedEntryError, type ProviderError } from '../../core/errors.js';
 import type { EntryInput } from '../../core/entries.js';
 import { createHistorian, type Historian } from '../../dispatch/historian.js';
 import { closeWithin, DEFAULT_SHUTDOWN_TIMEOUT, describePending, signalExitCode, waitAtMost, watchSignals, type SignalWatch } from '../../dispatch/signals.js';
@@ -102,13 +102,33 @@ function openInput(file: string): Readable {
   return process.stdin.setEncoding('utf8');
 }
 
-/** The closing line: how many entries were logged, what was skipped, what a shutdown left unstored. */
-function summaryLine(summary: IngestSummary, watch: SignalWatch, pending: Record<string, number>): string {
+/** Entries providers could never store, per provider label: how many, and the file that keeps them. */
+type SetAside = Map<string, { count: number; file: string | null }>;
+
+/** Counts a rejected entry (a provider refused it, or its template failed on it) before warning about it. */
+function countingRejections(setAside: SetAside): (error: ProviderError) => void {
+  return (error) => {
+    if (error instanceof RejectedEntryError) {
+      const seen = setAside.get(error.provider) ?? { count: 0, file: error.file };
+      seen.count += 1;
+      setAside.set(error.provider, seen);
+    }
+    warn(error);
+  };
+}
+
+function describeSetAside(setAside: SetAside): string {
+  const parts = [...setAside].map(([provider, { count: n, file }]) => `${count(n, 'entry', 'entries')} by ${provider}${file ? ` (kept in ${file})` : ''}`);
+  return parts.length > 0 ? `; set aside: ${parts.join(', ')}` : '';
+}
+
+/** The closing line: how many entries were logged, what was skipped or set aside, what a shutdown left unstored. */
+function summaryLine(summary: IngestSummary, watch: SignalWatch, pending: Record<string, number>, setAside: SetAside): string {
   const skipped = summary.bad > 0 ? ` (${count(summary.bad, 'bad line')} skipped)` : '';
   const unstored = describePending(pending);
   const lost = unstored ? `; entries not stored: ${unstored}` : '';
   const prefix = watch.received ? `interrupted by ${watch.received}: ` : '';
-  return `${prefix}ingested ${count(summary.logged, 'entry', 'entries')}${skipped}${lost}`;
+  return `${prefix}ingested ${count(summary.logged, 'entry', 'entries')}${skipped}${describeSetAside(setAside)}${lost}`;
 }
 
 /** Closes the logger: taking as long as the flush needs, or at most DEFAULT_SHUTDOWN_TIMEOUT once a signal came. */
@@ -128,7 +148,8 @@ async function closeAfterInput(historian: Historian, watch: SignalWatch): Promis
  * count is printed and the process exits with 130 / 143.
  */
 async function ingest(file: string, options: GlobalOptions): Promise<void> {
-  const historian = await createHistorian(manifestFor(options), { onError: warn, batchSize: INGEST_BATCH_SIZE });
+  const setAside: SetAside = new Map();
+  const historian = await createHistorian(manifestFor(options), { onError: countingRejections(setAside), batchSize: INGEST_BATCH_SIZE });
   // Read only once the providers are open: lines read earlier would be lost.
   const input = openInput(file);
   const watch = watchSignals();
@@ -143,7 +164,7 @@ async function ingest(file: string, options: GlobalOptions): Promise<void> {
   const outcome = await closeAfterInput(historian, watch);
   watch.remove();
   const error = failure ?? outcome.error;
-  const line = () => summaryLine(summary, watch, outcome.timedOut || error ? historian.pending() : {});
+  const line = () => summaryLine(summary, watch, outcome.timedOut || error ? historian.pending() : {}, setAside);
   if (watch.received) {
     if (error) diagnostic(describeFailure(error, 'ingest'));
     diagnostic(line());
@@ -152,7 +173,7 @@ async function ingest(file: string, options: GlobalOptions): Promise<void> {
   }
   diagnostic(line());
   if (error) throw error;
-  if (summary.bad > 0) process.exitCode = 1;
+  if (summary.bad > 0 || setAside.size > 0) process.exitCode = 1;
 }
 
 /** `historian ingest [FILE|-]`: logs JSON Lines entries through the manifest's providers. */
@@ -163,8 +184,10 @@ export function ingestCommand(): Command {
     .addHelpText(
       'after',
       `\nExamples:\n  historian ingest session.jsonl -c agents.yml\n  python agent.py | historian ingest -\n` +
-        `\nEach line is an entry of SPEC §2, e.g.\n  {"type":"message","conversation_id":"c1","role":"user","content":"hi"}\n` +
-        'Bad lines are reported with their line number and skipped; the exit code is 1 if any were bad.\n' +
+        `\nEach line is one entry (its types and fields: docs/entries.md), e.g.\n  {"type":"message","conversation_id":"c1","role":"user","content":"hi"}\n` +
+        'Bad lines are reported with their line number and skipped. An entry a provider can never store (say, its\n' +
+        'template fails on it) is set aside in that provider\'s <log>.rejected.jsonl. The exit code is 1 if any line\n' +
+        'was bad or any entry set aside.\n' +
         `On SIGINT or SIGTERM, reading stops, what was read is stored (waiting at most ${DEFAULT_SHUTDOWN_TIMEOUT / 1000} s), and the exit code is 130 or 143.`,
     )
     .action(async (file: string, _options, command: Command) => {

@@ -65,7 +65,7 @@ function showCommand(): Command {
 /** `historian runs list|show`. */
 export function runsCommand(): Command {
   return new Command('runs')
-    .description('read the run log (SPEC §3.6): runs rebuilt from their facts')
+    .description('read the run log (docs/runs.md): runs rebuilt from their facts')
     .addCommand(listCommand())
     .addCommand(showCommand())
     .addHelpText('after', '\nExamples:\n  historian runs list --since 1d\n  historian runs show r-42 --format json');

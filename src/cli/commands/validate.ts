@@ -8,7 +8,7 @@ import { formatManifestIssue } from '../../core/errors.js';
 import { formatOption, loadManifestFor, optionsOf, print, type Format } from '../shared.js';
 import { count } from '../../core/count.js';
 
-/** The JSON shape of `historian validate --format json` (SPEC §6). */
+/** The JSON shape of `historian validate --format json`. */
 export interface ValidationReport {
   manifest: string;
   filter_mode: 'and' | 'override';

@@ -6,7 +6,7 @@ import type { ProviderProblem, ResolveContext } from '../../core/provider.js';
 import { BINARY_ENCODINGS, FILE_FORMATS, formatOfPath, resolveFormat, unknownExtensionMessage } from '../../formats/formats.js';
 import type { ConfigOf } from '../../core/define-provider.js';
 
-/** The fields of a `type: file` provider besides the common ones (SPEC §1.1). */
+/** The fields of a `type: file` provider besides the common ones (docs/manifest.md). */
 export const fileOptions = {
   path: pathField,
   format: z.enum(['auto', ...FILE_FORMATS]).default('auto'),

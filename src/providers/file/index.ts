@@ -3,7 +3,7 @@ import { adviseOnSize, fileConfigProblems, fileOptions, resolveFileConfig } from
 
 /**
  * `type: file` — entries grouped by type in a JSON, YAML, TOML or INI document, or one per
- * line in JSON Lines (SPEC §3.3). The codecs and writers are loaded when a file is opened.
+ * line in JSON Lines (docs/manifest.md). The codecs and writers are loaded when a file is opened.
  */
 export const fileProvider = defineProvider({
   type: 'file',

@@ -52,7 +52,7 @@ export class LinesFile {
   }
 
   /**
-   * The queries of SPEC §5 and the run log, read from the file. A line that does not parse, or
+   * The history queries and the run log, read from the file. A line that does not parse, or
    * is no valid entry, fails the queries that read it with a `ProviderError` naming
    * `file:line:column`; it does not stop appends, which never rewrite it.
    */

@@ -283,7 +283,7 @@ async function allOf<T extends Entry>(view: LinesFileView, types: ReadonlySet<En
 }
 
 /**
- * The queries of SPEC §5 over a JSON Lines history, with bounded memory: the index picks the
+ * The history queries over a JSON Lines history, with bounded memory: the index picks the
  * rows a query needs, and only those are read and parsed, a batch at a time. Conversations
  * and their messages are answered by the same code as the memory provider, over a store that
  * holds only the conversations at hand.

@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ProviderError } from '../../core/errors.js';
 import { EntryStore } from '../../store/store.js';
@@ -8,6 +7,7 @@ import type { OpenProvider, ProviderContext, ResolvedProvider } from '../../core
 import type { FileConfig } from './config.js';
 import { DocumentError, type Codec } from '../../formats/codec.js';
 import { removeStaleTemps } from '../../fs/atomic.js';
+import { makeFolder } from '../../fs/folder.js';
 import { loadCodec } from '../../formats/codecs.js';
 import { resolveFormat, unknownExtensionMessage, type FileFormat } from '../../formats/formats.js';
 import { LinesFile, tornLastLine } from './lines-file.js';
@@ -98,7 +98,7 @@ export async function openFile(provider: ResolvedProvider<FileConfig>, ctx: Prov
   const { path } = provider.config;
   const format = resolveFormat(path, provider.config.format);
   if (format === undefined) throw new ProviderError(unknownExtensionMessage(path), provider.label);
-  await mkdir(dirname(path), { recursive: true });
+  await makeFolder(dirname(path));
   await removeStaleTemps(path);
   return format === 'jsonl' ? openLines(provider, ctx) : openDocument(provider, format);
 }

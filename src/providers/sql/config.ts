@@ -17,7 +17,7 @@ const databaseUrl = z
   })
   .describe('sqlite:///rel.db, sqlite:////abs.db, sqlite:///:memory:, postgresql://…, postgres://…, mysql://…, mariadb://…, pglite:///dir, pglite://memory');
 
-/** The fields of a `type: sql` provider besides the common ones (SPEC §1.1). */
+/** The fields of a `type: sql` provider besides the common ones (docs/manifest.md). */
 export const sqlOptions = {
   url: databaseUrl.optional().describe('Database URL; default: HISTORIAN_DB_URL or the SQLite file under XDG_DATA_HOME'),
   pool_size: z.number().int().min(1).default(5).describe('PostgreSQL and MySQL connection pool size'),
@@ -34,7 +34,7 @@ export const sqlOptions = {
 /** A validated `type: sql` config. */
 export type SqlConfig = ConfigOf<'sql', typeof sqlOptions>;
 
-/** The SQLite URL used when no provider or no `url` is given (SPEC §1.4). */
+/** The SQLite URL used when no provider or no `url` is given (docs/manifest.md). */
 export function defaultDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string {
   if (env.HISTORIAN_DB_URL) return env.HISTORIAN_DB_URL;
   const dataHome = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');

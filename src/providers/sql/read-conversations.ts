@@ -68,7 +68,7 @@ export async function countConversations(backend: SqlBackend, query: Normalized<
 }
 
 /**
- * The conversation list (SPEC §5): one query picks the page of conversations (newest first,
+ * The conversation list: one query picks the page of conversations (newest first,
  * kept when a message passes the filters), one query per 500 of them fetches their messages.
  */
 export async function readConversations(backend: SqlBackend, query: Normalized<ConversationQuery>): Promise<Conversation[]> {
@@ -102,7 +102,7 @@ function agentFilter(backend: SqlBackend, query: Normalized<MessageQuery>): SQL 
   return sql`(${ofAgents} OR ${backend.dialect.jsonArrayHasAny(m.forwarded_from, query.agents)})`;
 }
 
-/** The message list (SPEC §5): chronological, the newest `limit` when a limit is given. */
+/** The message list: chronological, the newest `limit` when a limit is given. */
 export async function readMessages(backend: SqlBackend, query: Normalized<MessageQuery>): Promise<MessageEntry[]> {
   const m = backend.dialect.tables.messages;
   const where = and(

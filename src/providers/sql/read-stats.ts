@@ -125,7 +125,7 @@ function merged(parts: Sums[][]): Sums[] {
 }
 
 /**
- * Stats (SPEC §5): message count, token and cost sums and the distinct models per key. The
+ * Stats: message count, token and cost sums and the distinct models per key. The
  * hours the window covers whole are read from `message_totals` (a row per hour, agent and
  * model, kept at write time: see totals.ts); the minutes at its edges from the messages, whose
  * rows carry their conversation's agent, so no join is needed.
@@ -145,7 +145,7 @@ function commandsWhere(backend: SqlBackend, query: CommandQuery): SQL | undefine
   );
 }
 
-/** Commands (SPEC §5), newest first, by agent and/or session, from the offset, within the limit. */
+/** Commands, newest first, by agent and/or session, from the offset, within the limit. */
 export async function readCommands(backend: SqlBackend, query: CommandQuery): Promise<CommandEntry[]> {
   const t = backend.dialect.tables.commands;
   const orderBy = [desc(t.timestamp), desc(t.seq)];

@@ -48,7 +48,7 @@ async function recreateTables(dialect: Dialect, s: Statements): Promise<void> {
 }
 
 /**
- * Reset (SPEC §5) in one transaction. Soft: deletes rows (everything, or one agent's). Hard:
+ * Reset in one transaction. Soft: deletes rows (everything, or one agent's). Hard:
  * counts everything, drops the historian tables and recreates them empty (an agent's reset is
  * always soft: dropping tables cannot spare the other agents).
  */

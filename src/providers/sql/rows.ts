@@ -92,7 +92,7 @@ function costInfo(row: MessageRow): MessageEntry['cost_info'] {
   return withOptional({ token_usage }, { total_cost: row.cost });
 }
 
-/** The message entry of a stored row (SPEC §2). */
+/** The message entry of a stored row (docs/entries.md). */
 export function messageEntry(row: MessageRow): MessageEntry {
   const base = { type: 'message' as const, id: row.id, timestamp: row.timestamp, seq: row.seq, conversation_id: row.conversation_id };
   return withOptional<MessageEntry>(

@@ -4,7 +4,7 @@ import { maskUrl } from '../../core/secrets.js';
 // Kept here too, where database URLs are read: the sql provider imports it from this module.
 export { maskUrl };
 
-/** A parsed `url` of an sql provider (SPEC §4.1). */
+/** A parsed `url` of an sql provider (docs/manifest.md). */
 export type DatabaseUrl =
   | { dialect: 'sqlite'; path: string | ':memory:' }
   | { dialect: 'postgres'; connectionString: string }

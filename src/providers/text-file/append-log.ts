@@ -1,6 +1,6 @@
-import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { AppendFile } from '../../fs/append.js';
+import { makeFolder } from '../../fs/folder.js';
 import { FileLock } from '../../fs/lock.js';
 import { AsideNumbers, sizeOf } from './files.js';
 
@@ -68,7 +68,7 @@ export class AppendLog {
       this.lastSeq = blocks.at(-1)?.seq ?? this.lastSeq;
       return;
     }
-    if (!this.folderMade) await mkdir(dirname(this.path), { recursive: true });
+    if (!this.folderMade) await makeFolder(dirname(this.path));
     this.folderMade = true;
     try {
       await this.lock.run(() => this.appendLocked(blocks));

@@ -4,7 +4,7 @@ import { encodingField, pathField } from '../../core/config-schema.js';
 import type { ResolveContext } from '../../core/provider.js';
 import type { ConfigOf } from '../../core/define-provider.js';
 
-/** The fields of a `type: text_file` provider besides the common ones (SPEC §1.1). */
+/** The fields of a `type: text_file` provider besides the common ones (docs/manifest.md). */
 export const textFileOptions = {
   path: pathField.describe('Log file path; may hold template expressions such as {{ agent_name }} or {{ date }}'),
   format: z.enum(['chronological', 'conversations']).default('chronological'),

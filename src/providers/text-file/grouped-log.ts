@@ -1,6 +1,6 @@
-import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { writeAtomic } from '../../fs/atomic.js';
+import { makeFolder } from '../../fs/folder.js';
 import { FileLock } from '../../fs/lock.js';
 import { serial } from '../../core/serial.js';
 import { AsideNumbers, sizeOf } from './files.js';
@@ -16,8 +16,10 @@ export interface GroupedLogOptions {
   render(state: GroupedState): string;
   /** Renders one entry alone, to find which entry a failed render tripped on. */
   probe(view: EntryView): void;
-  /** Reports an entry left out of the log, or a render that failed. */
+  /** Reports a render that failed. */
   warn(message: string, cause: unknown): void;
+  /** An entry the template fails on alone: it is left out of the log (the journal keeps it). */
+  leftOut(view: EntryView, cause: unknown): void;
 }
 
 /**
@@ -70,7 +72,7 @@ export class GroupedLog {
   write(views: readonly EntryView[]): Promise<void> {
     return this.queue(async () => {
       // A folder that cannot be made yet (say, not yet writable) is tried again with the retried batch.
-      if (!this.folderMade) await mkdir(dirname(this.path), { recursive: true });
+      if (!this.folderMade) await makeFolder(dirname(this.path));
       this.folderMade = true;
       await this.locked(async () => {
         await this.catchUp();
@@ -192,7 +194,7 @@ export class GroupedLog {
           this.options.probe(view);
         } catch (cause) {
           this.state.remove(view);
-          this.options.warn(`entry ${view.id} (${view.type}) left out of ${this.path}`, cause);
+          this.options.leftOut(view, cause);
         }
       }
       try {

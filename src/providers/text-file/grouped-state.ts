@@ -1,14 +1,14 @@
 import { Conversations, type ConversationHead } from '../../core/conversations.js';
 import { isRunFact, type Entry } from '../../core/entries.js';
 
-/** An entry as templates see it: its fields (SPEC §2) plus `agent`, the agent the logger attributed it to. */
+/** An entry as templates see it: its fields (docs/entries.md) plus `agent`, the agent the logger attributed it to. */
 export type EntryView = Entry & { agent: string | null };
 type ViewOf<T extends Entry['type']> = Extract<Entry, { type: T }> & { agent: string | null };
 
 /** A message in a grouped view, with the tool calls it made. */
 export type MessageView = ViewOf<'message'> & { tool_calls: ViewOf<'tool_call'>[] };
 
-/** One conversation of the `conversations` template variable (SPEC §3.2). */
+/** One conversation of the `conversations` template variable (docs/templates.md). */
 export interface ConversationView {
   conversation_id: string;
   /** From its conversation_start, else the agent of its first entry. */
@@ -24,7 +24,7 @@ export interface ConversationView {
   readonly unattached_tool_calls: ViewOf<'tool_call'>[];
 }
 
-/** One run of the `runs` template variable: its facts (SPEC §3.6) in logging order. */
+/** One run of the `runs` template variable: its facts (docs/runs.md) in logging order. */
 export interface RunGroupView {
   run_id: string;
   session_id: string;

@@ -2,7 +2,7 @@ import { defineProvider } from '../../core/define-provider.js';
 import { resolveTextFileConfig, textFileOptions } from './config.js';
 
 /**
- * `type: text_file` — human-readable logs rendered with nunjucks (SPEC §3.2). Write-only.
+ * `type: text_file` — human-readable logs rendered with nunjucks (docs/templates.md). Write-only.
  * Template and path problems are manifest errors. nunjucks and the writers are loaded only
  * when a manifest has a text_file provider.
  */

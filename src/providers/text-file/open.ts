@@ -1,11 +1,14 @@
-import { ManifestError, ProviderError } from '../../core/errors.js';
+import { ManifestError, ProviderError, RejectedEntryError } from '../../core/errors.js';
+import { writeDeadLetters } from '../../fs/dead-letter.js';
+import { makeFolder } from '../../fs/folder.js';
 import type { LogRecord, OpenProvider, ProviderContext, ProviderProblem, Rejection, ResolvedProvider } from '../../core/provider.js';
+import type { Entry } from '../../core/entries.js';
 import type { TextFileConfig } from './config.js';
 import { AppendLog, type Block } from './append-log.js';
 import { GroupedLog } from './grouped-log.js';
 import { GroupedState, type EntryView } from './grouped-state.js';
-import { PathRouter, UnusablePathError } from './paths.js';
-import { compilePathTemplate, loadLogTemplate, TemplateProblem, type LogTemplate, type PathTemplate } from './templates.js';
+import { baseFolder, PathRouter, UnusablePathError } from './paths.js';
+import { compilePathTemplate, loadLogTemplate, templateErrorParts, TemplateProblem, type LogTemplate, type PathTemplate } from './templates.js';
 
 /** One file the provider writes: appended or grouped, by the kind of template. */
 type Target = AppendLog | GroupedLog;
@@ -15,13 +18,18 @@ export function checkTextFile(provider: ResolvedProvider<TextFileConfig>): Provi
   return compile(provider.config).problems;
 }
 
-/** Opens a `type: text_file` provider: compiles its templates, then routes each entry to its file. */
-export function openTextFile(provider: ResolvedProvider<TextFileConfig>, ctx: ProviderContext): OpenProvider {
+/**
+ * Opens a `type: text_file` provider: compiles its templates, makes the log folder (so a path
+ * that can never be written fails here, not at every retried write), then routes each entry to
+ * its file.
+ */
+export async function openTextFile(provider: ResolvedProvider<TextFileConfig>, ctx: ProviderContext): Promise<OpenProvider> {
   const { template, path, problems } = compile(provider.config);
   if (!template || !path || problems.length > 0) {
     const at = (key: string) => ['storage', 'providers', provider.index, key];
     throw new ManifestError(problems.map((problem) => ctx.manifest.issueAt(at(problem.key), problem.message)));
   }
+  await makeFolder(baseFolder(provider.config.path));
   return new TextFileProvider(provider, ctx, template, path);
 }
 
@@ -47,6 +55,10 @@ interface Unrendered {
   error: Error;
 }
 
+/** Marks the views this process logged (views read back from a journal are other processes'). */
+const OWN = Symbol('own');
+type OwnView = EntryView & { [OWN]?: true };
+
 /** The open provider: routes each entry to the file its path renders to. */
 class TextFileProvider {
   readonly label: string;
@@ -63,6 +75,11 @@ class TextFileProvider {
   private readonly owed = new Map<string, Error>();
   /** The header, rendered once per provider rather than once per file. */
   private header: string | null = null;
+  /**
+   * Entries of this process a grouped template failed on after their write returned (a render
+   * waits while writes come fast): the next write returns them, or close sets them aside.
+   */
+  private leftOut: Rejection[] = [];
 
   constructor(
     provider: ResolvedProvider<TextFileConfig>,
@@ -92,7 +109,8 @@ class TextFileProvider {
         rejected.push({ record, error: owed });
         continue;
       }
-      const view: EntryView = { ...record.entry, agent: record.agent };
+      const view: OwnView = { ...record.entry, agent: record.agent };
+      view[OWN] = true;
       let path: string;
       try {
         path = this.router.route(view);
@@ -121,7 +139,7 @@ class TextFileProvider {
       for (const { record, error } of rejected) this.owed.set(record.entry.id, error);
       throw firstError;
     }
-    return rejected;
+    return rejected.concat(this.leftOut.splice(0));
   }
 
   async close(): Promise<void> {
@@ -129,7 +147,19 @@ class TextFileProvider {
     const grouped = [...this.targets.values()].filter((target) => target instanceof GroupedLog);
     const results = await Promise.allSettled(grouped.map((target) => target.close()));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    await this.setAsideLeftOut();
     if (failed) throw new ProviderError(`cannot close: ${(failed.reason as Error).message}`, this.label, { cause: failed.reason });
+  }
+
+  /** What the last renders left out, when no write is left to return it: kept in the dead-letter file and reported. */
+  private async setAsideLeftOut(): Promise<void> {
+    const rejections = this.leftOut.splice(0);
+    if (rejections.length === 0) return;
+    await writeDeadLetters(this.deadLetterPath, this.label, rejections);
+    for (const { record, error } of rejections) {
+      const text = `entry ${record.entry.id} (${record.entry.type}) rejected, kept in ${this.deadLetterPath}: ${error.message}`;
+      this.ctx.warn(new RejectedEntryError(text, this.label, record.entry.id, this.deadLetterPath, { cause: error }));
+    }
   }
 
   /**
@@ -171,7 +201,14 @@ class TextFileProvider {
         template.render(alone.context());
       },
       warn: (message, cause) => this.warn(message, cause),
+      leftOut: (view, cause) => this.onLeftOut(view, cause, path),
     });
+  }
+
+  /** An entry of this process is set aside; one another process journaled is its writer's to set aside. */
+  private onLeftOut(view: OwnView, cause: unknown, path: string): void {
+    if (view[OWN]) this.leftOut.push({ record: recordOf(view), error: new Error(renderError(this.template.file, cause), { cause }) });
+    else this.warn(`entry ${view.id} (${view.type}) left out of ${path}`, cause);
   }
 
   /**
@@ -186,7 +223,7 @@ class TextFileProvider {
       try {
         blocks.push({ seq: view.seq, text: this.template.entry(view) });
       } catch (error) {
-        unrendered.push({ view, error: new Error(`${this.template.file}: ${message(error)}`, { cause: error }) });
+        unrendered.push({ view, error: new Error(renderError(this.template.file, error), { cause: error }) });
         blocks.push({ seq: view.seq, text: '' });
       }
     }
@@ -201,4 +238,18 @@ class TextFileProvider {
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The record a grouped view was made from: kept on the view, it would double what a grouped log holds. */
+function recordOf(view: EntryView): LogRecord {
+  const { agent, ...entry } = view;
+  // A message's view gains the tool calls it made; the message logged had none.
+  if (entry.type === 'message') delete (entry as { tool_calls?: unknown }).tool_calls;
+  return { entry: entry as Entry, agent, fresh: false };
+}
+
+/** `FILE, line L, column C: reason` of an error nunjucks threw while rendering. */
+function renderError(file: string, error: unknown): string {
+  const { where, reason } = templateErrorParts(error);
+  return `${file}${where ? `, ${where}` : ''}: ${reason}`;
 }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
 import type { TextFileConfig } from './config.js';
 import { REVISION } from './grouped-state.js';
+import { format, items, tojson } from './jinja-filters.js';
 
 /** A macro exported by a template, as nunjucks hands it back: returns a SafeString. */
 type Macro = (...args: unknown[]) => unknown;
@@ -53,6 +54,10 @@ function createEnvironment(searchPaths: string[]): nunjucks.Environment {
   env.addFilter('indent_lines', indentLines);
   env.addGlobal('memo', memo);
   env.addFilter('memo_each', memoEach);
+  // Jinja2's filters that nunjucks lacks, so templates written for Jinja render the same here.
+  env.addFilter('tojson', tojson);
+  env.addFilter('format', format);
+  env.addFilter('items', items);
   return env;
 }
 
@@ -154,7 +159,7 @@ function exportedMacros(template: nunjucks.Template, file: string): Record<strin
 }
 
 /** Where and why nunjucks failed: the 1-based line and column when it reported them. */
-function templateErrorParts(error: unknown): { where: string; reason: string } {
+export function templateErrorParts(error: unknown): { where: string; reason: string } {
   const text = error instanceof Error ? error.message : String(error);
   const position = /\[Line (\d+), Column (\d+)\]/.exec(text);
   const reason = text

@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import type { Pool } from 'pg';
 import { serial } from '../../../core/serial.js';
+import { makeFolderSync } from '../../../fs/folder.js';
 import type { OpenOptions, SqlBackend, Statements } from '../dialect.js';
 import { importDriver } from '../drivers.js';
 import { pgDialect } from './dialect.js';
@@ -80,7 +80,7 @@ export async function openPglite(path: string, { where, label }: OpenOptions): P
   const [{ PGlite }, { drizzle }] = await importDriver('@electric-sql/pglite', where, label, () =>
     Promise.all([import('@electric-sql/pglite'), import('drizzle-orm/pglite')]),
   );
-  if (path !== 'memory') mkdirSync(path, { recursive: true });
+  if (path !== 'memory') makeFolderSync(path);
   const client = path === 'memory' ? new PGlite() : new PGlite(path);
   await client.waitReady;
   const db = drizzle({ client });

@@ -126,7 +126,7 @@ export const context = mysqlTable(
   (t) => [index('context_conversation_idx').on(t.conversation_id, t.timestamp, t.seq), index('context_timestamp_idx').on(t.timestamp, t.seq)],
 );
 
-/** Run-log facts (SPEC §3.6): the columns queries select on, and the rest of the fact as JSON. */
+/** Run-log facts (docs/runs.md): the columns queries select on, and the rest of the fact as JSON. */
 export const runEvents = mysqlTable(
   'run_events',
   {

@@ -113,7 +113,7 @@ export const context = sqliteTable(
 );
 
 /**
- * Run-log facts (SPEC §3.6), append-only: the columns queries select on, and the rest of the
+ * Run-log facts (docs/runs.md), append-only: the columns queries select on, and the rest of the
  * fact as JSON. `sequence` is allocated inside the write transaction (see run-events.ts).
  */
 export const runEvents = sqliteTable(

@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makeFolderSync } from '../../../fs/folder.js';
 import { serial } from '../../../core/serial.js';
 import type { OpenOptions, SqlBackend } from '../dialect.js';
 import { importDriver } from '../drivers.js';
@@ -31,7 +31,7 @@ export async function openSqlite(path: string, { where, label }: OpenOptions): P
   const [{ default: Database }, { drizzle }] = await importDriver('better-sqlite3', where, label, () =>
     Promise.all([import('better-sqlite3'), import('drizzle-orm/better-sqlite3')]),
   );
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') makeFolderSync(dirname(path));
   const client = new Database(path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
   if (path !== ':memory:') whenNotBusy(() => client.pragma('journal_mode = WAL'));
   client.pragma('synchronous = NORMAL');

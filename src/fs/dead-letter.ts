@@ -1,8 +1,8 @@
-import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { AppendFile } from '../fs/append.js';
-import { FileLock } from '../fs/lock.js';
-import { endOnWholeLine } from '../fs/whole-lines.js';
+import { AppendFile } from './append.js';
+import { makeFolder } from './folder.js';
+import { FileLock } from './lock.js';
+import { endOnWholeLine } from './whole-lines.js';
 import type { Rejection } from '../core/provider.js';
 
 /** One line of a dead-letter file: when and why a provider refused the entry, and the entry. */
@@ -25,7 +25,7 @@ export async function writeDeadLetters(path: string, provider: string, rejection
     const letter: DeadLetter = { rejected_at: now, provider, error: error.message, entry: record.entry };
     return `${JSON.stringify(letter)}\n`;
   });
-  await mkdir(dirname(path), { recursive: true });
+  await makeFolder(dirname(path));
   const file = new AppendFile(path);
   await new FileLock(path, { label: provider }).run(async () => {
     try {
