@@ -20,11 +20,22 @@ export const tokenUsageSchema = z
     return withTotal as typeof usage & { total: number };
   });
 
-/** Usage and cost of one LLM response (SPEC §2). */
-export const costInfoSchema = z.strictObject({
-  token_usage: tokenUsageSchema,
-  total_cost: z.number().nonnegative().optional(),
-});
+/**
+ * Usage and cost of one LLM response (SPEC §2). Either may be missing: a response can report no
+ * usage while the caller still knows what it cost, and no usage is never stored as zero tokens.
+ */
+export const costInfoSchema = z
+  .strictObject({
+    token_usage: tokenUsageSchema.optional(),
+    total_cost: z.number().nonnegative().optional(),
+  })
+  // A transform rather than a refine, which the fast parser (fast-parse.ts) would hand to zod every time.
+  .transform((info, ctx) => {
+    if (info.token_usage === undefined && info.total_cost === undefined) {
+      ctx.issues.push({ code: 'custom', message: 'cost_info needs token_usage or total_cost', input: info });
+    }
+    return info;
+  });
 
 /** The form `toISOString` writes: a valid date-time of that form is already its own ISO string. */
 const CANONICAL_ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
