@@ -36,7 +36,7 @@ export async function openAIResponses(client: OpenAI): Promise<void> {
 }
 
 export async function anthropicMessages(client: Anthropic): Promise<void> {
-  const params = { model: 'claude-sonnet-4-5', max_tokens: 1024, messages: [{ role: 'user' as const, content: 'hi' }] };
+  const params = { model: 'claude-sonnet-4-6', max_tokens: 1024, messages: [{ role: 'user' as const, content: 'hi' }] };
   fromAnthropic(await client.messages.create(params), options);
   const stream = client.messages.stream(params);
   fromAnthropic(await stream.finalMessage(), options);
@@ -62,7 +62,7 @@ export async function aiSdk(): Promise<void> {
   fromAiSdkFinish(result, options);
   fromAiSdkStep(result.steps[0]!, options);
   const streamed = streamText({
-    model: anthropic('claude-sonnet-4-5'),
+    model: anthropic('claude-sonnet-4-6'),
     tools,
     prompt: 'hi',
     onStepFinish: (step) => void fromAiSdkStep(step, options),
