@@ -89,7 +89,7 @@ export async function runAgentLoop(outDir: string): Promise<Conversation[]> {
     const response = await fakeModel(messages);
     const [reply, ...toolCalls] = fromOpenAIChat(response, { conversation_id, name: AGENT, startedAt });
     // Pricing lives with the caller; the adapter only carries the figure into cost_info.
-    if (reply.cost_info) reply.cost_info.total_cost = priceOf(reply.cost_info.token_usage);
+    if (reply.cost_info?.token_usage) reply.cost_info.total_cost = priceOf(reply.cost_info.token_usage);
     historian.log(reply);
     messages.push({ role: 'assistant', content: reply.content, tool_calls: response.choices[0]?.message.tool_calls });
     if (toolCalls.length === 0) break;

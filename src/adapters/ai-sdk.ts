@@ -1,5 +1,9 @@
 import { tokens, tokenUsage, toEntries } from './common.js';
+import { checkInput, isThenable, type Expected } from './mistakes.js';
 import type { AdaptedEntries, AdapterOptions, MessageInput, NeutralToolCall, TokenUsageInput, ToolCallInput } from './types.js';
+
+// Optional fields also take `undefined`: the SDK declares most of them `x: T | undefined`, which
+// callers with exactOptionalPropertyTypes could not pass to `x?: T`.
 
 /** A tool call of the Vercel AI SDK: `input` since v5, `args` in v4. */
 export interface AiSdkToolCallLike {
@@ -16,45 +20,73 @@ export interface AiSdkToolResultLike {
   result?: unknown;
 }
 
-/** Usage as the AI SDK reports it: v4 (`promptTokens`), v5 (`inputTokens`) or v6 (with token details). */
+/** Usage as the AI SDK reports it: v4 (`promptTokens`), v5 (`inputTokens`) or v6/v7 (with token details). */
 export interface AiSdkUsageLike {
-  inputTokens?: number;
-  outputTokens?: number;
-  totalTokens?: number;
-  cachedInputTokens?: number;
-  reasoningTokens?: number;
-  inputTokenDetails?: { noCacheTokens?: number; cacheReadTokens?: number; cacheWriteTokens?: number };
-  outputTokenDetails?: { reasoningTokens?: number };
-  promptTokens?: number;
-  completionTokens?: number;
+  inputTokens?: number | undefined;
+  outputTokens?: number | undefined;
+  totalTokens?: number | undefined;
+  cachedInputTokens?: number | undefined;
+  reasoningTokens?: number | undefined;
+  inputTokenDetails?:
+    | { noCacheTokens?: number | undefined; cacheReadTokens?: number | undefined; cacheWriteTokens?: number | undefined }
+    | undefined;
+  outputTokenDetails?: { textTokens?: number | undefined; reasoningTokens?: number | undefined } | undefined;
+  promptTokens?: number | undefined;
+  completionTokens?: number | undefined;
 }
 
-/** The parts of an AI SDK step (`onStepFinish`, or one of `steps`) the adapter reads. */
+/** The parts of an AI SDK step (`onStepFinish` / v7 `onStepEnd`, or one of `steps`) the adapter reads. */
 export interface AiSdkStepLike {
-  text?: string;
-  toolCalls?: ReadonlyArray<AiSdkToolCallLike>;
-  toolResults?: ReadonlyArray<AiSdkToolResultLike>;
+  text?: string | undefined;
+  toolCalls?: ReadonlyArray<AiSdkToolCallLike> | undefined;
+  toolResults?: ReadonlyArray<AiSdkToolResultLike> | undefined;
   /** v5 content parts, read for `tool-error` parts: tools that threw have no tool result. */
-  content?: ReadonlyArray<{ type: string; toolCallId?: string; error?: unknown }>;
-  usage?: AiSdkUsageLike;
-  response?: { id?: string; modelId?: string };
-  providerMetadata?: Record<string, Record<string, unknown> | undefined>;
+  content?: ReadonlyArray<{ type: string; toolCallId?: string | undefined; error?: unknown }> | undefined;
+  usage?: AiSdkUsageLike | undefined;
+  response?: { id?: string | undefined; modelId?: string | undefined } | undefined;
+  providerMetadata?: Record<string, Record<string, unknown> | undefined> | undefined;
 }
 
-/** The parts of an AI SDK `onFinish` event the adapter reads: a step, plus every step of the run. */
+/** The parts of an AI SDK `onFinish` (v7 `onEnd`) event the adapter reads: a step, plus every step of the run. */
 export interface AiSdkFinishLike extends AiSdkStepLike {
-  steps?: ReadonlyArray<AiSdkStepLike>;
+  steps?: ReadonlyArray<AiSdkStepLike> | undefined;
 }
 
-// v6 counts cached tokens inside inputTokens and breaks them out in inputTokenDetails.
-function v6Usage(usage: AiSdkUsageLike): TokenUsageInput {
+const STEP_FIELDS = ['text', 'toolCalls', 'toolResults', 'content', 'usage', 'response', 'steps'];
+
+function expected(adapter: string): Expected {
+  return {
+    adapter,
+    what: 'an AI SDK step or finish event',
+    fits: (value) => STEP_FIELDS.some((field) => field in value),
+    recognise: (value) => {
+      if (isThenable(value.steps) || isThenable(value.text) || isThenable(value.usage)) {
+        return 'got a streamText result, whose fields are promises; log in onStepFinish / onFinish (onStepEnd / onEnd in v7), or pass { steps: await result.steps }';
+      }
+      if (typeof value.type !== 'string') return undefined;
+      return `got a stream part (${value.type}), not a step; pass the step of onStepFinish (onStepEnd in v7) or the event of onFinish (onEnd in v7)`;
+    },
+    stream: 'pass the step of onStepFinish (onStepEnd in v7) or the event of onFinish (onEnd in v7), not the stream',
+  };
+}
+
+const STEP = expected('fromAiSdkStep');
+const FINISH = expected('fromAiSdkFinish');
+
+// v6 counts cached tokens inside inputTokens and breaks them out in inputTokenDetails. It always
+// sends the details, as `{}` or with undefined counts when the provider reported no usage.
+function v6Usage(usage: AiSdkUsageLike): TokenUsageInput | undefined {
   const details = usage.inputTokenDetails ?? {};
   const cacheRead = tokens(details.cacheReadTokens);
   const cacheWrite = tokens(details.cacheWriteTokens);
-  const prompt = tokens(usage.inputTokens) ?? (tokens(details.noCacheTokens) ?? 0) + (cacheRead ?? 0) + (cacheWrite ?? 0);
+  const uncached = tokens(details.noCacheTokens);
+  const parts = uncached === undefined && cacheRead === undefined && cacheWrite === undefined ? undefined : (uncached ?? 0) + (cacheRead ?? 0) + (cacheWrite ?? 0);
+  const prompt = tokens(usage.inputTokens) ?? parts;
+  const completion = tokens(usage.outputTokens);
+  if (prompt === undefined && completion === undefined) return undefined;
   return tokenUsage({
-    prompt,
-    completion: tokens(usage.outputTokens) ?? 0,
+    prompt: prompt ?? 0,
+    completion: completion ?? 0,
     total: tokens(usage.totalTokens),
     cache_read: cacheRead,
     cache_write: cacheWrite,
@@ -135,9 +167,10 @@ function stepToolCalls(step: AiSdkStepLike): NeutralToolCall[] {
 
 /**
  * Entries for one step of the Vercel AI SDK (the `onStepFinish` payload of `generateText` or
- * `streamText`, v4 to v6): the assistant message with the step's text, and one tool call per
- * tool call of the step, with its result when the SDK ran the tool (`{ error }` when it threw).
- * The model is prefixed with the provider named by `providerMetadata` unless `provider` is given.
+ * `streamText`, v4 to v7, called `onStepEnd` in v7): the assistant message with the step's
+ * text, and one tool call per tool call of the step, with its result when the SDK ran the tool
+ * (`{ error }` when it threw). The model is prefixed with the provider named by
+ * `providerMetadata` unless `provider` is given. A step without usage has no `token_usage`.
  *
  * ```ts
  * const startedAt = Date.now();
@@ -147,6 +180,7 @@ function stepToolCalls(step: AiSdkStepLike): NeutralToolCall[] {
  * ```
  */
 export function fromAiSdkStep(step: AiSdkStepLike, options: AdapterOptions): AdaptedEntries {
+  checkInput(step, STEP);
   return toEntries(
     {
       id: step.response?.id,
@@ -161,12 +195,14 @@ export function fromAiSdkStep(step: AiSdkStepLike, options: AdapterOptions): Ada
 }
 
 /**
- * Entries for a whole AI SDK run (the `onFinish` payload): the entries of every step in order.
+ * Entries for a whole AI SDK run (the `onFinish` payload, `onEnd` in v7, or the awaited result of
+ * `generateText`): the entries of every step in order.
  * With several steps, `message_id` gets the step number appended (`m1-1`, `m1-2`), `cost` goes on
  * the last step's message so totals add up, and `response_time` is left out, since the time of
  * each call is unknown — use `fromAiSdkStep` in `onStepFinish` to record it.
  */
 export function fromAiSdkFinish(event: AiSdkFinishLike, options: AdapterOptions): Array<MessageInput | ToolCallInput> {
+  checkInput(event, FINISH);
   const steps = event.steps && event.steps.length > 0 ? event.steps : [event];
   if (steps.length === 1) return fromAiSdkStep(steps[0]!, options);
   const { conversation_id, name, provider, message_id, cost } = options;

@@ -1,27 +1,47 @@
 import { tokens, tokenUsage, toEntries } from './common.js';
+import { checkInput, type Expected } from './mistakes.js';
 import type { AdaptedEntries, AdapterOptions, TokenUsageInput } from './types.js';
+
+// Optional fields also take `undefined`, for callers with exactOptionalPropertyTypes.
 
 /** One content block of an Anthropic message: text and tool_use blocks are read, others skipped. */
 export interface AnthropicContentBlockLike {
   type: string;
-  text?: string | null;
-  id?: string | null;
-  name?: string | null;
+  text?: string | null | undefined;
+  id?: string | null | undefined;
+  name?: string | null | undefined;
   input?: unknown;
 }
 
 /** The parts of an Anthropic message (`client.messages.create`) the adapter reads. */
 export interface AnthropicMessageLike {
-  id?: string | null;
-  model?: string | null;
+  id?: string | null | undefined;
+  model?: string | null | undefined;
   content: ReadonlyArray<AnthropicContentBlockLike>;
-  usage?: {
-    input_tokens?: number | null;
-    output_tokens?: number | null;
-    cache_read_input_tokens?: number | null;
-    cache_creation_input_tokens?: number | null;
-  } | null;
+  usage?:
+    | {
+        input_tokens?: number | null | undefined;
+        output_tokens?: number | null | undefined;
+        cache_read_input_tokens?: number | null | undefined;
+        cache_creation_input_tokens?: number | null | undefined;
+      }
+    | null
+    | undefined;
 }
+
+// The events of a streamed message (`stream: true`), each of which carries only a piece of it.
+const STREAM_EVENTS = new Set(['message_start', 'message_delta', 'message_stop', 'content_block_start', 'content_block_delta', 'content_block_stop']);
+
+const MESSAGE: Expected = {
+  adapter: 'fromAnthropic',
+  what: 'an Anthropic message',
+  fits: (value) => Array.isArray(value.content),
+  recognise: (value) =>
+    typeof value.type === 'string' && STREAM_EVENTS.has(value.type)
+      ? `got a stream event (${value.type}), not a message; use client.messages.stream(…) and pass await stream.finalMessage()`
+      : undefined,
+  stream: 'use client.messages.stream(…) instead of create({ stream: true }), and pass await stream.finalMessage()',
+};
 
 /**
  * Anthropic's `input_tokens` counts only the tokens neither read from nor written to the cache,
@@ -45,7 +65,8 @@ export function anthropicUsage(usage: AnthropicMessageLike['usage']): TokenUsage
 /**
  * Entries for an Anthropic message: one assistant message with its text blocks joined, and one
  * tool call per `tool_use` block (`result: null` until the caller runs the tool). Thinking and
- * server-side tool blocks are skipped. `prompt` counts cached input tokens too.
+ * server-side tool blocks are skipped. `prompt` counts cached input tokens too. Takes the result
+ * of `create()`, `parse()` or a stream's `finalMessage()`.
  *
  * ```ts
  * const message = await anthropic.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 1024, messages, tools });
@@ -53,6 +74,7 @@ export function anthropicUsage(usage: AnthropicMessageLike['usage']): TokenUsage
  * ```
  */
 export function fromAnthropic(message: AnthropicMessageLike, options: AdapterOptions): AdaptedEntries {
+  checkInput(message, MESSAGE);
   const text = message.content.filter((block) => block.type === 'text').map((block) => block.text ?? '');
   const toolUses = message.content.filter((block) => block.type === 'tool_use');
   return toEntries(

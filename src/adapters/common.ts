@@ -77,9 +77,11 @@ function messageEntry(response: NeutralResponse, messageId: string, options: Ada
   if (options.name !== undefined) message.name = options.name;
   const model = qualifiedModel(response.model, options.provider ?? response.provider);
   if (model !== undefined) message.model = model;
-  // cost_info needs token counts, so a cost without usage has nowhere to go.
-  if (response.usage) {
-    message.cost_info = { token_usage: response.usage };
+  // One rule on every path: usage when the SDK reported it (never zeros in its place), the
+  // caller's cost whenever given, with or without usage.
+  if (response.usage || options.cost !== undefined) {
+    message.cost_info = {};
+    if (response.usage) message.cost_info.token_usage = response.usage;
     if (options.cost !== undefined) message.cost_info.total_cost = options.cost;
   }
   const seconds = responseTime(options);

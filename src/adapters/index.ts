@@ -10,4 +10,5 @@ export type { AnthropicMessageLike, AnthropicContentBlockLike } from './anthropi
 export { fromAiSdkStep, fromAiSdkFinish, aiSdkUsage } from './ai-sdk.js';
 export type { AiSdkStepLike, AiSdkFinishLike, AiSdkToolCallLike, AiSdkToolResultLike, AiSdkUsageLike } from './ai-sdk.js';
 export { parseToolArgs } from './common.js';
+export { AdapterInputError } from './mistakes.js';
 export type { AdaptedEntries, AdapterOptions, MessageInput, ToolCallInput, TokenUsageInput } from './types.js';

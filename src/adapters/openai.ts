@@ -1,57 +1,94 @@
 import { tokens, tokenUsage, toEntries } from './common.js';
+import { checkInput, type Expected } from './mistakes.js';
 import type { AdaptedEntries, AdapterOptions, NeutralToolCall, TokenUsageInput } from './types.js';
+
+// Every optional field also takes `undefined`, so that callers with exactOptionalPropertyTypes
+// can pass objects whose fields are declared `x?: T | undefined`.
 
 /** A tool call in a chat completion: a function call, or a custom tool call with free-form input. */
 export interface OpenAIChatToolCallLike {
-  id?: string | null;
-  type?: string;
-  function?: { name: string; arguments?: string | null } | null;
-  custom?: { name: string; input?: string | null } | null;
+  id?: string | null | undefined;
+  type?: string | undefined;
+  function?: { name: string; arguments?: string | null | undefined } | null | undefined;
+  custom?: { name: string; input?: string | null | undefined } | null | undefined;
 }
 
 /** The parts of an OpenAI chat completion (`client.chat.completions.create`) the adapter reads. */
 export interface OpenAIChatCompletionLike {
-  id?: string | null;
-  model?: string | null;
+  id?: string | null | undefined;
+  model?: string | null | undefined;
   choices: ReadonlyArray<{
     message: {
-      content?: string | null;
-      refusal?: string | null;
-      tool_calls?: ReadonlyArray<OpenAIChatToolCallLike> | null;
+      content?: string | null | undefined;
+      refusal?: string | null | undefined;
+      tool_calls?: ReadonlyArray<OpenAIChatToolCallLike> | null | undefined;
     };
   }>;
-  usage?: {
-    prompt_tokens?: number | null;
-    completion_tokens?: number | null;
-    total_tokens?: number | null;
-    prompt_tokens_details?: { cached_tokens?: number | null } | null;
-    completion_tokens_details?: { reasoning_tokens?: number | null } | null;
-  } | null;
+  usage?:
+    | {
+        prompt_tokens?: number | null | undefined;
+        completion_tokens?: number | null | undefined;
+        total_tokens?: number | null | undefined;
+        prompt_tokens_details?: { cached_tokens?: number | null | undefined } | null | undefined;
+        completion_tokens_details?: { reasoning_tokens?: number | null | undefined } | null | undefined;
+      }
+    | null
+    | undefined;
 }
 
-/** One item of a Responses API `output`: messages and function calls are read, other items skipped. */
+/**
+ * One item of a Responses API `output`: messages, function calls and custom tool calls are read,
+ * other items skipped. `arguments` and `input` are `unknown` because some item types (tool search
+ * calls) carry other values there; the adapter reads them only on the items it keeps.
+ */
 export interface OpenAIResponseOutputItemLike {
   type: string;
-  id?: string | null;
-  content?: ReadonlyArray<{ type: string; text?: string | null; refusal?: string | null }> | null;
-  call_id?: string | null;
-  name?: string | null;
-  arguments?: string | null;
+  id?: string | null | undefined;
+  content?: ReadonlyArray<{ type: string; text?: string | null | undefined; refusal?: string | null | undefined }> | null | undefined;
+  call_id?: string | null | undefined;
+  name?: string | null | undefined;
+  arguments?: unknown;
+  input?: unknown;
 }
 
 /** The parts of an OpenAI Responses API response (`client.responses.create`) the adapter reads. */
 export interface OpenAIResponseLike {
-  id?: string | null;
-  model?: string | null;
+  id?: string | null | undefined;
+  model?: string | null | undefined;
   output: ReadonlyArray<OpenAIResponseOutputItemLike>;
-  usage?: {
-    input_tokens?: number | null;
-    output_tokens?: number | null;
-    total_tokens?: number | null;
-    input_tokens_details?: { cached_tokens?: number | null } | null;
-    output_tokens_details?: { reasoning_tokens?: number | null } | null;
-  } | null;
+  usage?:
+    | {
+        input_tokens?: number | null | undefined;
+        output_tokens?: number | null | undefined;
+        total_tokens?: number | null | undefined;
+        input_tokens_details?: { cached_tokens?: number | null | undefined } | null | undefined;
+        output_tokens_details?: { reasoning_tokens?: number | null | undefined } | null | undefined;
+      }
+    | null
+    | undefined;
 }
+
+const CHAT: Expected = {
+  adapter: 'fromOpenAIChat',
+  what: 'an OpenAI chat completion',
+  fits: (value) => Array.isArray(value.choices),
+  recognise: (value) =>
+    value.object === 'chat.completion.chunk'
+      ? 'got one chunk of a streamed chat completion; use client.chat.completions.stream(…) and pass await stream.finalChatCompletion()'
+      : undefined,
+  stream: 'use client.chat.completions.stream(…) instead of create({ stream: true }), and pass await stream.finalChatCompletion()',
+};
+
+const RESPONSES: Expected = {
+  adapter: 'fromOpenAIResponses',
+  what: 'an OpenAI Responses API response',
+  fits: (value) => Array.isArray(value.output),
+  recognise: (value) => {
+    if (typeof value.type !== 'string' || !value.type.startsWith('response.')) return undefined;
+    return `got a stream event (${value.type}), not a response; pass event.response of the response.completed event, or await stream.finalResponse()`;
+  },
+  stream: 'use client.responses.stream(…) instead of create({ stream: true }), and pass await stream.finalResponse()',
+};
 
 // OpenAI's prompt/input counts already include cached tokens, as historian's `prompt` does.
 function openAIUsage(
@@ -82,6 +119,7 @@ function chatToolCall(call: OpenAIChatToolCallLike): NeutralToolCall {
  * Entries for an OpenAI chat completion: the assistant message of `choices[0]` (its text, or
  * its refusal when the model refused) and one tool call per entry of `tool_calls`, with
  * `result: null` until the caller runs the tool. Token usage keeps cached and reasoning counts.
+ * Takes the result of `create()`, `parse()` or a stream's `finalChatCompletion()`.
  *
  * ```ts
  * const response = await openai.chat.completions.create({ model: 'gpt-4o', messages });
@@ -89,6 +127,7 @@ function chatToolCall(call: OpenAIChatToolCallLike): NeutralToolCall {
  * ```
  */
 export function fromOpenAIChat(response: OpenAIChatCompletionLike, options: AdapterOptions): AdaptedEntries {
+  checkInput(response, CHAT);
   const message = response.choices[0]?.message;
   const usage = response.usage;
   return toEntries(
@@ -120,11 +159,21 @@ function responseText(output: ReadonlyArray<OpenAIResponseOutputItemLike>): stri
   return parts.filter((part) => part.type === 'refusal').map((part) => part.refusal ?? '').join('');
 }
 
+function responseToolCall(item: OpenAIResponseOutputItemLike): NeutralToolCall {
+  const args = item.type === 'custom_tool_call' ? { input: item.input ?? '' } : item.arguments;
+  return { id: item.call_id ?? item.id, name: item.name ?? '', args };
+}
+
+// The items that are calls of the caller's own tools, which it runs and answers.
+const CALLER_TOOL_CALLS = new Set(['function_call', 'custom_tool_call']);
+
 /**
  * Entries for an OpenAI Responses API response: one assistant message with the text of its
- * `message` items and one tool call per `function_call` item (keyed by `call_id`, the id a
- * `function_call_output` answers). Reasoning and built-in tool items are not tool calls the
- * caller runs, so they are skipped.
+ * `message` items and one tool call per `function_call` or `custom_tool_call` item (keyed by
+ * `call_id`, the id its output answers; a custom call's free-form input is kept as
+ * `{ input }`, as `fromOpenAIChat` keeps it). Reasoning and built-in tool items are not tool
+ * calls the caller runs, so they are skipped. Takes the result of `create()`, `parse()` or a
+ * stream's `finalResponse()`.
  *
  * ```ts
  * const response = await openai.responses.create({ model: 'gpt-4.1', input, tools });
@@ -132,8 +181,9 @@ function responseText(output: ReadonlyArray<OpenAIResponseOutputItemLike>): stri
  * ```
  */
 export function fromOpenAIResponses(response: OpenAIResponseLike, options: AdapterOptions): AdaptedEntries {
+  checkInput(response, RESPONSES);
   const usage = response.usage;
-  const calls = response.output.filter((item) => item.type === 'function_call');
+  const calls = response.output.filter((item) => CALLER_TOOL_CALLS.has(item.type));
   return toEntries(
     {
       id: response.id,
@@ -149,7 +199,7 @@ export function fromOpenAIResponses(response: OpenAIResponseLike, options: Adapt
             usage.output_tokens_details?.reasoning_tokens,
           )
         : undefined,
-      toolCalls: calls.map((item) => ({ id: item.call_id ?? item.id, name: item.name ?? '', args: item.arguments })),
+      toolCalls: calls.map(responseToolCall),
     },
     options,
   );

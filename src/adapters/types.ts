@@ -5,7 +5,7 @@ export type MessageInput = Extract<EntryInput, { type: 'message' }>;
 /** A tool call entry as the adapters return it, ready for `historian.log()`. */
 export type ToolCallInput = Extract<EntryInput, { type: 'tool_call' }>;
 /** Token usage in historian's shape, before validation fills in `total`. */
-export type TokenUsageInput = NonNullable<MessageInput['cost_info']>['token_usage'];
+export type TokenUsageInput = NonNullable<NonNullable<MessageInput['cost_info']>['token_usage']>;
 
 /**
  * What an adapter returns for one LLM response: the assistant message first, then one tool
@@ -18,22 +18,22 @@ export interface AdapterOptions {
   /** The conversation the response belongs to. */
   conversation_id: string;
   /** The agent that produced the response; stored as the message's `name`. */
-  name?: string;
+  name?: string | undefined;
   /** The message id to use; defaults to the SDK's response id (or a random UUID without one). */
-  message_id?: string;
+  message_id?: string | undefined;
   /**
    * Cost of the call in USD; historian does not price calls, so `total_cost` is set only from this.
-   * A response without token usage has no `cost_info`, so its cost is dropped.
+   * It is kept whether or not the response reported token usage.
    */
-  cost?: number;
+  cost?: number | undefined;
   /** Provider prefix of `model` (`openai/gpt-4o`); each adapter has its own default. */
-  provider?: string;
+  provider?: string | undefined;
   /** When the call was sent (a Date or epoch milliseconds); gives `response_time` with `finishedAt`. */
-  startedAt?: Date | number;
+  startedAt?: Date | number | undefined;
   /** When the response arrived; defaults to now. */
-  finishedAt?: Date | number;
+  finishedAt?: Date | number | undefined;
   /** How long the call took in milliseconds; wins over `startedAt`. */
-  durationMs?: number;
+  durationMs?: number | undefined;
 }
 
 /**

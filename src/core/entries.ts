@@ -21,11 +21,22 @@ export const tokenUsageSchema = z
     return withTotal as typeof usage & { total: number };
   });
 
-/** Usage and cost of one LLM response (docs/entries.md). */
-export const costInfoSchema = z.strictObject({
-  token_usage: tokenUsageSchema,
-  total_cost: z.number().nonnegative().optional(),
-});
+/**
+ * Usage and cost of one LLM response (docs/entries.md). Either may be missing: a response can report no
+ * usage while the caller still knows what it cost, and no usage is never stored as zero tokens.
+ */
+export const costInfoSchema = z
+  .strictObject({
+    token_usage: tokenUsageSchema.optional(),
+    total_cost: z.number().nonnegative().optional(),
+  })
+  // A transform rather than a refine, which the fast parser (fast-parse.ts) would hand to zod every time.
+  .transform((info, ctx) => {
+    if (info.token_usage === undefined && info.total_cost === undefined) {
+      ctx.issues.push({ code: 'custom', message: 'cost_info needs token_usage or total_cost', input: info });
+    }
+    return info;
+  });
 
 /** Fields every entry may carry; `id`, `timestamp` and `seq` are stamped at log time when absent. */
 const stampFields = {

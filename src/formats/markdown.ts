@@ -24,7 +24,8 @@ function renderEntry(entry: Section['entries'][number]): string {
   switch (entry.type) {
     case 'message': {
       const who = [entry.role, entry.name, entry.model].filter(Boolean).join(' · ');
-      const usage = entry.cost_info ? ` — ${entry.cost_info.token_usage.total} tokens` : '';
+      const tokens = entry.cost_info?.token_usage;
+      const usage = tokens ? ` — ${tokens.total} tokens` : '';
       return `#### ${who} — ${entry.timestamp}${usage}\n\n${fenced(entry.content)}`;
     }
     case 'tool_call':

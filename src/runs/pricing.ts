@@ -1,5 +1,5 @@
 import type { ModelPrice, Pricing } from '../core/config-schema.js';
-import type { CostInfo } from '../core/entries.js';
+import type { CostInfo, TokenUsage } from '../core/entries.js';
 
 /** The prices of `model`: its own key, else the key without a provider prefix (`openai/gpt-4o` → `gpt-4o`). */
 export function priceOf(pricing: Pricing | undefined, model: string): ModelPrice | undefined {
@@ -24,7 +24,7 @@ export interface BilledTokens {
  * is billed twice. Reasoning tokens are part of `completion` (as the SDKs count them) and are not
  * added again.
  */
-export function billedTokens(usage: CostInfo['token_usage']): BilledTokens {
+export function billedTokens(usage: TokenUsage): BilledTokens {
   const cache_read = usage.cache_read ?? 0;
   const cache_write = usage.cache_write ?? 0;
   return { uncached: Math.max(0, usage.prompt - cache_read - cache_write), cache_read, cache_write, completion: usage.completion };
@@ -44,7 +44,7 @@ export function priceTokens(tokens: BilledTokens, price: ModelPrice): number {
 }
 
 /** USD cost of one LLM call's usage at `price` (per million tokens). */
-export function costOfUsage(usage: CostInfo['token_usage'], price: ModelPrice): number {
+export function costOfUsage(usage: TokenUsage, price: ModelPrice): number {
   return priceTokens(billedTokens(usage), price);
 }
 
@@ -56,5 +56,5 @@ export function callCost(costInfo: CostInfo | undefined, model: string, pricing:
   if (!costInfo) return 0;
   if (costInfo.total_cost !== undefined) return costInfo.total_cost;
   const price = priceOf(pricing, model);
-  return price ? costOfUsage(costInfo.token_usage, price) : 0;
+  return price && costInfo.token_usage ? costOfUsage(costInfo.token_usage, price) : 0;
 }

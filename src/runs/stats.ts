@@ -44,7 +44,7 @@ export function llmCallTotals(calls: readonly LlmCall[], group: StatsGroup): Llm
     const usage = usageOf(call);
     addUsage(sums.usage, usage);
     if (call.cost_info?.total_cost !== undefined) sums.given_cost += call.cost_info.total_cost;
-    else if (call.cost_info) addBilled(sums.unpriced, billedTokens(call.cost_info.token_usage));
+    else if (call.cost_info?.token_usage) addBilled(sums.unpriced, billedTokens(call.cost_info.token_usage));
   }
   return [...totals.values()];
 }

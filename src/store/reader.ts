@@ -48,11 +48,11 @@ const costOf = (rows: EntryRows, row: number) => rows.field(row, 'cost_info') as
 function tokenTotals(rows: EntryRows, messages: readonly number[]): TokenTotals {
   const totals = { total: 0, prompt: 0, completion: 0 };
   for (const row of messages) {
-    const cost_info = costOf(rows, row);
-    if (!cost_info) continue;
-    totals.total += cost_info.token_usage.total;
-    totals.prompt += cost_info.token_usage.prompt;
-    totals.completion += cost_info.token_usage.completion;
+    const usage = costOf(rows, row)?.token_usage;
+    if (!usage) continue;
+    totals.total += usage.total;
+    totals.prompt += usage.prompt;
+    totals.completion += usage.completion;
   }
   return totals;
 }
@@ -147,9 +147,9 @@ export class StatsTally {
       this.groups.set(key, row);
     }
     row.messages += 1;
-    row.total_tokens += m.cost_info?.token_usage.total ?? 0;
-    row.prompt_tokens += m.cost_info?.token_usage.prompt ?? 0;
-    row.completion_tokens += m.cost_info?.token_usage.completion ?? 0;
+    row.total_tokens += m.cost_info?.token_usage?.total ?? 0;
+    row.prompt_tokens += m.cost_info?.token_usage?.prompt ?? 0;
+    row.completion_tokens += m.cost_info?.token_usage?.completion ?? 0;
     row.cost += m.cost_info?.total_cost ?? 0;
     if (m.model !== undefined) row.seen.add(m.model);
   }
@@ -295,9 +295,9 @@ export function storeReader(store: EntryStore): HistoryReader {
         group.messages += 1;
         const cost_info = costOf(rows, row);
         if (cost_info) {
-          group.total_tokens += cost_info.token_usage.total;
-          group.prompt_tokens += cost_info.token_usage.prompt;
-          group.completion_tokens += cost_info.token_usage.completion;
+          group.total_tokens += cost_info.token_usage?.total ?? 0;
+          group.prompt_tokens += cost_info.token_usage?.prompt ?? 0;
+          group.completion_tokens += cost_info.token_usage?.completion ?? 0;
           group.cost += cost_info.total_cost ?? 0;
         }
         const model = rows.sym(row, 2);

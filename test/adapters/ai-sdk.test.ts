@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { aiSdkUsage, fromAiSdkFinish, fromAiSdkStep } from '../../src/index.js';
-import { v4AnthropicStep, v4NoUsageStep, v4OpenAIStep, v5AnthropicStep, v5Finish, v5TextStep, v5ToolStep, v6Step } from './payloads/ai-sdk.js';
+import {
+  v4AnthropicStep,
+  v4NoUsageStep,
+  v4OpenAIStep,
+  v5AnthropicStep,
+  v5Finish,
+  v5TextStep,
+  v5ToolStep,
+  v6NoUsageStep,
+  v6Step,
+  v7End,
+  v7NoUsageStep,
+  v7StepEnd,
+} from './payloads/ai-sdk.js';
 import { expectValid } from './payloads.js';
 
 describe('fromAiSdkStep', () => {
@@ -98,9 +111,19 @@ describe('aiSdkUsage', () => {
     expect(aiSdkUsage(v4AnthropicStep)).toEqual({ total: 2033, prompt: 2030, completion: 3, cache_read: 2000, cache_write: 0 });
   });
 
-  it('treats the NaN counts of v4 as no usage', () => {
+  it('treats the NaN counts of v4 as no usage, keeping the caller cost', () => {
     expect(aiSdkUsage(v4NoUsageStep)).toBeUndefined();
-    expect(fromAiSdkStep(v4NoUsageStep, { conversation_id: 'c', cost: 0.1 })[0].cost_info).toBeUndefined();
+    expect(fromAiSdkStep(v4NoUsageStep, { conversation_id: 'c', cost: 0.1 })[0].cost_info).toEqual({ total_cost: 0.1 });
+    expect(fromAiSdkStep(v4NoUsageStep, { conversation_id: 'c' })[0]).not.toHaveProperty('cost_info');
+  });
+
+  it('is absent when v6 or v7 report no usage, though they always send the token details', () => {
+    expect(aiSdkUsage(v6NoUsageStep)).toBeUndefined();
+    expect(aiSdkUsage(v7NoUsageStep)).toBeUndefined();
+    for (const step of [v6NoUsageStep, v7NoUsageStep]) {
+      expect(fromAiSdkStep(step, { conversation_id: 'c' })[0]).not.toHaveProperty('cost_info');
+      expect(fromAiSdkStep(step, { conversation_id: 'c', cost: 0.2 })[0].cost_info).toEqual({ total_cost: 0.2 });
+    }
   });
 
   it('is absent when the step has no usage', () => {
@@ -136,5 +159,28 @@ describe('fromAiSdkFinish', () => {
   it('uses each step response id as its message id when the caller gives none', () => {
     const ids = fromAiSdkFinish(v5Finish, { conversation_id: 'c3' }).map((entry) => entry.message_id);
     expect(ids).toEqual(['resp_0a1b2c3d4e5f', 'resp_0a1b2c3d4e5f', 'resp_0a1b2c3d4e5f', 'resp_6f7a8b9c0d1e']);
+  });
+});
+
+describe('the v7 callbacks onStepEnd and onEnd', () => {
+  it('take the same adapters as onStepFinish and onFinish', () => {
+    const [message, call] = fromAiSdkStep(v7StepEnd, { conversation_id: 'c7', name: 'forecaster' });
+    expect(message).toMatchObject({
+      message_id: 'resp_v7a1',
+      model: 'openai/gpt-5-mini-2025-08-07',
+      cost_info: { token_usage: { total: 970, prompt: 900, completion: 70, cache_read: 768, reasoning: 48 } },
+    });
+    expect(call).toMatchObject({ tool_call_id: 'call_v7Wx', tool_name: 'getWeather', args: { city: 'Bergen' }, result: { tempC: 6, sky: 'rain' } });
+    const entries = fromAiSdkFinish(v7End, { conversation_id: 'c7', message_id: 'run-1', cost: 0.003 });
+    expect(entries.map((entry) => [entry.type, entry.message_id])).toEqual([
+      ['message', 'run-1-1'],
+      ['tool_call', 'run-1-1'],
+      ['message', 'run-1-2'],
+    ]);
+    expect(entries[2]).toMatchObject({
+      content: 'Rain in Bergen, 6 °C.',
+      cost_info: { token_usage: { total: 1022, prompt: 1010, completion: 12, cache_read: 768, reasoning: 0 }, total_cost: 0.003 },
+    });
+    expectValid(entries);
   });
 });

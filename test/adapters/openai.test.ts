@@ -71,7 +71,7 @@ describe('fromOpenAIChat', () => {
     expect(message.content).toBe("I'm sorry, I can't help with that request.");
   });
 
-  it('records a filtered response as an empty message without usage when none was reported', () => {
+  it("records a filtered response as an empty message without usage when none was reported, keeping the caller's cost", () => {
     const entries = fromOpenAIChat(chat('content-filter'), { conversation_id: 'c4', cost: 0.001 });
     expect(entries).toEqual([
       {
@@ -81,6 +81,7 @@ describe('fromOpenAIChat', () => {
         role: 'assistant',
         content: '',
         model: 'openai/gpt-4o-2024-08-06',
+        cost_info: { total_cost: 0.001 },
       },
     ]);
     expectValid(entries);
@@ -121,6 +122,23 @@ describe('fromOpenAIChat', () => {
 });
 
 describe('fromOpenAIResponses', () => {
+  it('keeps a custom_tool_call as a tool call whose free-form input is { input }, as the chat adapter does', () => {
+    const [message, call, ...rest] = fromOpenAIResponses(responses('custom-tool'), { conversation_id: 'c9' });
+    expect(call).toEqual({
+      type: 'tool_call',
+      conversation_id: 'c9',
+      message_id: 'resp_69b1a0d2f3e48190a1c2b3d4e5f60718293a4b5c6d7e8f90',
+      tool_call_id: 'call_Cx4Lq8Wz2Nv6Rt1Y',
+      tool_name: 'apply_sql',
+      args: { input: 'SELECT id, title FROM notes WHERE done = 0 ORDER BY id LIMIT 5;' },
+      result: null,
+    });
+    // The tool search call is the server's, not a call the caller answers.
+    expect(rest).toEqual([]);
+    expect(message.cost_info?.token_usage).toEqual({ total: 600, prompt: 512, completion: 88, cache_read: 0, reasoning: 64 });
+    expectValid([message, call]);
+  });
+
   it('joins message text, reads function calls by call_id and skips reasoning and built-in tool items', () => {
     const entries = fromOpenAIResponses(responses('function-calls'), { conversation_id: 'c1', durationMs: 2350 });
     const message_id = 'resp_68a3f1c2e4d88190b5a7c3e9d0f21a6b0c4e7f9a2b1d3c5e';

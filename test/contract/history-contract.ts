@@ -217,6 +217,17 @@ export function historyContract(name: string, fixture: () => Promise<ContractFix
         expect(stats.groups.find((g) => g.key === 'dup-model')?.messages).toBe(1);
       });
 
+      it('keeps and counts a cost that came without token usage, counting no tokens for it', async () => {
+        const priced = { type: 'message', id: 'cost-1', conversation_id: 'cost', role: 'assistant', content: 'priced', model: 'cost-model' } as const;
+        historian.log({ ...priced, cost_info: { total_cost: 0.25 }, timestamp: '2026-11-24T09:00:00.000Z' });
+        await historian.flush();
+        const [conversation] = await historian.history().conversations({ model: 'cost-model', tokens: true });
+        expect(conversation!.messages[0]!.cost_info).toEqual({ total_cost: 0.25 });
+        expect(conversation!.token_usage).toEqual({ total: 0, prompt: 0, completion: 0 });
+        const stats = await historian.history().stats({ group_by: 'model' });
+        expect(stats.groups.find((g) => g.key === 'cost-model')).toMatchObject({ messages: 1, total_tokens: 0, prompt_tokens: 0, completion_tokens: 0, cost: 0.25 });
+      });
+
       it("counts a conversation's earlier messages under the agent that starts it later", async () => {
         historian.log({ type: 'message', conversation_id: 'late', role: 'user', content: 'before the start', timestamp: '2026-11-23T08:00:00.000Z' });
         historian.log({ type: 'message', conversation_id: 'late', role: 'assistant', content: 'still before', timestamp: '2026-11-23T08:00:01.000Z' });

@@ -47,6 +47,13 @@ describe('entries (SPEC §2)', () => {
     const entry = validateEntry({ type: 'message', conversation_id: 'c', role: 'a', content: 'x', cost_info: { token_usage: { prompt: 3, completion: 4 } } });
     expect(entry).toMatchObject({ cost_info: { token_usage: { total: 7, prompt: 3, completion: 4 } } });
   });
+
+  it('takes a cost without token usage, but not an empty cost_info', () => {
+    const priced = { type: 'message', conversation_id: 'c', role: 'a', content: 'x', cost_info: { total_cost: 0.25 } };
+    expect(validateEntry(priced)).toMatchObject({ cost_info: { total_cost: 0.25 } });
+    expect(validateEntry(priced)).not.toHaveProperty('cost_info.token_usage');
+    expect(() => validateEntry({ ...priced, cost_info: {} })).toThrow('cost_info: cost_info needs token_usage or total_cost');
+  });
 });
 
 describe('stamping', () => {

@@ -147,5 +147,5 @@ describe('compact entry store', () => {
 });
 
 function count(messages: MessageEntry[]): [number, number] {
-  return [messages.length, messages.reduce((sum, m) => sum + (m.cost_info?.token_usage.prompt ?? 0), 0)];
+  return [messages.length, messages.reduce((sum, m) => sum + (m.cost_info?.token_usage?.prompt ?? 0), 0)];
 }

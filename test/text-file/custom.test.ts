@@ -57,6 +57,16 @@ describe('the custom templates of docs/templates.md work as documented', () => {
     await logAll([{ type: 'text_file', path, template }], TEXT_SESSION.slice(2, 3));
     expect(readFileSync(path, 'utf8')).toBe('tokens: 150 total, 100 prompt, 50 completion, 20 cache read\ncost: $0.0025\nresponse time: 1.50 s\n');
   });
+
+  it('the usage block shows a cost that came without token usage, and no token line', async () => {
+    const dir = tempDir();
+    const template = join(dir, 'costs.j2');
+    writeFileSync(template, '{% import "blocks.j2" as b %}\n{% macro entry(e) %}\n{{ b.usage(e) if e.type == "message" }}\n{%- endmacro %}\n');
+    const path = join(dir, 'costs.log');
+    const priced = { type: 'message', conversation_id: 'c1', role: 'assistant', content: 'x', cost_info: { total_cost: 0.5 } } as const;
+    expect(await logAll([{ type: 'text_file', path, template }], [priced])).toEqual([]);
+    expect(readFileSync(path, 'utf8')).toBe('cost: $0.5000\n');
+  });
 });
 
 describe('renderDocument (for `historian render`)', () => {

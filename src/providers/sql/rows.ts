@@ -83,13 +83,17 @@ function withOptional<T extends object>(entry: T, optional: Record<string, unkno
   return entry;
 }
 
+// A message may carry usage, a cost, both, or neither.
 function costInfo(row: MessageRow): MessageEntry['cost_info'] {
-  if (row.total_tokens === null || row.prompt_tokens === null || row.completion_tokens === null) return undefined;
-  const token_usage = withOptional(
-    { total: row.total_tokens, prompt: row.prompt_tokens, completion: row.completion_tokens },
-    { cache_read: row.cache_read_tokens, cache_write: row.cache_write_tokens, reasoning: row.reasoning_tokens },
-  );
-  return withOptional({ token_usage }, { total_cost: row.cost });
+  const counted = row.total_tokens !== null && row.prompt_tokens !== null && row.completion_tokens !== null;
+  if (!counted && row.cost === null) return undefined;
+  const token_usage = counted
+    ? withOptional(
+        { total: row.total_tokens!, prompt: row.prompt_tokens!, completion: row.completion_tokens! },
+        { cache_read: row.cache_read_tokens, cache_write: row.cache_write_tokens, reasoning: row.reasoning_tokens },
+      )
+    : undefined;
+  return withOptional({}, { token_usage, total_cost: row.cost });
 }
 
 /** The message entry of a stored row (docs/entries.md). */

@@ -130,3 +130,86 @@ export const v6Step = {
   response: { id: 'msg_01v6Qrs', timestamp: new Date('2026-11-23T10:25:00.000Z'), modelId: 'claude-sonnet-4-5-20250929', headers, messages: [] },
   providerMetadata: { anthropic: { cacheCreationInputTokens: 1024 } },
 };
+
+/** v6 when the provider reported no usage: the counts are undefined, but the details are always sent. */
+export const v6NoUsageStep = {
+  content: [{ type: 'text', text: 'ok' }],
+  text: 'ok',
+  toolCalls: [],
+  toolResults: [],
+  finishReason: 'stop',
+  usage: {
+    inputTokens: undefined,
+    inputTokenDetails: { noCacheTokens: undefined, cacheReadTokens: undefined, cacheWriteTokens: undefined },
+    outputTokens: undefined,
+    outputTokenDetails: { textTokens: undefined, reasoningTokens: undefined },
+    totalTokens: undefined,
+  },
+  response: { id: 'gen-local-6', timestamp: new Date('2026-11-23T10:30:00.000Z'), modelId: 'llama3.1:8b', headers, messages: [] },
+  providerMetadata: undefined,
+};
+
+/** v7 with a provider that reports no usage at all: the details come as `{}`. */
+export const v7NoUsageStep = { ...v6NoUsageStep, usage: { inputTokenDetails: {}, outputTokenDetails: {} } };
+
+/**
+ * v7 `onStepEnd` (the renamed `onStepFinish`): a v6 step plus the call id, step number, model
+ * and performance figures.
+ */
+export const v7StepEnd = {
+  callId: 'call-7f3c',
+  stepNumber: 0,
+  model: { provider: 'openai.responses', modelId: 'gpt-5-mini' },
+  content: [{ type: 'tool-call', toolCallId: 'call_v7Wx', toolName: 'getWeather', input: { city: 'Bergen' } }],
+  text: '',
+  reasoning: [],
+  reasoningText: undefined,
+  files: [],
+  sources: [],
+  toolCalls: [{ type: 'tool-call', toolCallId: 'call_v7Wx', toolName: 'getWeather', input: { city: 'Bergen' } }],
+  toolResults: [{ type: 'tool-result', toolCallId: 'call_v7Wx', toolName: 'getWeather', input: { city: 'Bergen' }, output: { tempC: 6, sky: 'rain' } }],
+  finishReason: 'tool-calls',
+  rawFinishReason: 'completed',
+  usage: {
+    inputTokens: 900,
+    inputTokenDetails: { noCacheTokens: 132, cacheReadTokens: 768, cacheWriteTokens: undefined },
+    outputTokens: 70,
+    outputTokenDetails: { textTokens: 22, reasoningTokens: 48 },
+    totalTokens: 970,
+  },
+  performance: { responseTimeMs: 1830, effectiveOutputTokensPerSecond: 38.2 },
+  warnings: [],
+  request: {},
+  response: { id: 'resp_v7a1', timestamp: new Date('2026-11-23T11:00:01.830Z'), modelId: 'gpt-5-mini-2025-08-07', headers, messages: [] },
+  providerMetadata: { openai: { responseId: 'resp_v7a1', serviceTier: 'default' } },
+};
+
+/** v7's second step, the answer. */
+export const v7StepEndAnswer = {
+  ...v7StepEnd,
+  stepNumber: 1,
+  content: [{ type: 'text', text: 'Rain in Bergen, 6 °C.' }],
+  text: 'Rain in Bergen, 6 °C.',
+  toolCalls: [],
+  toolResults: [],
+  finishReason: 'stop',
+  rawFinishReason: 'completed',
+  usage: {
+    inputTokens: 1010,
+    inputTokenDetails: { noCacheTokens: 242, cacheReadTokens: 768, cacheWriteTokens: undefined },
+    outputTokens: 12,
+    outputTokenDetails: { textTokens: 12, reasoningTokens: 0 },
+    totalTokens: 1022,
+  },
+  response: { id: 'resp_v7b2', timestamp: new Date('2026-11-23T11:00:03.100Z'), modelId: 'gpt-5-mini-2025-08-07', headers, messages: [] },
+  providerMetadata: { openai: { responseId: 'resp_v7b2', serviceTier: 'default' } },
+};
+
+/** v7 `onEnd` (the renamed `onFinish`): the last step's fields, the run's totals, every step and the final step. */
+export const v7End = {
+  ...v7StepEndAnswer,
+  totalUsage: { inputTokens: 1910, outputTokens: 82, totalTokens: 1992, inputTokenDetails: {}, outputTokenDetails: {} },
+  responseMessages: [],
+  steps: [v7StepEnd, v7StepEndAnswer],
+  finalStep: v7StepEndAnswer,
+};
