@@ -39,7 +39,7 @@ export function orderContract(name: string, fixture: () => Promise<ContractFixtu
       const [conversation] = await history.conversations({ agent: 'tie-agent' });
       expect(contents(conversation!.messages)).toEqual(expected);
       expect(contents(await history.messages({ conversation_id: 'tie' }))).toEqual(expected);
-      expect(contents(await history.messages({ query: 'tied' }))).toEqual(expected);
+      expect(contents(await history.messages({ contains: 'tied' }))).toEqual(expected);
       expect(contents(await history.messages({ conversation_id: 'tie', limit: 2 }))).toEqual(expected.slice(-2));
       expect((await streamed(reader)).map((e) => (e.type === 'command' ? e.command : (e as { content: string }).content))).toEqual(expected.flatMap((c) => [c, `run ${c}`]));
       expect((await history.commands()).map((c) => c.command)).toEqual(expected.map((c) => `run ${c}`).reverse());

@@ -26,8 +26,8 @@ async function highestSeq(s: Statements, t: CommonTables): Promise<number> {
 /**
  * Takes `count` numbers of the store's order; returns the one before them (the batch's entries
  * are numbered `last + 1`…). On SQLite it runs in the batch's transaction, which holds the write
- * lock; on a server in a transaction of its own, so no batch waits for another's commit (a batch
- * that then fails leaves a gap, which orders nothing wrongly).
+ * lock; on a server before the batch's, on its own, so no batch waits for another's commit (a
+ * batch that then fails leaves a gap, which orders nothing wrongly).
  */
 export async function reserveOrder(s: Statements, t: CommonTables, count: number): Promise<number> {
   for (;;) {

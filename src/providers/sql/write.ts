@@ -19,10 +19,16 @@ export interface BatchWriter {
  */
 export function batchWriter(backend: SqlBackend): BatchWriter {
   const { dialect } = backend;
-  const serialized = dialect.family === 'sqlite';
+  // SQLite: in the batch's transaction. PostgreSQL: one statement on its own (UPDATE … RETURNING
+  // is atomic). MySQL reads then sets the counter, which takes a transaction of its own.
+  const reserve = async (count: number): Promise<number | undefined> => {
+    if (dialect.family === 'sqlite') return undefined;
+    if (dialect.family === 'postgres') return reserveOrder(backend.statements, dialect.tables, count);
+    return backend.transaction((s) => reserveOrder(s, dialect.tables, count));
+  };
   return {
     write: async (batch) => {
-      const reserved = serialized ? undefined : await backend.transaction((s) => reserveOrder(s, dialect.tables, batch.length));
+      const reserved = await reserve(batch.length);
       return backend.transaction(async (s) => {
         for (const session of runSessions(batch)) await s.lockSession(session);
         const last = reserved ?? (await reserveOrder(s, dialect.tables, batch.length));

@@ -108,16 +108,15 @@ export function mysqlStatements(db: MySql2Database, inserts: CompiledInserts, ra
    */
   const storedKeys = async (rows: readonly Insert<'messages'>[]): Promise<Set<string>> => {
     const known = new Set<string>();
-    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-      const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
-      const messageIds = chunk.flatMap((row) => (row.message_id == null ? [] : [row.message_id]));
-      const found = (await raw('SELECT id, message_id FROM messages WHERE id IN (?) OR message_id IN (?)', [chunk.map((row) => row.id), messageIds.length > 0 ? messageIds : [null]])) as {
-        id: string;
-        message_id: string | null;
-      }[];
-      for (const row of found) {
-        known.add(idKey(row.id));
-        if (row.message_id !== null) known.add(messageKey(row.message_id));
+    // Two lookups, each by its own index (an OR of both could scan the table).
+    const lookups = [
+      { column: 'id', keys: rows.map((row) => row.id), key: idKey },
+      { column: 'message_id', keys: rows.flatMap((row) => (row.message_id == null ? [] : [row.message_id])), key: messageKey },
+    ];
+    for (const { column, keys, key } of lookups) {
+      for (let i = 0; i < keys.length; i += ROWS_PER_STATEMENT) {
+        const found = (await raw(`SELECT ${column} AS k FROM messages WHERE ${column} IN (?)`, [keys.slice(i, i + ROWS_PER_STATEMENT)])) as { k: string }[];
+        for (const row of found) known.add(key(row.k));
       }
     }
     return known;
