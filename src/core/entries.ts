@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EntryError } from './errors.js';
 import { timestampField } from './timestamps.js';
 
 const count = z.number().int().nonnegative();
@@ -259,6 +260,14 @@ export type RunFact = EachOutput<(typeof runFactSchemas)[number]>;
 export type RunFactType = RunFact['type'];
 /** One kind of run-log fact. */
 export type RunFactOf<T extends RunFactType> = Extract<RunFact, { type: T }>;
+/**
+ * The error of a run fact whose `(session_id, sequence)` a store already holds (SPEC §3.6):
+ * the first fact keeps the number, this one is rejected.
+ */
+export function sequenceTaken(fact: { session_id: string; sequence?: number | undefined }): EntryError {
+  return new EntryError(`session ${fact.session_id} already has a fact numbered ${fact.sequence}: sequence is taken`, 'sequence');
+}
+
 /** Any logged entry, stamped with `id`, `timestamp` and `seq`. */
 export type Entry = MessageEntry | ConversationStartEntry | ToolCallEntry | CommandEntry | ContextEntry | RunFact;
 /** The `type` of an entry. */

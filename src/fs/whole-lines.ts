@@ -24,6 +24,18 @@ export async function endOnWholeLine(file: AppendFile, encoding: BufferEncoding)
   return true;
 }
 
+/**
+ * The text of the last whole line of a file that ends on one (see `endOnWholeLine`), or null
+ * when it holds none.
+ */
+export async function lastWholeLine(file: AppendFile, encoding: BufferEncoding): Promise<string | null> {
+  const newline = Buffer.from('\n', encoding);
+  const end = file.size - newline.length;
+  if (end < 0) return null;
+  const start = await afterLastNewline(file, end, newline);
+  return decodeText(await file.read(start, end - start), encoding);
+}
+
 /** The offset just after the last newline before `end`, or 0 when there is none. */
 async function afterLastNewline(file: AppendFile, end: number, newline: Buffer): Promise<number> {
   const unit = newline.length;

@@ -1,8 +1,8 @@
-import { isRunFact, type Entry, type RunFact } from '../core/entries.js';
+import { isRunFact, sequenceTaken, type Entry, type MessageEntry, type RunFact } from '../core/entries.js';
 import { Conversations, type ConversationHead } from '../core/conversations.js';
 import type { LogRecord } from '../core/provider.js';
 import type { ResetQuery, ResetResult } from '../core/queries.js';
-import { EntryRows } from './rows.js';
+import { EntryRows, MESSAGE } from './rows.js';
 
 /** A conversation as held in memory: its head, and the chain of its rows (conversation_start included). */
 export interface StoredConversation extends ConversationHead {
@@ -30,7 +30,16 @@ export function numberFact(fact: RunFact, sequences: Map<string, number>): RunFa
   return { ...fact, sequence: last + 1 };
 }
 
-/** Orders entries as logged: by timestamp, then by the logger's `seq`. */
+/**
+ * The entry numbered after `last`, the highest `seq` a store holds: itself when its seq is higher
+ * already (the logger's, in a store only this process writes), else a copy with `last + 1`.
+ * Records are shared between providers, so the entry itself is never changed.
+ */
+export function numberedAfter<E extends Entry>(entry: E, last: number): E {
+  return entry.seq > last ? entry : { ...entry, seq: last + 1 };
+}
+
+/** Orders entries as logged: by timestamp, then by `seq` (the store's order, see `EntryStore.add`). */
 export function byLogOrder(a: Entry, b: Entry): number {
   if (a.timestamp !== b.timestamp) return a.timestamp < b.timestamp ? -1 : 1;
   return a.seq - b.seq;
@@ -54,6 +63,10 @@ export class EntryStore {
   private sequences = new Map<string, number>();
   /** Ids of every stored entry; built on the first record whose id was given, not generated. */
   private ids: Set<string> | null = null;
+  /** The `message_id` of every stored message (see `repeats`). */
+  private messageIds: Set<string> | null = null;
+  /** The highest `seq` stored: an entry added later is numbered after it (see `add`). */
+  private lastSeq = 0;
 
   private openConversation(head: ConversationHead): StoredConversation {
     // Spelled out, not `{ ...head }`: V8 reads the fields of a spread-built object far slower here.
@@ -97,27 +110,47 @@ export class EntryStore {
   }
 
   /**
-   * Adds a record; returns the entry as stored (a run fact gets the next `sequence` of its
-   * session), or undefined when an entry with its id is already stored.
+   * Adds a record logged now; returns the entry as stored, or undefined when it is stored
+   * already: an entry with its id, or a message with its `message_id` (SPEC §2). The entry is
+   * numbered after every stored one (its `seq`, a copy when the logger's is not higher), so ties
+   * in time keep the order entries were stored in, across restarts and processes. A run fact
+   * gets the next `sequence` of its session; one that carries a sequence the session already has
+   * is refused with an `EntryError` (SPEC §3.6), and nothing of it is stored.
    */
   add(record: LogRecord): Entry | undefined {
+    return this.insert(record, false);
+  }
+
+  /**
+   * Replaces everything stored by `records`, added in order as if anew, each keeping its `seq`:
+   * the file provider's store after it read back a file another process wrote. Readers see the
+   * new contents.
+   */
+  replaceAll(records: Iterable<LogRecord>): void {
+    this.clear();
+    for (const record of records) this.insert(record, true);
+  }
+
+  private insert(record: LogRecord, loading: boolean): Entry | undefined {
     const { agent, fresh } = record;
     if (!fresh) this.ids ??= this.storedIds();
-    if (this.ids) {
-      if (this.ids.has(record.entry.id)) return undefined;
-      this.ids.add(record.entry.id);
-    }
-    const rows = this.current;
+    if (this.ids?.has(record.entry.id)) return undefined;
+    if (record.entry.type === 'message' && this.repeats(record.entry, fresh)) return undefined;
     if (isRunFact(record.entry)) {
-      const fact = this.numbered(record.entry);
-      this.factRows.push(rows.add(fact, -1));
+      const fact = this.numbered(this.ordered(record.entry, loading), loading);
+      this.ids?.add(fact.id);
+      this.factRows.push(this.current.add(fact, -1));
       return fact;
     }
-    const entry = record.entry;
+    const entry = this.ordered(record.entry, loading);
+    // A generated id is kept as the logger's prefix plus its seq: only while the seq is the logger's.
+    const generated = fresh && entry === record.entry;
+    this.ids?.add(entry.id);
+    const rows = this.current;
     let conversation: StoredConversation;
     switch (entry.type) {
       case 'command':
-        this.commandRows.push(rows.add(entry, -1, fresh));
+        this.commandRows.push(rows.add(entry, -1, generated));
         return entry;
       case 'conversation_start':
         conversation = this.conversations.start(entry);
@@ -135,20 +168,34 @@ export class EntryStore {
         conversation.context += 1;
         break;
     }
-    const row = rows.add(entry, conversation.slot, fresh);
+    const row = rows.add(entry, conversation.slot, generated);
     if (conversation.last >= 0) rows.link(conversation.last, row);
     else conversation.first = row;
     conversation.last = row;
     return entry;
   }
 
+  /** The entry numbered after every stored one: itself when loaded or when its seq is higher already, else a copy. */
+  private ordered<E extends Entry>(entry: E, loading: boolean): E {
+    const stored = loading ? entry : numberedAfter(entry, this.lastSeq);
+    if (stored.seq > this.lastSeq) this.lastSeq = stored.seq;
+    return stored;
+  }
+
   /**
-   * Replaces everything stored by `records`, added in order as if anew: the file provider's
-   * store after it read back a file another process wrote. Readers see the new contents.
+   * Whether a message with this `message_id` (its id when it has none) is stored; notes it when
+   * not. A message whose generated id is its own message_id repeats none, so the set of stored
+   * message ids is built only once a message could repeat one.
    */
-  replaceAll(records: Iterable<LogRecord>): void {
-    this.clear();
-    for (const record of records) this.add(record);
+  private repeats(message: MessageEntry, fresh: boolean): boolean {
+    const key = message.message_id ?? message.id;
+    if (this.messageIds === null) {
+      if (fresh && key === message.id) return false;
+      this.messageIds = this.storedMessageIds();
+    }
+    if (this.messageIds.has(key)) return true;
+    this.messageIds.add(key);
+    return false;
   }
 
   private clear(): void {
@@ -159,11 +206,22 @@ export class EntryStore {
     this.factRows = [];
     this.sequences = new Map();
     this.ids = null;
+    this.messageIds = null;
+    this.lastSeq = 0;
   }
 
-  /** The fact with its sequence (see `numberFact`). */
-  private numbered(fact: RunFact): RunFact {
+  /** The fact with its sequence (see `numberFact`); throws when a new fact's given sequence is taken. */
+  private numbered(fact: RunFact, loading: boolean): RunFact {
+    if (!loading && fact.sequence !== undefined && fact.sequence <= (this.sequences.get(fact.session_id) ?? 0) && this.holds(fact.session_id, fact.sequence)) {
+      throw sequenceTaken(fact);
+    }
     return numberFact(fact, this.sequences);
+  }
+
+  /** Whether a stored fact of this session has this sequence (facts are few: a scan). */
+  private holds(session: string, sequence: number): boolean {
+    const rows = this.current;
+    return this.factRows.some((row) => rows.field(row, 'sequence') === sequence && rows.field(row, 'session_id') === session);
   }
 
   /** Deletes everything, or one agent's conversations (with their entries) and commands. */
@@ -193,6 +251,7 @@ export class EntryStore {
     }
     for (const row of commands) this.kill(row);
     for (const row of facts) this.kill(row);
+    this.messageIds = null;
     this.commandRows = this.commandRows.filter((row) => !rows.dead(row));
     this.factRows = this.factRows.filter((row) => !rows.dead(row));
     // Like max(sequence) + 1 in sql: a session whose facts are all gone numbers from 1 again.
@@ -204,6 +263,13 @@ export class EntryStore {
   private kill(row: number): void {
     this.ids?.delete(this.current.id(row));
     this.current.kill(row);
+  }
+
+  private storedMessageIds(): Set<string> {
+    const rows = this.current;
+    const ids = new Set<string>();
+    rows.scan(MESSAGE, (row) => ids.add((rows.field(row, 'message_id') as string | undefined) ?? rows.id(row)));
+    return ids;
   }
 
   private storedIds(): Set<string> {

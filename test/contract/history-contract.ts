@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHistorian, type Historian, type StorageInput } from '../../src/index.js';
 import { SESSION } from './session.js';
+import { orderContract } from './order-contract.js';
 
 /** A fresh, empty storage for one test, and how to remove it afterwards. */
 export interface ContractFixture {
@@ -367,4 +368,5 @@ export function historyContract(name: string, fixture: () => Promise<ContractFix
       });
     }
   });
+  orderContract(name, fixture, options);
 }

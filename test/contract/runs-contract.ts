@@ -270,6 +270,27 @@ export function runsContract(name: string, fixture: () => Promise<ContractFixtur
         expect(sequences(await historian.history().steps({ session: 's1' }))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
       });
 
+      it('refuses a fact whose session holds its sequence, keeping the first, in one batch and in later ones', async () => {
+        const errors: Error[] = [];
+        historian.on('error', (error) => errors.push(error));
+        const finished = { type: 'run_finished', session_id: 's1', run_id: 'r2', agent_name: 'executor', response: 'again' } as const;
+        historian.log({ ...finished, id: 'taken-1', sequence: 2 });
+        historian.log({ ...finished, id: 'free-20', sequence: 20 });
+        historian.log({ ...finished, id: 'taken-20', sequence: 20 });
+        await historian.flush();
+        const steps = await historian.history().steps({ session: 's1' });
+        expect(steps.map((f) => [f.id, f.sequence]).slice(-2)).toEqual([
+          ['f13', 13],
+          ['free-20', 20],
+        ]);
+        expect(steps.find((f) => f.sequence === 2)?.id).toBe('f2');
+        expect(errors.map((e) => [e.name, (e as { entryId?: string }).entryId])).toEqual([
+          ['RejectedEntryError', 'taken-1'],
+          ['RejectedEntryError', 'taken-20'],
+        ]);
+        expect(errors[0]!.message).toContain('session s1 already has a fact numbered 2');
+      });
+
       it('streams facts with the other entries, each with its sequence', async () => {
         const started = [];
         for await (const entry of historian.history().entries({ types: ['run_started'] })) started.push(entry);
@@ -292,6 +313,16 @@ export function runsContract(name: string, fixture: () => Promise<ContractFixtur
     });
 
     if (options.persistent) {
+      it('refuses a fact whose sequence another logger stored, keeping the first', async () => {
+        await historian.close();
+        const errors: Error[] = [];
+        historian = await createHistorian({ ...current.storage, pricing: RUN_PRICING }, { flushInterval: 5, onError: (error) => errors.push(error) });
+        historian.log({ type: 'run_finished', id: 'again-3', session_id: 's1', run_id: 'r1', agent_name: 'planner', response: 'again', sequence: 3 });
+        await historian.flush();
+        expect((await historian.history().steps({ session: 's1' })).filter((f) => f.sequence === 3).map((f) => f.id)).toEqual(['f3']);
+        expect(errors.map((e) => e.message)).toEqual([expect.stringContaining('session s1 already has a fact numbered 3')]);
+      });
+
       it('keeps facts and numbering across close and reopen', async () => {
         await historian.close();
         historian = await open();

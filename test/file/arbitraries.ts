@@ -93,8 +93,18 @@ const kinds = {
 /** A stamped entry that passes `entrySchema`, as the logger hands it to providers. */
 export const entry: fc.Arbitrary<Entry> = fc.oneof(...Object.values(kinds)).map((raw) => validateEntry(raw) as Entry);
 
-/** Entries with distinct ids (stores keep one entry per id). */
-export const entries = (maxLength: number) => fc.uniqueArray(entry, { selector: (e) => e.id, maxLength });
+/** The key a store keeps a message under once: its `message_id`, else its id. */
+const messageKey = (e: Entry) => (e.type === 'message' ? (e.message_id ?? e.id) : undefined);
+
+/** Entries with distinct ids, and messages with distinct message ids (stores keep one entry per each). */
+export const entries = (maxLength: number) =>
+  fc.uniqueArray(entry, { selector: (e) => e.id, maxLength }).map((list) => {
+    const keys = new Set<string>();
+    return list.filter((e) => {
+      const key = messageKey(e);
+      return key === undefined || (!keys.has(key) && keys.add(key));
+    });
+  });
 
 /** Entries ordered by id, to compare stores whose order may differ on equal timestamps. */
 export function byId(list: readonly Entry[]): Entry[] {

@@ -72,7 +72,7 @@ describe('auto_migration on a database made by an older, narrower schema', () =>
     await historian.close();
     expect(columnsOf(path, 'messages')).toEqual(expect.arrayContaining(['model_provider', 'model_name', 'seq', 'cache_read_tokens', 'response_time']));
     const db = new Database(path, { readonly: true });
-    expect(db.prepare("SELECT value FROM historian_meta WHERE key = 'schema_version'").get()).toEqual({ value: '2' });
+    expect(db.prepare("SELECT value FROM historian_meta WHERE key = 'schema_version'").get()).toEqual({ value: '3' });
     expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND name = 'messages_model_idx'").get()).toEqual({ n: 1 });
     db.close();
   });
@@ -124,6 +124,39 @@ describe('auto_migration from schema version 1 (no runs table, no agent on messa
     expect(await history.runsPage({ status: 'completed' })).toMatchObject({ items: [{ run_id: 'r1', started_at: '2026-11-20T10:00:00.000Z' }], total: 1 });
     const stats = await history.stats({ group_by: 'agent', since: '2026-11-01T00:00:00Z' });
     expect(stats.groups.filter((g) => g.messages > 0).map((g) => [g.key, g.messages])).toEqual([['planner', 1]]);
+    await after.close();
+  });
+});
+
+describe('auto_migration from schema version 2 (message ids and session sequences not unique)', () => {
+  let dir: string;
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps the first of a message stored twice and of a sequence taken twice, and counts each once', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'historian-migrate-v2-'));
+    const path = join(dir, 'v2.db');
+    const url = `sqlite:///${path}`;
+    const before = await createHistorian({ providers: [{ type: 'sql', url }] });
+    before.log({ type: 'conversation_start', conversation_id: 'c', agent_name: 'planner', timestamp: '2026-11-20T09:00:00.000Z' });
+    before.log({ type: 'message', id: 'first', message_id: 'msg-1', conversation_id: 'c', role: 'assistant', content: 'step', model: 'm', cost_info: { token_usage: { prompt: 10, completion: 5 }, total_cost: 1 }, timestamp: '2026-11-20T09:00:01.000Z' });
+    before.log({ type: 'run_started', id: 'f1', session_id: 's', run_id: 'r', agent_name: 'planner', user_input: 'go', timestamp: '2026-11-20T09:00:00.000Z' });
+    await before.close();
+    // What version 2 let happen: the same message again (a finish callback), a fact numbered 1 twice.
+    const db = new Database(path);
+    db.exec(`DROP INDEX messages_message_id_idx; DROP INDEX run_events_sequence_idx; UPDATE historian_meta SET value = '2' WHERE key = 'schema_version';
+      INSERT INTO messages SELECT 'again', conversation_id, message_id, '2026-11-20T09:00:02.000Z', seq + 1, role, 'step, finished', name, model, model_provider, model_name,
+        total_tokens, prompt_tokens, completion_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost, response_time, forwarded_from, agent_name FROM messages WHERE id = 'first';
+      UPDATE message_totals SET messages = messages * 2, total_tokens = total_tokens * 2, prompt_tokens = prompt_tokens * 2, completion_tokens = completion_tokens * 2, cost = cost * 2;
+      INSERT INTO run_events SELECT 'f2', session_id, run_id, agent_name, 'run_failed', sequence, '2026-11-20T09:00:03.000Z', seq + 1, '{"error":"late"}' FROM run_events WHERE id = 'f1';
+      INSERT OR REPLACE INTO runs VALUES ('r', 's', 'planner', '2026-11-20T09:00:00.000Z', 'failed', 1);`);
+    db.close();
+
+    const after = await createHistorian({ providers: [{ type: 'sql', url }] });
+    const history = after.history();
+    expect((await history.messages({ conversation_id: 'c' })).map((m) => [m.id, m.content])).toEqual([['first', 'step']]);
+    expect((await history.stats({ group_by: 'model', since: '2026-11-01T00:00:00Z' })).groups.map((g) => [g.key, g.messages, g.total_tokens, g.cost])).toEqual([['m', 1, 15, 1]]);
+    expect((await history.steps({ session: 's' })).map((f) => [f.id, f.sequence])).toEqual([['f1', 1]]);
+    expect((await history.runs()).map((run) => [run.run_id, run.status])).toEqual([['r', 'running']]);
     await after.close();
   });
 });

@@ -21,6 +21,7 @@ interface LineFields {
   name?: unknown;
   timestamp?: unknown;
   seq?: unknown;
+  message_id?: unknown;
   session_id?: unknown;
   sequence?: unknown;
 }
@@ -113,8 +114,10 @@ export class LineIndex {
    * line); appends go on, as they never rewrite it.
    */
   broken: DocumentError | null = null;
-  /** The ids of every indexed entry, kept once `hasId()` was first called. */
-  private ids: Set<string> | null = null;
+  /** The highest `seq` indexed: a writer numbers its entries after it. */
+  lastSeq = 0;
+  /** The keys of every indexed entry, kept once `has()` was first called. */
+  private keys: StoredKeys | null = null;
   private position: Position | null = null;
   /** The rows the index file beside the log holds; -1 until it was looked for. */
   private saved = -1;
@@ -177,18 +180,21 @@ export class LineIndex {
     }
   }
 
-  /** Whether `id` is stored. The first call reads every id (once), later ones are kept up to date. */
-  async hasId(id: string): Promise<boolean> {
-    if (!this.ids) await this.fillIds();
-    return this.ids!.has(id);
+  /**
+   * Whether an entry with this key is stored: an id, a message's `message_id`, or a run fact's
+   * session and sequence. The first call reads every key (once), later ones are kept up to date.
+   */
+  async has(kind: keyof StoredKeys, key: string): Promise<boolean> {
+    if (!this.keys) await this.fillKeys();
+    return this.keys![kind].has(key);
   }
 
   /**
-   * Reads the id of every indexed line, once (lines read later add theirs as they come). The
+   * Reads the keys of every indexed line, once (lines read later add theirs as they come). The
    * index itself is left as it is, so queries reading it meanwhile go on undisturbed.
    */
-  private async fillIds(): Promise<void> {
-    const ids = new Set<string>();
+  private async fillKeys(): Promise<void> {
+    const keys: StoredKeys = { ids: new Set(), messages: new Set(), sequences: new Set() };
     const indexed = this.indexed;
     const handle = await open(this.path, 'r').catch(() => null);
     if (handle) {
@@ -197,8 +203,8 @@ export class LineIndex {
           for (const line of chunk) {
             if (!line.whole) continue;
             try {
-              const id = (JSON.parse(line.text) as LineFields | null)?.id;
-              if (typeof id === 'string') ids.add(id);
+              const value = JSON.parse(line.text) as LineFields | null;
+              if (typeof value === 'object' && value !== null) addKeys(keys, value);
             } catch {
               // Not JSON: `broken` already names it for the queries.
             }
@@ -208,7 +214,7 @@ export class LineIndex {
         await handle.close();
       }
     }
-    this.ids = ids;
+    this.keys = keys;
   }
 
   /** Records lines this process appended at the end of what is indexed (under the file's lock), without reading them back. */
@@ -281,6 +287,8 @@ export class LineIndex {
       const of = this.conversationOf.values;
       for (let row = 0; row < this.rows; row++) if (of[row]! >= 0) this.conversationList[of[row]!]!.rows.push(row);
       this.sequences = new Map(header.sequences);
+      const seqs = this.seqs.values;
+      for (let row = 0; row < this.rows; row++) if (seqs[row]! > this.lastSeq) this.lastSeq = seqs[row]!;
       this.position = { identity: header.identity, indexed: header.indexed, lines: header.lines, tail: Buffer.from(header.tail, 'base64') };
       this.saved = this.rows;
     } catch {
@@ -307,7 +315,8 @@ export class LineIndex {
     this.sequences = new Map();
     this.broken = null;
     if (this.saved > 0) this.saved = 0;
-    if (this.ids) this.ids = new Set();
+    if (this.keys) this.keys = { ids: new Set(), messages: new Set(), sequences: new Set() };
+    this.lastSeq = 0;
     this.position = null;
   }
 
@@ -362,7 +371,8 @@ export class LineIndex {
     this.times.set(row, typeof value.timestamp === 'string' ? Date.parse(value.timestamp) : Number.NaN);
     this.seqs.set(row, typeof value.seq === 'number' ? value.seq : 0);
     this.lineNumbers.set(row, line);
-    if (this.ids && typeof value.id === 'string') this.ids.add(value.id);
+    if (this.keys) addKeys(this.keys, value);
+    if (typeof value.seq === 'number' && value.seq > this.lastSeq) this.lastSeq = value.seq;
     if (typeof value.session_id === 'string' && typeof value.sequence === 'number') {
       this.sequences.set(value.session_id, Math.max(this.sequences.get(value.session_id) ?? 0, value.sequence));
     }
@@ -383,6 +393,25 @@ export class LineIndex {
     conversation.rows.push(row);
     return conversation.index;
   }
+}
+
+/** The keys a store holds each entry under once: ids, message ids, and run facts' session and sequence. */
+export interface StoredKeys {
+  ids: Set<string>;
+  messages: Set<string>;
+  sequences: Set<string>;
+}
+
+/** The key of a run fact's place in its session. */
+export function sequenceKey(session: string, sequence: number): string {
+  return `${sequence}:${session}`;
+}
+
+function addKeys(keys: StoredKeys, value: LineFields): void {
+  if (typeof value.id !== 'string') return;
+  keys.ids.add(value.id);
+  if (value.type === 'message') keys.messages.add(typeof value.message_id === 'string' ? value.message_id : value.id);
+  if (typeof value.session_id === 'string' && typeof value.sequence === 'number') keys.sequences.add(sequenceKey(value.session_id, value.sequence));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
-import { isRunFact, type Entry } from '../../core/entries.js';
-import { numberFact } from '../../store/store.js';
+import { isRunFact, sequenceTaken, type Entry } from '../../core/entries.js';
+import { numberedAfter, numberFact } from '../../store/store.js';
 import type { LogRecord, Rejection } from '../../core/provider.js';
 import type { ResetQuery, ResetResult } from '../../core/queries.js';
 import { serial } from '../../core/serial.js';
@@ -12,9 +12,15 @@ import { AppendFile } from '../../fs/append.js';
 import { writeAtomic } from '../../fs/atomic.js';
 import { scanLines, type ScannedLine } from '../../fs/line-scan.js';
 import { FileLock } from '../../fs/lock.js';
-import { endOnWholeLine, parses } from '../../fs/whole-lines.js';
-import { LineIndex } from './line-index.js';
+import { endOnWholeLine, lastWholeLine, parses } from '../../fs/whole-lines.js';
+import { LineIndex, sequenceKey, type StoredKeys } from './line-index.js';
 import { linesReader, LinesFileView } from './lines-reader.js';
+
+/** An entry of a batch to append, as it will be stored (a run fact numbered in its session). */
+interface Pending {
+  record: LogRecord;
+  value: Entry;
+}
 
 /** An entry ready to append: its line, and the entry as stored (a run fact numbered). */
 interface Line {
@@ -27,8 +33,10 @@ interface Line {
  * by streaming through a `LineIndex` rather than held in memory. Each save reopens the file if
  * another process replaced it (a reset), cuts a torn last line a crash left, and appends whole
  * lines or nothing with one fdatasync (see `AppendFile`). A record that may already be stored
- * (a retry, an import) is checked against the ids in the file; a run fact without a
- * `sequence` continues its session's numbering as the file holds it.
+ * (a retry, an import, a message logged again) is checked against the ids and message ids in
+ * the file; a run fact without a `sequence` continues its session's numbering as the file holds
+ * it, and one with a sequence the session holds is refused. Every entry is numbered after the
+ * file's highest `seq`, so ties in time read back in the order the lines were appended.
  */
 export class LinesFile {
   readonly index: LineIndex;
@@ -39,6 +47,8 @@ export class LinesFile {
   private readonly indexQueue = serial();
   /** Whether writes keep the index up to date (decided at the first write). */
   private keepsIndex: boolean | undefined;
+  /** The file as this process's last append left it, and the `seq` of its last line. */
+  private known: { identity: string; size: number; seq: number } | null = null;
 
   constructor(
     readonly path: string,
@@ -75,23 +85,26 @@ export class LinesFile {
     throw new ProviderError(`cannot read ${where}: ${error.message}`, this.label, { cause: error, transient: true });
   };
 
-  /** Appends a batch; returns the entries the file can never hold (its encoding cannot write them). */
+  /**
+   * Appends a batch; returns the entries the file can never hold (its encoding cannot write
+   * them) and the run facts whose sequence it holds already.
+   */
   write(batch: readonly LogRecord[]): Promise<Rejection[]> {
     return this.lock.run(async () => {
       await this.file.open();
       await endOnWholeLine(this.file, this.encoding);
-      // Fresh entries need no index: when none is kept yet, they are appended without reading the file.
+      // Entries that cannot be stored already need no index: when none is kept yet, they are appended without reading the file.
       this.keepsIndex ??= await this.index.kept();
-      if (this.keepsIndex || batch.some((record) => !record.fresh || isRunFact(record.entry))) {
+      const last = this.keepsIndex || !batch.every(unrepeatable) ? null : await this.tailSeq();
+      if (last === null) {
         this.keepsIndex = true;
         return this.indexQueue(() => this.appendIndexed(batch));
       }
-      const { lines, rejected } = this.encodeAll(batch, null);
+      const { lines, rejected } = this.encodeAll(batch.map((record) => ({ record, value: record.entry })), last);
       await this.append(lines);
       return rejected;
     });
   }
-
   /** Removes a lock left by a writer that died holding it. */
   clearStaleLock(): Promise<void> {
     return this.lock.clearStale();
@@ -106,30 +119,64 @@ export class LinesFile {
   /** Catches up with the file, then appends and notes the new lines in the index (the file's lock is held). */
   private async appendIndexed(batch: readonly LogRecord[]): Promise<Rejection[]> {
     await this.index.sync();
-    const seen = new Set<string>();
-    const fresh: LogRecord[] = [];
-    for (const record of batch) {
-      if (!record.fresh && (seen.has(record.entry.id) || (await this.index.hasId(record.entry.id)))) continue;
-      seen.add(record.entry.id);
-      fresh.push(record);
-    }
-    const { lines, rejected } = this.encodeAll(fresh, new Map(this.index.sequences));
+    const { values, taken } = await this.newValues(batch);
+    const { lines, rejected } = this.encodeAll(values, this.index.lastSeq);
     const before = this.file.size;
     const bytes = await this.append(lines);
     if (bytes && before === this.index.indexed) this.index.note(lines, bytes, this.file.identity);
-    return rejected;
+    return taken.concat(rejected);
   }
 
-  /** Encodes each record; `sequences` (when given) numbers run facts that have none. */
-  private encodeAll(batch: readonly LogRecord[], sequences: Map<string, number> | null): { lines: Line[]; rejected: Rejection[] } {
+  /**
+   * The entries of a batch the file does not hold yet (by id, and a message by `message_id`),
+   * each run fact numbered in its session; and the facts refused because their session holds
+   * their sequence already. The index is synced, and the file's lock held.
+   */
+  private async newValues(batch: readonly LogRecord[]): Promise<{ values: Pending[]; taken: Rejection[] }> {
+    const index = this.index;
+    const seen: StoredKeys = { ids: new Set(), messages: new Set(), sequences: new Set() };
+    const stored = async (kind: keyof StoredKeys, key: string) => seen[kind].has(key) || (await index.has(kind, key));
+    const sequences = new Map(index.sequences);
+    const values: Pending[] = [];
+    const taken: Rejection[] = [];
+    for (const record of batch) {
+      const entry = record.entry;
+      if (!record.fresh && (await stored('ids', entry.id))) continue;
+      if (entry.type === 'message') {
+        const key = entry.message_id ?? entry.id;
+        // A generated id that is its own message_id repeats no stored message.
+        if ((!record.fresh || key !== entry.id) && (await stored('messages', key))) continue;
+        seen.messages.add(key);
+      }
+      let value: Entry = entry;
+      if (isRunFact(entry)) {
+        const given = entry.sequence;
+        // A sequence above the session's last is free: only a lower one is looked up.
+        if (given !== undefined && given <= (sequences.get(entry.session_id) ?? 0) && (await stored('sequences', sequenceKey(entry.session_id, given)))) {
+          taken.push({ record, error: sequenceTaken(entry) });
+          continue;
+        }
+        const fact = numberFact(entry, sequences);
+        seen.sequences.add(sequenceKey(fact.session_id, fact.sequence!));
+        value = fact;
+      }
+      seen.ids.add(entry.id);
+      values.push({ record, value });
+    }
+    return { values, taken };
+  }
+
+  /** Encodes each entry numbered after `last`, the file's highest `seq` (see `numberedAfter`). */
+  private encodeAll(pending: readonly Pending[], last: number): { lines: Line[]; rejected: Rejection[] } {
     const lines: Line[] = [];
     const rejected: Rejection[] = [];
-    for (const record of batch) {
-      const value = sequences && isRunFact(record.entry) ? numberFact(record.entry, sequences) : record.entry;
+    for (const { record, value: entry } of pending) {
+      const value = numberedAfter(entry, last);
       try {
         const text = encodeLine(value, this.asciiOnly);
         checkEncodable(text, this.encoding);
         lines.push({ text, value });
+        last = value.seq;
       } catch (cause) {
         const reason = cause instanceof Error ? cause.message : String(cause);
         rejected.push({ record, error: new Error(`cannot be written to ${this.path}: ${reason}`, { cause }) });
@@ -138,11 +185,26 @@ export class LinesFile {
     return { lines, rejected };
   }
 
+  /**
+   * The highest `seq` of the file, read from its last line (every writer numbers after it), or
+   * null when that line tells none (the index then finds it). Known without reading while the
+   * file is as this process left it.
+   */
+  private async tailSeq(): Promise<number | null> {
+    const known = this.known;
+    if (known && known.identity === this.file.identity && known.size === this.file.size) return known.seq;
+    const line = await lastWholeLine(this.file, this.encoding);
+    if (line === null) return 0;
+    const seq = parsedSeq(line);
+    return typeof seq === 'number' ? seq : null;
+  }
+
   /** Appends the lines in one durable write; returns the bytes written (null for none). */
   private async append(lines: readonly Line[]): Promise<Buffer | null> {
     if (lines.length === 0) return null;
     const bytes = Buffer.from(lines.map((line) => line.text).join(''), this.encoding);
     await this.file.append([bytes]);
+    this.known = { identity: this.file.identity, size: this.file.size, seq: lines[lines.length - 1]!.value.seq };
     return bytes;
   }
 
@@ -226,6 +288,25 @@ export class LinesFile {
     } finally {
       await handle.close();
     }
+  }
+}
+
+/**
+ * Whether a record cannot be stored already, so needs no look at the file: a generated id, and
+ * for a message its own id as `message_id`. Run facts are numbered from the file.
+ */
+function unrepeatable(record: LogRecord): boolean {
+  const entry = record.entry;
+  if (!record.fresh || isRunFact(entry)) return false;
+  return entry.type !== 'message' || entry.message_id === undefined || entry.message_id === entry.id;
+}
+
+/** The `seq` of a line, if it is JSON holding one. */
+function parsedSeq(line: string): unknown {
+  try {
+    return (JSON.parse(line) as { seq?: unknown } | null)?.seq;
+  } catch {
+    return undefined;
   }
 }
 

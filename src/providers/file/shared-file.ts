@@ -5,6 +5,7 @@ import type { ResetQuery, ResetResult } from '../../core/queries.js';
 import type { LogRecord, Rejection } from '../../core/provider.js';
 import { identityOf, sameIdentity, type FileIdentity, type LoadedFile } from '../../formats/load.js';
 import { FileLock } from '../../fs/lock.js';
+import { EntryError } from '../../core/errors.js';
 import type { FileWriter } from './writers.js';
 
 /** What a `SharedFile` works on. */
@@ -101,7 +102,7 @@ export class SharedFile {
     this.known = loaded.identity;
   }
 
-  /** Encodes and stores each new entry; an entry the file cannot encode is rejected, not retried. */
+  /** Encodes and stores each new entry; an entry the file cannot encode or whose sequence is taken is rejected, not retried. */
   private add(batch: readonly LogRecord[]): Rejection[] {
     const { store, writer } = this.options;
     const rejected: Rejection[] = [];
@@ -113,9 +114,17 @@ export class SharedFile {
         rejected.push({ record, error: this.unencodable(cause) });
         continue;
       }
-      const stored = store.add(record);
+      let stored: Entry | undefined;
+      try {
+        stored = store.add(record);
+      } catch (error) {
+        // A run fact whose sequence the file holds already.
+        if (!(error instanceof EntryError)) throw error;
+        rejected.push({ record, error });
+        continue;
+      }
       if (!stored) continue;
-      // A run fact is stored as a copy numbered with its session's sequence: write that copy.
+      // An entry numbered after the stored ones, or a run fact numbered in its session, is a copy: write that copy.
       writer.push(stored, stored === record.entry ? text : writer.encode(stored));
       this.unsaved.push(stored);
     }

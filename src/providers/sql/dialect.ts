@@ -100,6 +100,11 @@ export interface Statements {
   /** Sets a `historian_meta` key. */
   setMeta(key: string, value: string): Promise<void>;
   /**
+   * Adds `count` to the number a `historian_meta` key holds; returns the sum, or undefined when
+   * the key is not set. Atomic: the row stays locked until the transaction ends.
+   */
+  addToCounter(key: string, count: number): Promise<number | undefined>;
+  /**
    * Waits for the run log of a session, held until the transaction ends: the writer that holds
    * it reads the session's last sequence and stores the next ones before another may.
    */

@@ -1,4 +1,4 @@
-import { addColumnSql, createIndexSql, createTableSql, type DeclaredTable } from './ddl.js';
+import { addColumnSql, createIndexSql, createTableSql, type DeclaredTable, type Family } from './ddl.js';
 
 /** The tables, columns and indexes a live database has. */
 export interface LiveSchema {
@@ -40,6 +40,39 @@ const BACKFILLS: Record<string, string> = {
   FROM (${RUN_GROUPS}) g;`,
 };
 
+/** The first of rows that share a key, by logging order: `k` before `e` (timestamp, seq, id). */
+const EARLIER = '(k.timestamp < e.timestamp OR (k.timestamp = e.timestamp AND (k.seq < e.seq OR (k.seq = e.seq AND k.id < e.id))))';
+
+/**
+ * Deletes the rows that repeat an earlier one's key, keeping the first (schema version 3 made
+ * the key unique). The ids go through a DISTINCT derived table: MySQL may not read the table a
+ * DELETE deletes from, unless the rows read are materialized first.
+ */
+function keepFirst(table: string, join: string): string {
+  return `DELETE FROM ${table} WHERE id IN (SELECT id FROM (SELECT DISTINCT e.id FROM ${table} e JOIN ${table} k ON ${join} AND k.id <> e.id AND ${EARLIER}) repeated);`;
+}
+
+/**
+ * What runs before a unique index is added to a table that may have rows breaking it, by index:
+ * the repeats go (the first stays), and the summary tables built from them are rebuilt.
+ */
+const BEFORE_INDEX: Record<string, { family?: Family; sql: string }[]> = {
+  messages_message_id_idx: [
+    // MySQL indexes text only by a prefix: message ids become keys, as ids are.
+    { family: 'mysql', sql: 'ALTER TABLE messages MODIFY message_id varchar(255);' },
+    {
+      sql: keepFirst(
+        'messages',
+        'k.message_id = e.message_id AND e.message_id IN (SELECT message_id FROM (SELECT message_id FROM messages GROUP BY message_id HAVING count(*) > 1) d)',
+      ),
+    },
+  ],
+  run_events_sequence_idx: [{ sql: keepFirst('run_events', 'k.session_id = e.session_id AND k.sequence = e.sequence') }],
+};
+
+/** The summary table rebuilt after the rows of a unique index's table were made unique. */
+const REBUILT_AFTER: Record<string, string> = { messages_message_id_idx: 'message_totals', run_events_sequence_idx: 'runs' };
+
 /** Compares the declared drizzle tables with a live schema. Never plans a drop. */
 export function planMigration(declared: DeclaredTable[], live: LiveSchema): MigrationPlan {
   const plan: MigrationPlan = { missingTables: [], missingColumns: [], missingIndexes: [], statements: [] };
@@ -60,10 +93,22 @@ export function planMigration(declared: DeclaredTable[], live: LiveSchema): Migr
     }
     for (const index of table.indexes.filter((i) => !live.indexes.has(i.name))) {
       plan.missingIndexes.push(index.name);
+      if (columns) plan.statements.push(...beforeIndex(table.family, index.name, live));
       plan.statements.push(createIndexSql(table, index));
     }
   }
   return plan;
+}
+
+/**
+ * The statements before adding an index to a table that has rows. A summary table that does not
+ * exist yet is created later in the plan, from the rows as they are then.
+ */
+function beforeIndex(family: Family, index: string, live: LiveSchema): string[] {
+  const statements = (BEFORE_INDEX[index] ?? []).filter((s) => s.family === undefined || s.family === family).map((s) => s.sql);
+  const summary = REBUILT_AFTER[index];
+  if (summary !== undefined && live.tables.has(summary)) statements.push(`DELETE FROM ${summary};`, BACKFILLS[summary]!);
+  return statements;
 }
 
 /** Describes what a plan adds, e.g. `tables messages, commands; columns messages.model_name`. */

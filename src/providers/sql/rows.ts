@@ -2,8 +2,11 @@ import type { CommandEntry, ContextEntry, ConversationStartEntry, Entry, Message
 import type { LogRecord } from '../../core/provider.js';
 import type { CommandRow, ContextRow, ConversationRow, Insert, MessageRow, ToolCallRow } from './schema/index.js';
 
-/** The row of a message entry. One flat literal (no spreads): this runs for every message logged. */
-export function messageRow(entry: MessageEntry): Insert<'messages'> {
+/**
+ * The row of a message entry, with its place in the store's order (see order.ts). One flat
+ * literal (no spreads): this runs for every message logged.
+ */
+export function messageRow(entry: MessageEntry, seq: number): Insert<'messages'> {
   const usage = entry.cost_info?.token_usage;
   const model = entry.model;
   // `openai/gpt-4o` splits on the first `/` into provider and name; a bare name has no provider.
@@ -13,7 +16,7 @@ export function messageRow(entry: MessageEntry): Insert<'messages'> {
     conversation_id: entry.conversation_id,
     message_id: entry.message_id ?? null,
     timestamp: entry.timestamp,
-    seq: entry.seq,
+    seq,
     role: entry.role,
     content: entry.content,
     name: entry.name ?? null,
@@ -33,14 +36,14 @@ export function messageRow(entry: MessageEntry): Insert<'messages'> {
 }
 
 /** The row of a tool call entry. */
-export function toolCallRow(entry: ToolCallEntry): Insert<'toolCalls'> {
+export function toolCallRow(entry: ToolCallEntry, seq: number): Insert<'toolCalls'> {
   return {
     id: entry.id,
     conversation_id: entry.conversation_id,
     message_id: entry.message_id,
     tool_call_id: entry.tool_call_id ?? null,
     timestamp: entry.timestamp,
-    seq: entry.seq,
+    seq,
     tool_name: entry.tool_name,
     args: entry.args,
     // JSON null and an undefined result are both stored as SQL NULL and read back as null.
@@ -49,13 +52,13 @@ export function toolCallRow(entry: ToolCallEntry): Insert<'toolCalls'> {
 }
 
 /** The row of a command entry. */
-export function commandRow(entry: CommandEntry): Insert<'commands'> {
+export function commandRow(entry: CommandEntry, seq: number): Insert<'commands'> {
   return {
     id: entry.id,
     agent_name: entry.agent_name,
     session_id: entry.session_id,
     timestamp: entry.timestamp,
-    seq: entry.seq,
+    seq,
     command: entry.command,
     context_type: entry.context_type ?? null,
     metadata: entry.metadata ?? null,
@@ -63,12 +66,12 @@ export function commandRow(entry: CommandEntry): Insert<'commands'> {
 }
 
 /** The row of a context entry. */
-export function contextRow(entry: ContextEntry): Insert<'context'> {
+export function contextRow(entry: ContextEntry, seq: number): Insert<'context'> {
   return {
     id: entry.id,
     conversation_id: entry.conversation_id,
     timestamp: entry.timestamp,
-    seq: entry.seq,
+    seq,
     role: entry.role,
     content: entry.content,
     name: entry.name ?? null,
@@ -165,12 +168,13 @@ export interface BatchRows {
 }
 
 /**
- * Groups a batch into rows, with one conversation change per conversation. This has the effect
+ * Groups a batch into rows, with one conversation change per conversation; the batch's entries
+ * are numbered `last + 1`… in order (their `seq`, the store's order). This has the effect
  * of applying the records one by one by the rules of `Conversations` (src/core/conversations.ts):
  * the latest conversation_start of the batch decides a started conversation; otherwise the
  * first record's agent creates the row and the earliest timestamp is its start time.
  */
-export function batchRows(batch: readonly LogRecord[]): BatchRows {
+export function batchRows(batch: readonly LogRecord[], last: number): BatchRows {
   const rows: BatchRows = { starts: [], implicit: [], messages: [], toolCalls: [], commands: [], context: [] };
   const starts = new Map<string, Insert<'conversations'>>();
   const implicit = new Map<string, Insert<'conversations'>>();
@@ -179,7 +183,9 @@ export function batchRows(batch: readonly LogRecord[]): BatchRows {
     if (!known) implicit.set(entry.conversation_id, { conversation_id: entry.conversation_id, agent_name: agent, start_time: entry.timestamp, started: false });
     else if (entry.timestamp < known.start_time) known.start_time = entry.timestamp;
   };
-  for (const { entry, agent } of batch) {
+  for (let i = 0; i < batch.length; i++) {
+    const { entry, agent } = batch[i]!;
+    const seq = last + i + 1;
     switch (entry.type) {
       case 'conversation_start':
         if ((starts.get(entry.conversation_id)?.start_time ?? '') > entry.timestamp) break;
@@ -189,23 +195,23 @@ export function batchRows(batch: readonly LogRecord[]): BatchRows {
           start_time: entry.timestamp,
           started: true,
           start_id: entry.id,
-          seq: entry.seq,
+          seq,
         });
         break;
       case 'message':
         touch(entry, agent);
-        rows.messages.push(messageRow(entry));
+        rows.messages.push(messageRow(entry, seq));
         break;
       case 'tool_call':
         touch(entry, agent);
-        rows.toolCalls.push(toolCallRow(entry));
+        rows.toolCalls.push(toolCallRow(entry, seq));
         break;
       case 'context':
         touch(entry, agent);
-        rows.context.push(contextRow(entry));
+        rows.context.push(contextRow(entry, seq));
         break;
       case 'command':
-        rows.commands.push(commandRow(entry));
+        rows.commands.push(commandRow(entry, seq));
         break;
     }
   }

@@ -1,15 +1,15 @@
 import { and, asc, count, eq, gte, inArray, lte, max, min, type SQL } from 'drizzle-orm';
-import { isRunFact, type RunFact } from '../../core/entries.js';
+import { isRunFact, sequenceTaken, type RunFact } from '../../core/entries.js';
 import type { RunFactQuery, RunStatus } from '../../core/run-queries.js';
-import type { LogRecord } from '../../core/provider.js';
+import type { LogRecord, Rejection } from '../../core/provider.js';
 import type { Dialect, SqlBackend, Statements } from './dialect.js';
 import { chunked, field } from './fragments.js';
 import type { CommonTables, RunEventRow, RunRow } from './schema/index.js';
 
 
-/** The row of a fact: selection columns, and the rest of the fact as the JSON payload. */
-export function runEventRow(fact: RunFact, sequence: number): RunEventRow {
-  const { type, id, timestamp, seq, session_id, run_id, agent_name, sequence: _given, ...payload } = fact;
+/** The row of a fact, numbered `sequence` in its session and `seq` in the store: selection columns, and the rest of the fact as the JSON payload. */
+export function runEventRow(fact: RunFact, sequence: number, seq: number): RunEventRow {
+  const { type, id, timestamp, seq: _logged, session_id, run_id, agent_name, sequence: _given, ...payload } = fact;
   return { id, session_id, run_id, agent_name, kind: type, sequence, timestamp, seq, payload };
 }
 
@@ -27,23 +27,29 @@ export function runSessions(batch: readonly LogRecord[]): string[] {
   return [...sessions].sort();
 }
 
+/** A fact of a batch, with its place in the store's order. */
+interface Placed {
+  record: LogRecord;
+  fact: RunFact;
+  seq: number;
+}
+
 /**
- * The batch's facts not stored yet. Every id is checked, generated ones too: a batch retried
- * after a partial failure must not number a fact that is already stored, or it would leave a gap.
+ * The batch's facts not stored yet, each with its `seq` (`last` + its place in the batch). Every
+ * id is checked, generated ones too: a batch retried after a partial failure must not number a
+ * fact that is already stored, or it would leave a gap.
  */
-async function newFacts(s: Statements, t: CommonTables, records: readonly LogRecord[]): Promise<RunFact[]> {
+async function newFacts(s: Statements, t: CommonTables, batch: readonly LogRecord[], last: number): Promise<Placed[]> {
+  const placed: Placed[] = [];
+  batch.forEach((record, i) => {
+    if (isRunFact(record.entry)) placed.push({ record, fact: record.entry, seq: last + i + 1 });
+  });
   const stored = new Set<string>();
-  for (const ids of chunked(records.map((r) => r.entry.id))) {
+  for (const ids of chunked(placed.map((p) => p.fact.id))) {
     const rows = await s.fields({ id: field(t.runEvents.id) }, 'runEvents', { where: inArray(t.runEvents.id, ids) });
     for (const row of rows) if (row.id !== null) stored.add(row.id);
   }
-  const facts: RunFact[] = [];
-  for (const { entry } of records) {
-    if (stored.has(entry.id)) continue;
-    stored.add(entry.id);
-    facts.push(entry as RunFact);
-  }
-  return facts;
+  return placed.filter(({ fact }) => !stored.has(fact.id) && Boolean(stored.add(fact.id)));
 }
 
 /** The highest `sequence` stored per session. */
@@ -57,28 +63,51 @@ async function lastSequences(s: Statements, t: CommonTables, sessions: string[])
   return last;
 }
 
+const placeKey = (session: string, sequence: number) => `${sequence}:${session}`;
+
+/** Which of these given (session, sequence) places are stored, as `placeKey`s. */
+async function takenPlaces(s: Statements, t: CommonTables, facts: readonly RunFact[]): Promise<Set<string>> {
+  const taken = new Set<string>();
+  const e = t.runEvents;
+  for (const chunk of chunked(facts)) {
+    const where = and(inArray(e.session_id, [...new Set(chunk.map((f) => f.session_id))]), inArray(e.sequence, [...new Set(chunk.map((f) => f.sequence!))]));
+    for (const row of await s.fields({ session: field(e.session_id), sequence: field(e.sequence) }, 'runEvents', { where })) taken.add(placeKey(row.session!, Number(row.sequence)));
+  }
+  return taken;
+}
+
 /**
  * Stores the run facts of a batch inside the batch's transaction, numbering each session's new
  * facts after the highest `sequence` already stored for it. The write transaction took the lock
  * of every session of the batch first (`Statements.lockSession`: SQLite's BEGIN IMMEDIATE write
  * lock on the whole database, a per-session advisory lock on PostgreSQL), so two processes
  * writing one database never hand out the same number or leave a gap. A given `sequence`
- * (facts copied from another store) is kept.
+ * (facts copied from another store) is kept, unless its session holds it already: that fact is
+ * returned refused (SPEC §3.6), and the first keeps the number.
  */
-export async function writeRunEvents(dialect: Dialect, s: Statements, batch: readonly LogRecord[]): Promise<void> {
-  const records = batch.filter((record) => isRunFact(record.entry));
-  if (records.length === 0) return;
+export async function writeRunEvents(dialect: Dialect, s: Statements, batch: readonly LogRecord[], lastSeq: number): Promise<Rejection[]> {
+  if (!batch.some((record) => isRunFact(record.entry))) return [];
   const t = dialect.tables;
-  const facts = await newFacts(s, t, records);
-  const last = await lastSequences(s, t, [...new Set(facts.map((fact) => fact.session_id))]);
-  const rows = facts.map((fact) => {
+  const placed = await newFacts(s, t, batch, lastSeq);
+  const last = await lastSequences(s, t, [...new Set(placed.map((p) => p.fact.session_id))]);
+  // Only a given sequence at or below its session's last can be taken.
+  const taken = await takenPlaces(s, t, placed.map((p) => p.fact).filter((f) => f.sequence !== undefined && f.sequence <= (last.get(f.session_id) ?? 0)));
+  const rows: RunEventRow[] = [];
+  const refused: Rejection[] = [];
+  for (const { record, fact, seq } of placed) {
     const previous = last.get(fact.session_id) ?? 0;
     const sequence = fact.sequence ?? previous + 1;
+    if (taken.has(placeKey(fact.session_id, sequence))) {
+      refused.push({ record, error: sequenceTaken(fact) });
+      continue;
+    }
+    taken.add(placeKey(fact.session_id, sequence));
     last.set(fact.session_id, Math.max(previous, sequence));
-    return runEventRow(fact, sequence);
-  });
+    rows.push(runEventRow(fact, sequence, seq));
+  }
   await s.insertNew('runEvents', rows);
   await updateRuns(s, t, rows);
+  return refused;
 }
 
 const FINISHED: Partial<Record<string, RunStatus>> = { run_finished: 'completed', run_failed: 'failed' };

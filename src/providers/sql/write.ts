@@ -1,4 +1,5 @@
-import type { LogRecord } from '../../core/provider.js';
+import type { LogRecord, Rejection } from '../../core/provider.js';
+import { reserveOrder } from './order.js';
 import type { SqlBackend } from './dialect.js';
 import { batchRows } from './rows.js';
 import { addStored, mistagged, retag, retagCandidates } from './totals.js';
@@ -6,25 +7,38 @@ import { runSessions, writeRunEvents } from './run-events.js';
 
 /** Writes log batches into a database. */
 export interface BatchWriter {
-  write(batch: readonly LogRecord[]): Promise<void>;
+  /** Stores a batch; returns the run facts refused because their session holds their sequence. */
+  write(batch: readonly LogRecord[]): Promise<Rejection[]>;
 }
 
 /**
  * One transaction per batch. The run-log sessions of the batch are locked first, before any
  * other statement, so the sequence numbers read later in the transaction are the committed ones
- * and no lock is taken while holding row locks another writer may wait for.
+ * and no lock is taken while holding row locks another writer may wait for. The batch's places
+ * in the store's order are taken first (see order.ts): on a server in a transaction of their own.
  */
 export function batchWriter(backend: SqlBackend): BatchWriter {
+  const { dialect } = backend;
+  // SQLite: in the batch's transaction. PostgreSQL: one statement on its own (UPDATE … RETURNING
+  // is atomic). MySQL reads then sets the counter, which takes a transaction of its own.
+  const reserve = async (count: number): Promise<number | undefined> => {
+    if (dialect.family === 'sqlite') return undefined;
+    if (dialect.family === 'postgres') return reserveOrder(backend.statements, dialect.tables, count);
+    return backend.transaction((s) => reserveOrder(s, dialect.tables, count));
+  };
   return {
-    write: (batch) =>
-      backend.transaction(async (s) => {
+    write: async (batch) => {
+      const reserved = await reserve(batch.length);
+      return backend.transaction(async (s) => {
         for (const session of runSessions(batch)) await s.lockSession(session);
-        const rows = batchRows(batch);
-        const candidates = await retagCandidates(s, backend.dialect, rows);
+        const last = reserved ?? (await reserveOrder(s, dialect.tables, batch.length));
+        const rows = batchRows(batch, last);
+        const candidates = await retagCandidates(s, dialect, rows);
         await addStored(s, await s.writeRows(rows));
-        await retag(backend.dialect, s, await mistagged(s, backend.dialect.tables, candidates));
-        await writeRunEvents(backend.dialect, s, batch);
-      }),
+        await retag(dialect, s, await mistagged(s, dialect.tables, candidates));
+        return writeRunEvents(dialect, s, batch, last);
+      });
+    },
   };
 }
 

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { MySqlSelect, MySqlTable } from 'drizzle-orm/mysql-core';
 import type { MySql2Database } from 'drizzle-orm/mysql2';
 import { NO_LIMIT, type FieldQuery, type FieldRow, type Fields, type Statements } from '../dialect.js';
-import type { Row, TableKey } from '../schema/index.js';
+import type { Insert, Row, TableKey } from '../schema/index.js';
 import { incremented, upsertColumns } from '../fragments.js';
 import { mysqlTables } from '../schema/mysql.js';
 import type { CompiledInsert, CompiledInserts } from './insert.js';
@@ -54,6 +54,10 @@ function shaped<Q extends MySqlSelect>(query: Q, { where, groupBy = [], having, 
   return limit === undefined && offset === undefined ? shaped : shaped.limit(limit ?? NO_LIMIT).offset(offset ?? 0);
 }
 
+/** Keys of stored messages, by id and by message id, in one set. */
+const idKey = (id: string) => `i:${id}`;
+const messageKey = (id: string) => `m:${id}`;
+
 /** A lock name per database and key (bound as the one parameter), within GET_LOCK's 64 characters. */
 const LOCK_NAME = "CONCAT('historian:', LEFT(SHA2(CONCAT(COALESCE(DATABASE(), ''), ':', ?), 256), 40))";
 
@@ -98,14 +102,22 @@ export function mysqlStatements(db: MySql2Database, inserts: CompiledInserts, ra
     return agents;
   };
   /**
-   * Which of these message ids are stored already, read before the insert: the rest is what it
-   * stores. (A second writer storing one of the same ids at that moment could make both count it.)
+   * The messages of these rows that are stored already, read before the insert, as ids and
+   * message ids: the rest is what it stores. (A second writer storing one of the same messages
+   * at that moment could make both count it.)
    */
-  const storedIds = async (ids: string[]): Promise<Set<string>> => {
+  const storedKeys = async (rows: readonly Insert<'messages'>[]): Promise<Set<string>> => {
     const known = new Set<string>();
-    for (let i = 0; i < ids.length; i += ROWS_PER_STATEMENT) {
-      const found = (await raw('SELECT id FROM messages WHERE id IN (?)', [ids.slice(i, i + ROWS_PER_STATEMENT)])) as { id: string }[];
-      for (const row of found) known.add(row.id);
+    // Two lookups, each by its own index (an OR of both could scan the table).
+    const lookups = [
+      { column: 'id', keys: rows.map((row) => row.id), key: idKey },
+      { column: 'message_id', keys: rows.flatMap((row) => (row.message_id == null ? [] : [row.message_id])), key: messageKey },
+    ];
+    for (const { column, keys, key } of lookups) {
+      for (let i = 0; i < keys.length; i += ROWS_PER_STATEMENT) {
+        const found = (await raw(`SELECT ${column} AS k FROM messages WHERE ${column} IN (?)`, [keys.slice(i, i + ROWS_PER_STATEMENT)])) as { k: string }[];
+        for (const row of found) known.add(key(row.k));
+      }
     }
     return known;
   };
@@ -126,13 +138,19 @@ export function mysqlStatements(db: MySql2Database, inserts: CompiledInserts, ra
       await insert(inserts.implicit, rows.implicit);
       await insert(inserts.start, rows.starts);
       const agents = await conversationAgents(rows.messages.map((row) => row.conversation_id), true);
-      const known = await storedIds(rows.messages.map((row) => row.id));
+      const known = await storedKeys(rows.messages);
       const tagged = rows.messages.map((row) => ({ ...row, agent_name: agents.get(row.conversation_id) ?? null }));
       await insert(inserts.once.messages, tagged);
       await insert(inserts.once.toolCalls, rows.toolCalls);
       await insert(inserts.once.commands, rows.commands);
       await insert(inserts.once.context, rows.context);
-      return tagged.filter((row) => !known.has(row.id) && known.add(row.id));
+      // A message is stored once per id and per message id, within the batch too.
+      return tagged.filter((row) => {
+        const keys = row.message_id == null ? [idKey(row.id)] : [idKey(row.id), messageKey(row.message_id)];
+        if (keys.some((key) => known.has(key))) return false;
+        for (const key of keys) known.add(key);
+        return true;
+      });
     },
     async upsert(into, rows) {
       const table: MySqlTable = mysqlTables[into];
@@ -157,6 +175,14 @@ export function mysqlStatements(db: MySql2Database, inserts: CompiledInserts, ra
     },
     // Named locks, not row locks: they survive the implicit commit of a migration's DDL. The
     // transaction releases them when it ends (connect.ts); a lost connection releases them too.
+    async addToCounter(key, count) {
+      // No RETURNING on MySQL: the row is read locked, then set, in the caller's transaction.
+      const [row] = (await raw('SELECT value FROM historian_meta WHERE `key` = ? FOR UPDATE', [key])) as { value: string }[];
+      if (row === undefined) return undefined;
+      const sum = Number(row.value) + count;
+      await raw('UPDATE historian_meta SET value = ? WHERE `key` = ?', [String(sum), key]);
+      return sum;
+    },
     lockSession: (session) => lock(`run_events:${session}`, 'the run-log lock of a session'),
     lockMigration: () => lock('migration', 'the migration lock'),
     async execute(statement) {

@@ -127,6 +127,15 @@ export function pgStatements<H extends PgQueryResultHKT>(db: PgDatabase<H>, raw:
       const { meta } = pgTables;
       await db.insert(meta).values({ key, value }).onConflictDoUpdate({ target: meta.key, set: { value: sql`excluded.value` } });
     },
+    async addToCounter(key, count) {
+      const { meta } = pgTables;
+      const [row] = await db
+        .update(meta)
+        .set({ value: sql`(${meta.value}::bigint + ${count})::text` })
+        .where(eq(meta.key, key))
+        .returning({ value: meta.value });
+      return row === undefined ? undefined : Number(row.value);
+    },
     async lockSession(session) {
       await raw(`SELECT pg_advisory_xact_lock(${sessionLockKey(session)})`);
     },

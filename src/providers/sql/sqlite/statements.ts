@@ -51,6 +51,7 @@ export function sqliteStatements(db: BetterSQLite3Database, client: Database.Dat
     }
     return found;
   };
+  let counterStatement: Database.Statement | undefined;
   const prepare = () => {
     const inserts = compileInserts(db);
     return STATEMENT_ORDER.map((name) => ({ name, insert: inserts[name], statement: client.prepare(inserts[name].sql) }));
@@ -118,6 +119,11 @@ export function sqliteStatements(db: BetterSQLite3Database, client: Database.Dat
     async setMeta(key, value) {
       const { meta } = sqliteTables;
       await db.insert(meta).values({ key, value }).onConflictDoUpdate({ target: meta.key, set: { value: sql`excluded.value` } });
+    },
+    async addToCounter(key, count) {
+      counterStatement ??= client.prepare('UPDATE historian_meta SET value = CAST(value AS INTEGER) + ? WHERE key = ? RETURNING value').pluck();
+      const value = counterStatement.get(count, key) as string | undefined;
+      return value === undefined ? undefined : Number(value);
     },
     async lockSession() {},
     async lockMigration() {},
