@@ -77,7 +77,8 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     handle(request, response, options, follower).catch((error: unknown) => {
       const status = statusOf(error);
       const message = error instanceof HistorianError ? error.message : `the console failed: ${error instanceof Error ? error.message : String(error)}`;
-      if (!response.headersSent) sendJson(response, status, { error: maskSecrets(message), status });
+      // A provider's message may quote a connection string; the console's own refusals are plain.
+      if (!response.headersSent) sendJson(response, status, { error: error instanceof Refusal ? message : maskSecrets(message), status });
       else response.end();
     });
   });
