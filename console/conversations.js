@@ -3,7 +3,10 @@ import { filters } from './forms.js';
 import { h, json, money, num, states, time } from './dom.js';
 import { listParams, pager } from './paging.js';
 
-const preview = (text, length = 140) => (text.length > length ? `${text.slice(0, length)}…` : text);
+const preview = (text, length = 160) => {
+  const line = text.replace(/\s*\n\s*/g, ' ⏎ ');
+  return line.length > length ? `${line.slice(0, length)}…` : line;
+};
 
 /** The conversation list: filters, newest first, paged. */
 export async function conversationsPage(params) {
@@ -44,13 +47,14 @@ export async function conversationPage(id) {
     h('h1', {}, c.conversation_id),
     h('p', { class: 'meta' }, `agent ${c.agent_name ?? '—'} · started ${time(c.start_time)} · ${c.messages.length} messages · ${num(c.token_usage.total)} tokens · ${money(cost)}`),
     c.context?.length ? contextList(c.context) : null,
-    c.messages.length ? h('ol', { class: 'messages' }, c.messages.map(message)) : states.empty('This conversation has no messages.'),
+    c.messages.length ? h('ol', { class: 'messages' }, c.messages.map((m) => message(m, c.agent_name))) : states.empty('This conversation has no messages.'),
   );
 }
 
-function message(m) {
+/** A message; a forwarded one shows the chain of agents it came through, ending at this conversation's agent. */
+function message(m, agent) {
   const usage = m.cost_info?.token_usage;
-  const chain = m.forwarded_from?.length ? [...m.forwarded_from, m.name ?? m.role] : null;
+  const chain = m.forwarded_from?.length ? [...m.forwarded_from, agent ?? 'this conversation'] : null;
   return h(
     'li',
     { class: `message role-${m.role}` },
@@ -63,7 +67,6 @@ function message(m) {
       h('time', { datetime: m.timestamp }, time(m.timestamp)),
       usage ? h('span', { class: 'usage' }, `${num(usage.total)} tokens (${num(usage.prompt)} in, ${num(usage.completion)} out)`) : null,
       m.cost_info?.total_cost !== undefined ? h('span', { class: 'cost' }, money(m.cost_info.total_cost)) : null,
-      m.finish_reason ? h('span', { class: 'finish' }, `finish: ${m.finish_reason}`) : null,
       m.response_time !== undefined ? h('span', { class: 'finish' }, `${m.response_time} s`) : null,
     ),
     chain ? h('p', { class: 'chain', 'aria-label': 'Forwarding chain' }, 'forwarded: ', chain.join(' → ')) : null,

@@ -78,8 +78,10 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       const status = statusOf(error);
       const message = error instanceof HistorianError ? error.message : `the console failed: ${error instanceof Error ? error.message : String(error)}`;
       // A provider's message may quote a connection string; the console's own refusals are plain.
-      if (!response.headersSent) sendJson(response, status, { error: error instanceof Refusal ? message : maskSecrets(message), status });
-      else response.end();
+      const shown = error instanceof Refusal ? message : maskSecrets(message);
+      if (response.headersSent) response.end();
+      else if (request.url?.startsWith('/api/')) sendJson(response, status, { error: shown, status });
+      else send(response, status, `historian console: ${shown}\n`, 'text/plain; charset=utf-8');
     });
   });
   await listen(server, options.port, options.host);
