@@ -53,7 +53,8 @@ export class Follower {
   private async loop(): Promise<void> {
     this.running = true;
     try {
-      const next = this.source.reopens ? await this.byTime() : await this.source.use(async (h) => this.byPosition(h));
+      const byPosition = !this.source.reopens && (await this.source.use(async (h) => h.feed !== undefined));
+      const next = byPosition ? await this.source.use(async (h) => this.byPosition(h)) : await this.byTime();
       while (this.clients.size > 0 && !this.stopped) {
         const found = await next();
         this.send(found);

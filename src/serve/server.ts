@@ -100,9 +100,11 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
 
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new HistorianError(`port ${port} on ${host} is in use: pass another --port (0 picks a free one)`, { cause: error }) : error),
+    );
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.removeAllListeners('error');
       resolve();
     });
   });

@@ -242,6 +242,13 @@ describe('historian serve: tokens, exposure and live updates', () => {
     expect(refused.stderr).toContain('refusing to serve on 0.0.0.0 without a token: anyone who can reach that address could read the history; pass --token (or set HISTORIAN_TOKEN)');
   });
 
+  it('says so when the port is taken', async () => {
+    const port = new URL(server.url).port;
+    const taken = await runCli(['-c', DEMO_MANIFEST, 'serve', '--port', port], { env });
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toContain(`port ${port} on 127.0.0.1 is in use: pass another --port (0 picks a free one)`);
+  });
+
   it('stops on SIGTERM', async () => {
     const running = await serve(['-c', DEMO_MANIFEST], env);
     expect(await running.stop()).toBe(0);
