@@ -67,19 +67,24 @@ export const states = {
   error: (error) => h('div', { class: 'state error', role: 'alert' }, h('strong', {}, 'Could not load this page. '), error.message),
 };
 
-/** A table: headers and rows of cells (nodes or text). */
-export function table(headers, rows, caption) {
+/** A right-aligned (numeric) cell or header for `table`. */
+export const right = (content) => ({ right: content });
+
+/** A table cell: `right(x)` aligns x to the right, anything else is the cell's content. */
+function cell(tag, content, attributes = {}) {
+  const aligned = content !== null && typeof content === 'object' && !(content instanceof Node) && 'right' in content;
+  return h(tag, { ...attributes, class: aligned ? 'num' : null }, aligned ? content.right : content);
+}
+
+/** A table: headers and rows of cells (text, nodes, or `right(…)`). */
+export function table(headers, rows) {
   return h(
     'table',
     {},
-    caption ? h('caption', {}, caption) : null,
-    h('thead', {}, h('tr', {}, headers.map((name) => h('th', { scope: 'col', class: /^(tokens|cost|runs|duration|messages|LLM|tools|completed|failed|running)/i.test(name) ? 'num' : null }, name)))),
-    h('tbody', {}, rows.map((cells) => h('tr', {}, cells.map((cell) => h('td', { class: typeof cell === 'object' && cell?.num ? 'num' : null }, cell?.num !== undefined && typeof cell === 'object' && !(cell instanceof Node) ? cell.num : cell))))),
+    h('thead', {}, h('tr', {}, headers.map((name) => cell('th', name, { scope: 'col' })))),
+    h('tbody', {}, rows.map((cells) => h('tr', {}, cells.map((content) => cell('td', content))))),
   );
 }
-
-/** A right-aligned number cell for `table`. */
-export const right = (text) => ({ num: text });
 
 /** Pretty JSON in a <pre>. */
 export function json(value) {

@@ -27,12 +27,12 @@ export async function overviewPage(params) {
     h('p', { class: 'meta' }, `agents: ${totals.agents.join(', ') || '—'} · models: ${totals.models.join(', ') || '—'}`),
     h('h2', {}, 'Latest conversations'),
     conversations.items.length
-      ? table(['Conversation', 'Agent', 'Started', 'Tokens'], conversations.items.map((c) => [h('a', { href: link(`conversations/${encodeURIComponent(c.conversation_id)}`) }, c.conversation_id), c.agent_name ?? '—', time(c.start_time), right(num(c.token_usage?.total ?? 0))]))
+      ? table(['Conversation', 'Agent', 'Started', right('Tokens')], conversations.items.map((c) => [h('a', { href: link(`conversations/${encodeURIComponent(c.conversation_id)}`) }, c.conversation_id), c.agent_name ?? '—', time(c.start_time), right(num(c.token_usage?.total ?? 0))]))
       : states.empty('No conversations in this period.'),
     runs ? h('h2', {}, 'Latest runs') : null,
     runs
       ? runs.items.length
-        ? table(['Run', 'Agent', 'Status', 'Started', 'Duration', 'Cost'], runs.items.map((r) => [h('a', { href: link(`runs/${encodeURIComponent(r.run_id)}`) }, r.run_id), r.agent_name, badge(r.status), time(r.started_at), right(duration(r.duration_ms)), right(money(r.cost))]))
+        ? table(['Run', 'Agent', 'Status', 'Started', right('Duration'), right('Cost')], runs.items.map((r) => [h('a', { href: link(`runs/${encodeURIComponent(r.run_id)}`) }, r.run_id), r.agent_name, badge(r.status), time(r.started_at), right(duration(r.duration_ms)), right(money(r.cost))]))
         : states.empty('No runs in this period.')
       : null,
   );

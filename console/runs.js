@@ -25,7 +25,7 @@ export async function runsPage(params) {
     right(num(r.token_usage.total)),
     right(money(r.cost)),
   ]);
-  const body = rows.length ? table(['Run', 'Agent', 'Session', 'Status', 'Started', 'Duration', 'LLM calls', 'Tools', 'Tokens', 'Cost'], rows) : states.empty('No run matches these filters.');
+  const body = rows.length ? table(['Run', 'Agent', 'Session', 'Status', 'Started', right('Duration'), right('LLM calls'), right('Tools'), right('Tokens'), right('Cost')], rows) : states.empty('No run matches these filters.');
   return h('section', {}, h('h1', {}, 'Runs'), form, body, pager('runs', params, page));
 }
 
@@ -55,7 +55,7 @@ export async function runPage(id, params) {
     run.spans.length ? waterfall(run) : states.empty('This run made no LLM or tool calls.'),
     h('h2', {}, 'Steps'),
     steps.items.length
-      ? table(['#', 'Time', 'Step', 'Detail'], steps.items.map((s) => [right(s.sequence ?? ''), time(s.timestamp), s.type.replace(/_/g, ' '), stepDetail(s)]))
+      ? table([right('#'), 'Time', 'Step', 'Detail'], steps.items.map((s) => [right(s.sequence ?? ''), time(s.timestamp), s.type.replace(/_/g, ' '), stepDetail(s)]))
       : states.empty('No steps.'),
     steps.next_cursor ? h('p', {}, h('a', { href: link(`runs/${encodeURIComponent(id)}`, { cursor: steps.next_cursor }) }, 'Later steps →')) : null,
   );
@@ -100,6 +100,6 @@ export async function sessionsPage(params) {
     { name: 'agent', label: 'Agent', placeholder: 'agent name' },
     { name: 'since', label: 'Since', placeholder: '7d or 2026-11-01' },
   ]);
-  const body = rows.length ? table(['Session', 'Agents', 'Runs', 'Completed', 'Failed', 'Running', 'Tokens', 'Cost', 'Last activity'], rows) : states.empty('No sessions: runs appear here once agents log run facts.');
+  const body = rows.length ? table(['Session', 'Agents', right('Runs'), right('Completed'), right('Failed'), right('Running'), right('Tokens'), right('Cost'), 'Last activity'], rows) : states.empty('No sessions: runs appear here once agents log run facts.');
   return h('section', {}, h('h1', {}, 'Sessions'), form, body, pager('sessions', params, page));
 }

@@ -38,6 +38,6 @@ export async function statsPage(params) {
     ),
     h('h2', {}, 'Totals'),
     groupLinks,
-    rows.length ? table([group[0].toUpperCase() + group.slice(1), 'Messages', 'Tokens', 'Cost', 'LLM calls', 'LLM cost', 'Models'], rows) : states.empty('No messages in this period.'),
+    rows.length ? table([group[0].toUpperCase() + group.slice(1), right('Messages'), right('Tokens'), right('Cost'), right('LLM calls'), right('LLM cost'), 'Models'], rows) : states.empty('No messages in this period.'),
   );
 }
