@@ -18,10 +18,10 @@ function blocks(language: string): string[] {
 }
 
 describe('README', () => {
-  it('opens with the two quick-start commands', () => {
+  it('opens with the quick-start commands: the demo, the tests, the console', () => {
     const [quickStart] = blocks('sh');
     const commands = quickStart!.split('\n').map((line) => line.replace(/#.*/, '').trim()).filter(Boolean);
-    expect(commands).toEqual(['npm ci && npx historian demo', 'npm test']);
+    expect(commands).toEqual(['npm ci && npx historian demo', 'npm test', 'npx historian -c examples/demo.yml serve --open']);
     expect(readme.indexOf('```sh')).toBeLessThan(readme.indexOf('\n## '));
   });
 

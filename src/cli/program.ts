@@ -26,6 +26,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'traces', summary: 'list traces, newest first: a trace per run with its LLM and tool call spans', load: async () => (await import('./commands/runs.js')).tracesCommand() },
   { name: 'tail', summary: 'print recent entries from the reading provider; -f keeps following new ones', load: async () => (await import('./commands/tail.js')).tailCommand() },
   { name: 'render', summary: 'render stored history through a template (a .j2 file, or chronological / conversations)', load: async () => (await import('./commands/render.js')).renderCommand() },
+  { name: 'serve', summary: 'serve a local web console (and its JSON API) over the reading provider: conversations, runs, traces, sessions and cost', load: async () => (await import('./commands/serve.js')).serveCommand() },
   { name: 'schema', summary: "print the JSON Schema of the manifest's storage block (for editors and CI checks)", load: async () => (await import('./commands/schema.js')).schemaCommand() },
   { name: 'export', summary: 'copy history from the reading provider into a JSON, YAML, TOML, INI, JSON Lines or Markdown file', load: async () => (await import('./commands/transfer.js')).exportCommand() },
   { name: 'import', summary: "log a history file's entries (any file format) through the manifest's providers, keeping their ids", load: async () => (await import('./commands/transfer.js')).importCommand() },

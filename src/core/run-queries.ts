@@ -87,6 +87,12 @@ export interface Span {
   sequence: number;
   /** Whether a `run_rolled_back` covers the span's facts. */
   rolled_back: boolean;
+  /** Tool calls: the arguments the call was made with; null for LLM calls and when none were logged. */
+  args: Record<string, unknown> | null;
+  /** Tool calls: what the call returned; null for LLM calls and while running. */
+  result: unknown;
+  /** LLM calls: the start of the response, as reported; null for tool calls and when none was given. */
+  content_preview: string | null;
 }
 
 /** A run's trace: the run view with its spans in order. */

@@ -4,7 +4,7 @@ import { HistorianError, QueryError } from '../core/errors.js';
 import { readLlmCalls, withLlmCalls } from '../runs/stats.js';
 import type { Page, RunQuery, RunReader, RunStatus, RunView, StepQuery, Trace, TraceQuery } from '../core/run-queries.js';
 import { counted, envelope, pageRuns, pageSteps, pageTraces, type Listed } from '../runs/pages.js';
-import { runView } from '../runs/views.js';
+import { factOrder, runView, traceOf } from '../runs/views.js';
 import { normalizeTimes } from '../core/time.js';
 import { isScoped, ownEntryPasses } from '../core/queries.js';
 import type {
@@ -63,6 +63,11 @@ export class History {
     /** `storage.pricing`, for LLM calls whose runtime gave no cost. */
     private readonly pricing?: Pricing,
   ) {}
+
+  /** Whether the provider stores a run log (run, trace and step queries need one). */
+  get storesRuns(): boolean {
+    return this.runLog !== undefined;
+  }
 
   /**
    * Follows entries as other processes write them (a database, a JSON Lines file): the position
@@ -137,6 +142,13 @@ export class History {
   /** One run rebuilt from its facts (docs/runs.md), or null when none is stored. */
   async run(runId: string): Promise<RunView | null> {
     return runView(await this.facts().facts({ run_id: runId }), runId, this.pricing);
+  }
+
+  /** One run's trace (the run with its LLM and tool call spans), or null when none is stored. */
+  async trace(runId: string): Promise<Trace | null> {
+    const facts = await this.facts().facts({ run_id: runId });
+    const view = runView(facts, runId, this.pricing);
+    return view && traceOf([...facts].sort(factOrder), view, this.pricing);
   }
 
   /** Runs, newest first by start, filtered by session, agent, status and start time. */

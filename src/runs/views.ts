@@ -216,6 +216,9 @@ function openSpan(fact: CallFact, key: string, startedAt: string, hidden: boolea
     finish_reason: null,
     sequence: fact.sequence ?? 0,
     rolled_back: hidden,
+    args: fact.type === 'tool_call_started' ? (fact.args ?? null) : null,
+    result: null,
+    content_preview: null,
   };
 }
 
@@ -239,6 +242,9 @@ function closeSpan(
     closed.cost = callCost(fact.cost_info, fact.model, pricing);
     closed.first_token_ms = fact.first_token_ms ?? null;
     closed.finish_reason = fact.finish_reason ?? null;
+    closed.content_preview = fact.content_preview ?? null;
+  } else {
+    closed.result = fact.result ?? null;
   }
   return closed;
 }

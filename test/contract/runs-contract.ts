@@ -146,7 +146,11 @@ export function runsContract(name: string, fixture: () => Promise<ContractFixtur
           finish_reason: 'tool_calls',
           sequence: 2,
           rolled_back: false,
+          args: null,
+          result: null,
+          content_preview: 'Let me search',
         });
+        expect(r1!.spans[1]).toMatchObject({ kind: 'tool', args: { q: 'checklist' }, result: { hits: 2 }, content_preview: null });
         expect(r1!.spans[2]!.cost).toBe(0.01);
       });
 

@@ -42,11 +42,22 @@ function prepare(out: string): void {
   writeFileSync(join(out, MARKER), 'made by `historian demo`; the demo empties this folder on its next run\n');
 }
 
-function session(): EntryInput[] {
-  return readFileSync(join(EXAMPLES, 'demo-session.jsonl'), 'utf8')
+function readLines(file: string): (EntryInput & { timestamp?: string })[] {
+  return readFileSync(join(EXAMPLES, file), 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as EntryInput);
+    .map((line) => JSON.parse(line) as EntryInput & { timestamp?: string });
+}
+
+/**
+ * The scripted session: its conversations and commands (stamped as they are logged), then the
+ * run log of the same release, moved in time so that its last fact happened just now; the
+ * script's timestamps keep the spacing of real runs, whose calls take seconds.
+ */
+function session(now = Date.now()): EntryInput[] {
+  const runs = readLines('demo-runs.jsonl');
+  const last = Math.max(...runs.map((fact) => Date.parse(fact.timestamp!)));
+  return [...readLines('demo-session.jsonl'), ...runs.map((fact) => ({ ...fact, timestamp: new Date(Date.parse(fact.timestamp!) - last + now).toISOString() }))];
 }
 
 function received(counts: Partial<Record<EntryType, number>>): string {
