@@ -166,7 +166,7 @@ async function modelPoints(history: History, bucket: 'hour' | 'day', window: { s
     let point = points.get(id);
     if (!point) points.set(id, (point = { time, key: m.model ?? null, messages: 0, tokens: 0, cost: 0 }));
     point.messages += 1;
-    point.tokens += m.cost_info?.token_usage.total ?? 0;
+    point.tokens += m.cost_info?.token_usage?.total ?? 0;
     point.cost += m.cost_info?.total_cost ?? 0;
   }
   return [...points.values()];

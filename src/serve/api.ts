@@ -54,9 +54,9 @@ async function conversation({ history, params, parts }: Request): Promise<Detail
   if (!start && messages.length === 0) throw new NotFound(`no conversation "${id}" found`);
   const usage = { total: 0, prompt: 0, completion: 0 };
   for (const m of messages) {
-    usage.total += m.cost_info?.token_usage.total ?? 0;
-    usage.prompt += m.cost_info?.token_usage.prompt ?? 0;
-    usage.completion += m.cost_info?.token_usage.completion ?? 0;
+    usage.total += m.cost_info?.token_usage?.total ?? 0;
+    usage.prompt += m.cost_info?.token_usage?.prompt ?? 0;
+    usage.completion += m.cost_info?.token_usage?.completion ?? 0;
   }
   const found: Conversation = { conversation_id: id, agent_name: start?.agent_name ?? null, start_time: start?.timestamp ?? messages[0]!.timestamp, messages, token_usage: usage };
   const [detailed] = await withDetails(history, [found], { tools: true, context: true });
