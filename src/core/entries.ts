@@ -261,7 +261,7 @@ export type RunFactType = RunFact['type'];
 /** One kind of run-log fact. */
 export type RunFactOf<T extends RunFactType> = Extract<RunFact, { type: T }>;
 /**
- * The error of a run fact whose `(session_id, sequence)` a store already holds (SPEC §3.6):
+ * The error of a run fact whose `(session_id, sequence)` a store already holds:
  * the first fact keeps the number, this one is rejected.
  */
 export function sequenceTaken(fact: { session_id: string; sequence?: number | undefined }): EntryError {

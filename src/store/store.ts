@@ -111,11 +111,11 @@ export class EntryStore {
 
   /**
    * Adds a record logged now; returns the entry as stored, or undefined when it is stored
-   * already: an entry with its id, or a message with its `message_id` (SPEC §2). The entry is
+   * already: an entry with its id, or a message with its `message_id`. The entry is
    * numbered after every stored one (its `seq`, a copy when the logger's is not higher), so ties
    * in time keep the order entries were stored in, across restarts and processes. A run fact
    * gets the next `sequence` of its session; one that carries a sequence the session already has
-   * is refused with an `EntryError` (SPEC §3.6), and nothing of it is stored.
+   * is refused with an `EntryError`, and nothing of it is stored.
    */
   add(record: LogRecord): Entry | undefined {
     return this.insert(record, false);

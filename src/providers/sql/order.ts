@@ -2,7 +2,7 @@ import { max } from 'drizzle-orm';
 import type { Statements } from './dialect.js';
 import type { CommonTables } from './schema/index.js';
 
-// Entries keep their logging order across processes (SPEC §2): every batch takes the next
+// Entries keep their logging order across processes: every batch takes the next
 // numbers of one counter in `historian_meta` and stores them as the entries' `seq`, which every
 // read orders by after the timestamp. The logger's own seq starts at 1 in every process, so a
 // second process logging at the same millisecond would otherwise be listed among the first's.

@@ -83,7 +83,7 @@ async function takenPlaces(s: Statements, t: CommonTables, facts: readonly RunFa
  * lock on the whole database, a per-session advisory lock on PostgreSQL), so two processes
  * writing one database never hand out the same number or leave a gap. A given `sequence`
  * (facts copied from another store) is kept, unless its session holds it already: that fact is
- * returned refused (SPEC §3.6), and the first keeps the number.
+ * returned refused, and the first keeps the number.
  */
 export async function writeRunEvents(dialect: Dialect, s: Statements, batch: readonly LogRecord[], lastSeq: number): Promise<Rejection[]> {
   if (!batch.some((record) => isRunFact(record.entry))) return [];

@@ -68,7 +68,7 @@ export const messages = mysqlTable(
     index('messages_conversation_idx').on(t.conversation_id, t.timestamp, t.seq),
     index('messages_timestamp_idx').on(t.timestamp, t.seq),
     // Covering for stats by model: the sums are read from the index, never from the table.
-    // A message logged again with its message_id is stored (and counted) once (SPEC §2).
+    // A message logged again with its message_id is stored (and counted) once.
     uniqueIndex('messages_message_id_idx').on(t.message_id),
     index('messages_model_idx').on(t.model, t.timestamp, t.total_tokens, t.prompt_tokens, t.completion_tokens, t.cost),
   ],
@@ -143,7 +143,7 @@ export const runEvents = mysqlTable(
     payload: json('payload').$type<Record<string, unknown>>().notNull(),
   },
   (t) => [
-    // A session's sequence numbers are unique: a fact whose number is taken is refused (SPEC §3.6).
+    // A session's sequence numbers are unique: a fact whose number is taken is refused.
     uniqueIndex('run_events_sequence_idx').on(t.session_id, t.sequence),
     index('run_events_run_idx').on(t.run_id, t.sequence),
     index('run_events_agent_idx').on(t.agent_name, t.timestamp),
