@@ -1,21 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, runCli } from './run.js';
+import { describe, expect, it } from 'vitest';
+import { CLI, demoHistory, runCli } from './run.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'historian-scoped-'));
-const manifest = join(dir, 'agents.yml');
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-beforeAll(async () => {
-  writeFileSync(manifest, `storage:\n  providers:\n    - {type: sql, url: "sqlite:///${join(dir, 'h.db')}"}\n    - {type: file, name: archive, path: history.jsonl}\n`);
-  const ingest = await runCli(['ingest', join(process.cwd(), 'examples/demo-session.jsonl'), '-c', manifest]);
-  expect(ingest.code, ingest.stderr).toBe(0);
-});
-
-const cli = (...args: string[]) => runCli([...args, '-c', manifest]);
+const { manifest, cli } = demoHistory('historian-scoped-');
 const idsOf = (jsonLines: string) => jsonLines.trim().split('\n').map((line) => (JSON.parse(line) as { id: string; type: string }).type === 'conversation_start' ? 'start' : (JSON.parse(line) as { id: string }).id);
 
 describe('export --to - and --agent / --session', () => {

@@ -1,20 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './run.js';
+import { describe, expect, it } from 'vitest';
+import { demoHistory } from './run.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'historian-details-'));
-const manifest = join(dir, 'agents.yml');
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-beforeAll(async () => {
-  writeFileSync(manifest, `storage:\n  providers:\n    - {type: sql, url: "sqlite:///${join(dir, 'h.db')}"}\n    - {type: file, name: archive, path: history.jsonl}\n`);
-  const ingest = await runCli(['ingest', join(process.cwd(), 'examples/demo-session.jsonl'), '-c', manifest]);
-  expect(ingest.code, ingest.stderr).toBe(0);
-});
-
-const cli = (...args: string[]) => runCli([...args, '-c', manifest]);
+const { cli } = demoHistory('historian-details-');
 const ids = (items?: { id: string }[]) => items?.map((item) => item.id);
 
 describe('history show --tools / --context / --all', () => {
