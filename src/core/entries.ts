@@ -261,6 +261,14 @@ export type RunFactType = RunFact['type'];
 /** One kind of run-log fact. */
 export type RunFactOf<T extends RunFactType> = Extract<RunFact, { type: T }>;
 /**
+ * The key that makes a message one: its `message_id` (its id when it has none) within its
+ * conversation. Logged again under the same key, it is stored and counted once.
+ */
+export function messageKey(conversation: string, messageId: string): string {
+  return `${conversation}\u0000${messageId}`;
+}
+
+/**
  * The error of a run fact whose `(session_id, sequence)` a store already holds:
  * the first fact keeps the number, this one is rejected.
  */

@@ -1,4 +1,4 @@
-import { isRunFact, sequenceTaken, type Entry, type MessageEntry, type RunFact } from '../core/entries.js';
+import { isRunFact, messageKey, sequenceTaken, type Entry, type MessageEntry, type RunFact } from '../core/entries.js';
 import { Conversations, type ConversationHead } from '../core/conversations.js';
 import type { LogRecord } from '../core/provider.js';
 import type { ResetQuery, ResetResult } from '../core/queries.js';
@@ -188,9 +188,9 @@ export class EntryStore {
    * message ids is built only once a message could repeat one.
    */
   private repeats(message: MessageEntry, fresh: boolean): boolean {
-    const key = message.message_id ?? message.id;
+    const key = messageKey(message.conversation_id, message.message_id ?? message.id);
     if (this.messageIds === null) {
-      if (fresh && key === message.id) return false;
+      if (fresh && (message.message_id ?? message.id) === message.id) return false;
       this.messageIds = this.storedMessageIds();
     }
     if (this.messageIds.has(key)) return true;
@@ -268,7 +268,10 @@ export class EntryStore {
   private storedMessageIds(): Set<string> {
     const rows = this.current;
     const ids = new Set<string>();
-    rows.scan(MESSAGE, (row) => ids.add((rows.field(row, 'message_id') as string | undefined) ?? rows.id(row)));
+    rows.scan(MESSAGE, (row) => {
+      const conversation = this.conversationAt(rows.slot(row))?.conversation_id;
+      if (conversation !== undefined) ids.add(messageKey(conversation, (rows.field(row, 'message_id') as string | undefined) ?? rows.id(row)));
+    });
     return ids;
   }
 

@@ -108,6 +108,17 @@ export function orderContract(name: string, fixture: () => Promise<ContractFixtu
         await expectOnce(historian);
       });
 
+      it('is another message in another conversation (response ids need not be unique beyond one)', async () => {
+        historian.log(step('from the step', '2026-11-25T10:00:00.000Z'));
+        await historian.flush();
+        historian.log({ ...step('elsewhere', '2026-11-25T10:00:01.000Z'), conversation_id: 'other-steps' });
+        await historian.flush();
+        const history = historian.history();
+        expect(contents(await history.messages({ conversation_id: 'other-steps' }))).toEqual(['elsewhere']);
+        const [group] = (await history.stats({ group_by: 'model', since: '2026-11-01T00:00:00Z' })).groups.filter((g) => g.key === 'step-model');
+        expect(group).toMatchObject({ messages: 2, total_tokens: 240 });
+      });
+
       if (options.persistent) {
         it('is stored and counted once when another logger logs it again', async () => {
           historian.log(step('from the step', '2026-11-25T10:00:00.000Z'));

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { writeAtomic } from '../../fs/atomic.js';
 import { Conversations, type ConversationHead } from '../../core/conversations.js';
-import { ENTRY_TYPES, type EntryType } from '../../core/entries.js';
+import { ENTRY_TYPES, messageKey, type EntryType } from '../../core/entries.js';
 import { DocumentError } from '../../formats/codec.js';
 import { jsonErrorPosition } from '../../formats/json.js';
 import { scanLines, type ScannedLine } from '../../fs/line-scan.js';
@@ -410,7 +410,7 @@ export function sequenceKey(session: string, sequence: number): string {
 function addKeys(keys: StoredKeys, value: LineFields): void {
   if (typeof value.id !== 'string') return;
   keys.ids.add(value.id);
-  if (value.type === 'message') keys.messages.add(typeof value.message_id === 'string' ? value.message_id : value.id);
+  if (value.type === 'message' && typeof value.conversation_id === 'string') keys.messages.add(messageKey(value.conversation_id, typeof value.message_id === 'string' ? value.message_id : value.id));
   if (typeof value.session_id === 'string' && typeof value.sequence === 'number') keys.sequences.add(sequenceKey(value.session_id, value.sequence));
 }
 

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { isRunFact, sequenceTaken, type Entry } from '../../core/entries.js';
+import { isRunFact, messageKey, sequenceTaken, type Entry } from '../../core/entries.js';
 import { numberedAfter, numberFact } from '../../store/store.js';
 import type { LogRecord, Rejection } from '../../core/provider.js';
 import type { ResetQuery, ResetResult } from '../../core/queries.js';
@@ -143,9 +143,9 @@ export class LinesFile {
       const entry = record.entry;
       if (!record.fresh && (await stored('ids', entry.id))) continue;
       if (entry.type === 'message') {
-        const key = entry.message_id ?? entry.id;
+        const key = messageKey(entry.conversation_id, entry.message_id ?? entry.id);
         // A generated id that is its own message_id repeats no stored message.
-        if ((!record.fresh || key !== entry.id) && (await stored('messages', key))) continue;
+        if ((!record.fresh || entry.message_id !== entry.id) && (await stored('messages', key))) continue;
         seen.messages.add(key);
       }
       let value: Entry = entry;

@@ -63,7 +63,7 @@ const BEFORE_INDEX: Record<string, { family?: Family; sql: string }[]> = {
     {
       sql: keepFirst(
         'messages',
-        'k.message_id = e.message_id AND e.message_id IN (SELECT message_id FROM (SELECT message_id FROM messages GROUP BY message_id HAVING count(*) > 1) d)',
+        'k.conversation_id = e.conversation_id AND k.message_id = e.message_id AND e.message_id IN (SELECT message_id FROM (SELECT message_id FROM messages GROUP BY conversation_id, message_id HAVING count(*) > 1) d)',
       ),
     },
   ],

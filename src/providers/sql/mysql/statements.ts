@@ -56,7 +56,7 @@ function shaped<Q extends MySqlSelect>(query: Q, { where, groupBy = [], having, 
 
 /** Keys of stored messages, by id and by message id, in one set. */
 const idKey = (id: string) => `i:${id}`;
-const messageKey = (id: string) => `m:${id}`;
+const messageKey = (conversation: string, id: string) => `m:${conversation}\u0000${id}`;
 
 /** A lock name per database and key (bound as the one parameter), within GET_LOCK's 64 characters. */
 const LOCK_NAME = "CONCAT('historian:', LEFT(SHA2(CONCAT(COALESCE(DATABASE(), ''), ':', ?), 256), 40))";
@@ -110,13 +110,13 @@ export function mysqlStatements(db: MySql2Database, inserts: CompiledInserts, ra
     const known = new Set<string>();
     // Two lookups, each by its own index (an OR of both could scan the table).
     const lookups = [
-      { column: 'id', keys: rows.map((row) => row.id), key: idKey },
-      { column: 'message_id', keys: rows.flatMap((row) => (row.message_id == null ? [] : [row.message_id])), key: messageKey },
+      { column: 'id', keys: rows.map((row) => row.id), key: (row: { k: string }) => idKey(row.k) },
+      { column: 'message_id', keys: rows.flatMap((row) => (row.message_id == null ? [] : [row.message_id])), key: (row: { k: string; c: string }) => messageKey(row.c, row.k) },
     ];
     for (const { column, keys, key } of lookups) {
       for (let i = 0; i < keys.length; i += ROWS_PER_STATEMENT) {
-        const found = (await raw(`SELECT ${column} AS k FROM messages WHERE ${column} IN (?)`, [keys.slice(i, i + ROWS_PER_STATEMENT)])) as { k: string }[];
-        for (const row of found) known.add(key(row.k));
+        const found = (await raw(`SELECT ${column} AS k, conversation_id AS c FROM messages WHERE ${column} IN (?)`, [keys.slice(i, i + ROWS_PER_STATEMENT)])) as { k: string; c: string }[];
+        for (const row of found) known.add(key(row));
       }
     }
     return known;
@@ -144,9 +144,9 @@ export function mysqlStatements(db: MySql2Database, inserts: CompiledInserts, ra
       await insert(inserts.once.toolCalls, rows.toolCalls);
       await insert(inserts.once.commands, rows.commands);
       await insert(inserts.once.context, rows.context);
-      // A message is stored once per id and per message id, within the batch too.
+      // A message is stored once per id and per message id in its conversation, within the batch too.
       return tagged.filter((row) => {
-        const keys = row.message_id == null ? [idKey(row.id)] : [idKey(row.id), messageKey(row.message_id)];
+        const keys = row.message_id == null ? [idKey(row.id)] : [idKey(row.id), messageKey(row.conversation_id, row.message_id)];
         if (keys.some((key) => known.has(key))) return false;
         for (const key of keys) known.add(key);
         return true;

@@ -68,8 +68,9 @@ export const messages = mysqlTable(
     index('messages_conversation_idx').on(t.conversation_id, t.timestamp, t.seq),
     index('messages_timestamp_idx').on(t.timestamp, t.seq),
     // Covering for stats by model: the sums are read from the index, never from the table.
-    // A message logged again with its message_id is stored (and counted) once.
-    uniqueIndex('messages_message_id_idx').on(t.message_id),
+    // A message logged again in its conversation with its message_id is stored (and counted)
+    // once. Per conversation: a provider's response ids need not be unique beyond one.
+    uniqueIndex('messages_message_id_idx').on(t.conversation_id, t.message_id),
     index('messages_model_idx').on(t.model, t.timestamp, t.total_tokens, t.prompt_tokens, t.completion_tokens, t.cost),
   ],
 );
