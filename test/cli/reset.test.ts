@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
@@ -46,7 +46,7 @@ describe('history reset', () => {
     expect(existsSync(join(dir, 'chat.log'))).toBe(false);
   });
 
-  it('with --all-providers deletes every file a templated text log wrote, and its journals, but not other files', async () => {
+  it('with --all-providers deletes the files a templated text log wrote, and their journals, and no other file', async () => {
     const logs = join(dir, 'logs');
     rmSync(logs, { recursive: true, force: true });
     writeFileSync(
@@ -57,13 +57,17 @@ describe('history reset', () => {
     );
     expect((await cli('ingest', join(process.cwd(), 'examples/demo-session.jsonl'))).code).toBe(0);
     writeFileSync(join(logs, 'notes.txt'), 'mine');
+    // A file of the user's that the path template could have named: historian did not write it.
+    mkdirSync(join(logs, 'someone'));
+    writeFileSync(join(logs, 'someone', '2020-01-01.log'), 'mine too');
     const written = readdirSync(logs, { recursive: true }).map(String).filter((f) => f.includes('.')).sort();
     expect(written).toContain('conversations.md.entries.jsonl');
     const { code, stdout } = await cli('history', 'reset', '--all-providers', '--yes');
     expect(code).toBe(0);
     expect(stdout).toMatch(/^cleared per-agent \(text_file\): deleted \d+ files$/m);
     expect(stdout).toContain('cleared grouped (text_file): deleted 2 files');
-    expect(readdirSync(logs, { recursive: true }).map(String).filter((f) => f.includes('.'))).toEqual(['notes.txt']);
+    const left = readdirSync(logs, { recursive: true }).map(String).filter((f) => f.includes('.') && !f.startsWith('.'));
+    expect(left.sort()).toEqual(['notes.txt', join('someone', '2020-01-01.log')]);
   });
 });
 

@@ -55,7 +55,8 @@ describe('path templates', () => {
     expect(executor).not.toContain('Step 1: build');
     // A message without a conversation start is attributed to its sender's name.
     expect(readFileSync(join(dir, 'logs/loner/2026-11-22.log'), 'utf8')).toContain('no start');
-    expect(readdirSync(join(dir, 'logs')).sort()).toEqual(['executor', 'loner', 'planner']);
+    // Beside them, the list of the files the provider created (for history reset --all-providers).
+    expect(readdirSync(join(dir, 'logs')).sort()).toEqual(['.text_file.files', 'executor', 'loner', 'planner']);
   });
 
   it('can name files by entry type and any entry field', async () => {
@@ -119,7 +120,7 @@ describe('path template values', () => {
       { type: 'command', agent_name: '..', session_id: 's', command: 'y' },
     ];
     await logAll([{ type: 'text_file', path: join(dir, 'logs/{{ agent_name }}.log') }], entries);
-    expect(readdirSync(join(dir, 'logs')).sort()).toEqual(['.._.._escape.log', '_.log']);
+    expect(readdirSync(join(dir, 'logs')).sort()).toEqual(['.._.._escape.log', '.text_file.files', '_.log']);
     expect(readdirSync(dir)).toEqual(['logs']);
   });
 });

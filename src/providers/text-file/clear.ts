@@ -1,49 +1,58 @@
-import { readdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
 import { FileLock } from '../../fs/lock.js';
 import type { TextFileConfig } from './config.js';
-import { baseFolder } from './paths.js';
+import { baseFolder, fileListPath } from './paths.js';
+import { compilePathTemplate } from './templates.js';
 
-/** Suffixes of the files a log keeps beside itself: the journal of a grouped log. */
-const COMPANIONS = ['', '.entries.jsonl'];
+/** The journal beside a grouped log (see journal.ts). */
+const journalOf = (log: string) => `${log}.entries.jsonl`;
 
-/**
- * A pattern matching every file a path template can name: its text as written, and each
- * `{{ … }}` or `{% … %}` any run of characters within one path segment (values reach a path
- * only as single segments; see paths.ts).
- */
-export function pathPattern(path: string): RegExp {
-  const parts = path.split(/(\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\})/);
-  const source = parts.map((part, i) => (i % 2 === 1 ? '[^/]*' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
-  return new RegExp(`^${source}(?:${COMPANIONS.map((suffix) => suffix.replace(/\./g, '\\.')).join('|')})$`);
-}
-
-/** The files under `folder`, at any depth; none when it does not exist. */
-async function filesUnder(folder: string): Promise<string[]> {
-  try {
-    const found = await readdir(folder, { recursive: true, withFileTypes: true });
-    return found.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+/** The files a templated text log listed as created (see `PathRouter.fileListPath`); none when it listed none. */
+async function listedFiles(list: string): Promise<string[]> {
+  const text = await readFile(list, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return '';
     throw error;
+  });
+  const files = new Set<string>();
+  for (const line of text.split('\n')) {
+    try {
+      if (line) files.add(JSON.parse(line) as string);
+    } catch {
+      // A line torn by a crash names no file.
+    }
   }
+  return [...files];
+}
+
+/** Deletes a log and its journal under the lock its writers take; returns those that were there. */
+async function deleteLog(log: string, label: string): Promise<string[]> {
+  return new FileLock(log, { label }).run(async () => {
+    const deleted: string[] = [];
+    for (const file of [log, journalOf(log)]) {
+      const removed = await rm(file).then(
+        () => true,
+        (error: NodeJS.ErrnoException) => {
+          if (error.code === 'ENOENT') return false;
+          throw error;
+        },
+      );
+      if (removed) deleted.push(file);
+    }
+    return deleted;
+  });
 }
 
 /**
- * Deletes the logs of a text_file provider, and their journals: every file its path template
- * can name. Each is deleted under the lock its writers take, so a live writer starts a new file
- * after. Files set aside (`.rejected.jsonl`, `<path>.<n>` renamed before a first render) are kept.
- * Returns the files deleted.
+ * Deletes the logs of a text_file provider, and their journals: its one file for a constant
+ * path, else the files it listed as created. Nothing else in the folder is touched (files of the
+ * user's, set-aside entries, logs written before the list was kept). Each log is deleted under
+ * the lock its writers take. Returns the files deleted.
  */
 export async function clearTextFile(config: TextFileConfig, label: string): Promise<string[]> {
-  const pattern = pathPattern(config.path);
-  const logs = (await filesUnder(baseFolder(config.path))).filter((file) => pattern.test(file) && !file.endsWith('.lock'));
+  const constant = compilePathTemplate(config.path).constant;
+  // The list is kept: a live writer lists a file once per process, and may write it again.
+  const logs = constant ? [config.path] : await listedFiles(fileListPath(baseFolder(config.path), label));
   const deleted: string[] = [];
-  for (const file of logs.sort()) {
-    await new FileLock(file.replace(/\.entries\.jsonl$/, ''), { label }).run(async () => {
-      await rm(file, { force: true });
-    });
-    deleted.push(file);
-  }
+  for (const log of logs.sort()) deleted.push(...(await deleteLog(log, label)));
   return deleted;
 }

@@ -1,3 +1,4 @@
+import { appendFile } from 'node:fs/promises';
 import { ManifestError, ProviderError, RejectedEntryError } from '../../core/errors.js';
 import { writeDeadLetters } from '../../fs/dead-letter.js';
 import { makeFolder } from '../../fs/folder.js';
@@ -169,6 +170,7 @@ class TextFileProvider {
   private async writeTo(path: string, views: EntryView[]): Promise<Unrendered[]> {
     let target = this.targets.get(path);
     if (!target) {
+      await this.listFile(path);
       target = this.createTarget(path);
       this.targets.set(path, target);
     }
@@ -182,6 +184,12 @@ class TextFileProvider {
     const { blocks, unrendered } = this.renderBlocks(unwritten);
     await target.append(blocks);
     return unrendered;
+  }
+
+  /** Notes a file of a templated path in the provider's file list, once per file and process. */
+  private async listFile(path: string): Promise<void> {
+    const list = this.router.fileListPath(this.label);
+    if (list) await appendFile(list, `${JSON.stringify(path)}\n`);
   }
 
   private createTarget(path: string): Target {

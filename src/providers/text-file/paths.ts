@@ -50,6 +50,15 @@ export class PathRouter {
     return path;
   }
 
+  /**
+   * Where a templated path's provider lists the files it created (one path per line), so that
+   * `history reset --all-providers` deletes those and nothing else in the folder. Null for a
+   * constant path: its one file is known.
+   */
+  fileListPath(label: string): string | null {
+    return this.template.constant ? null : fileListPath(this.base, label);
+  }
+
   /** Where rejected entries go: beside a constant path, else in the base folder, named by the provider. */
   deadLetterPath(label: string): string {
     if (this.template.constant) return `${this.template.render({})}.rejected.jsonl`;
@@ -79,6 +88,11 @@ function safeValue(value: unknown): unknown {
 }
 
 /** `/`, `\` and a name of dots only (`..`) become `_`: a value cannot add folders or climb out of one. */
+/** The list of the files a templated text log created, in its base folder (see `PathRouter.fileListPath`). */
+export function fileListPath(base: string, label: string): string {
+  return join(base, `.${safeSegment(label)}.files`);
+}
+
 function safeSegment(value: string): string {
   return value.replace(/[/\\]/g, '_').replace(/^\.+$/, '_');
 }
