@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from './run.js';
+import { createHistorian } from '../../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'historian-reset-'));
 const manifest = join(dir, 'agents.yml');
@@ -79,5 +80,24 @@ describe('a memory provider as the reading provider', () => {
       expect(stderr).toContain('historian: note: provider "scratch" is of type memory: its history lives only in the process that logged it');
     }
     expect((await cli('history', 'show')).stderr).toBe('');
+  });
+});
+
+describe('a live writer of a grouped text log, after history reset --all-providers', () => {
+  it('writes only what it logs after the reset, never the history the reset deleted', async () => {
+    const live = join(dir, 'live');
+    rmSync(live, { recursive: true, force: true });
+    const log = join(live, 'conversations.log');
+    writeFileSync(manifest, `storage:\n  providers:\n    - {type: sql, url: "sqlite:///${join(live, 'h.db')}"}\n    - {type: text_file, name: grouped, path: ${JSON.stringify(log)}, format: conversations}\n`);
+    const historian = await createHistorian(manifest);
+    historian.log({ type: 'message', conversation_id: 'before', role: 'user', content: 'SECRET-BEFORE-RESET' });
+    await historian.flush();
+    expect(readFileSync(log, 'utf8')).toContain('SECRET-BEFORE-RESET');
+    expect((await cli('history', 'reset', '--all-providers', '--yes')).stdout).toContain('cleared grouped (text_file): deleted 2 files\n');
+    historian.log({ type: 'message', conversation_id: 'after', role: 'user', content: 'logged after the reset' });
+    await historian.close();
+    const text = readFileSync(log, 'utf8');
+    expect(text).toContain('logged after the reset');
+    expect(text).not.toContain('SECRET-BEFORE-RESET');
   });
 });

@@ -45,7 +45,7 @@ const RENDER_SPACING = 4;
 export class GroupedLog {
   /** The seq of the last entry this process journaled: a retried batch skips up to it. */
   lastSeq = 0;
-  private readonly state = new GroupedState();
+  private state = new GroupedState();
   private readonly journal: Journal;
   private readonly lock: FileLock;
   /** Writes, timer renders and close, one at a time: each takes the lock once, never nested. */
@@ -118,7 +118,14 @@ export class GroupedLog {
   }
 
   private async catchUp(): Promise<void> {
-    for (const view of await this.journal.catchUp()) this.add(view);
+    const { views, restarted } = await this.journal.catchUp();
+    // A reset replaced the journal: the log holds what the new one holds, and nothing from before.
+    if (restarted) {
+      this.state = new GroupedState();
+      this.unrendered = [];
+      this.renderedSize = 0;
+    }
+    for (const view of views) this.add(view);
   }
 
   private add(view: EntryView): void {

@@ -21,18 +21,24 @@ export class Journal {
     this.file = new AppendFile(path);
   }
 
-  /** Opens the journal and returns the entries appended since the last call, all of them the first time. */
-  async catchUp(): Promise<EntryView[]> {
+  /**
+   * Opens the journal and returns the entries appended since the last call, all of them the
+   * first time. `restarted` says the journal was replaced or cut since (a reset): its entries
+   * are then all of the log's, and what was read before is gone.
+   */
+  async catchUp(): Promise<{ views: EntryView[]; restarted: boolean }> {
     await this.file.open();
     // A crash mid-append leaves a torn last line: cut it before reading or appending after it.
     await endOnWholeLine(this.file, 'utf8');
-    if (this.file.identity !== this.readFrom || this.file.size < this.readUpTo) {
+    const restarted = this.file.identity !== this.readFrom || this.file.size < this.readUpTo;
+    if (restarted) {
       this.readFrom = this.file.identity;
       this.readUpTo = 0;
+      this.seen.clear();
     }
     const bytes = await this.file.read(this.readUpTo, this.file.size - this.readUpTo);
     this.readUpTo = this.file.size;
-    return this.parse(bytes.toString('utf8'));
+    return { views: this.parse(bytes.toString('utf8')), restarted };
   }
 
   /** Appends this process's entries, whole or not at all; call after `catchUp`. */
