@@ -152,12 +152,6 @@ export function conversationPasses(id: string, agent: string | null, query: Entr
   return ids === undefined || ids.has(id);
 }
 
-/** Whether a (decoded) entry passes a query's scope, given the agent of its conversation when it has one. */
-export function entryPasses(entry: Entry, conversationAgent: string | null, query: EntryScope, ids?: ReadonlySet<string>): boolean {
-  if ('conversation_id' in entry) return conversationPasses(entry.conversation_id, conversationAgent, query, ids);
-  return ownEntryPasses(entry, query);
-}
-
 /** The queries with their time inputs normalised to ISO strings: what providers receive. */
 export type Normalized<Q> = {
   [K in keyof Q]: K extends 'since' | 'until' ? string | undefined : Q[K];

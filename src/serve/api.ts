@@ -1,6 +1,6 @@
 import type { Conversation } from '../core/queries.js';
 import type { Page } from '../core/run-queries.js';
-import { HistorianError } from '../core/errors.js';
+import { HistorianError, QueryError } from '../core/errors.js';
 import { withDetails, type DetailedConversation } from '../history/details.js';
 import type { History } from '../history/history.js';
 import { overview, series, sessionsPage } from '../history/summaries.js';
@@ -139,13 +139,21 @@ export const ROUTES: readonly Route[] = [
   { path: /^\/api\/sessions$/, answer: sessions, runs: true },
 ];
 
+function decodePart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new QueryError(`"${part}" is not a valid percent-encoded path segment`);
+  }
+}
+
 /** The answer of the API to a GET of `path` with `search`; throws NotFound for an unknown path. */
 export async function answer(history: History, runLog: boolean, path: string, search: URLSearchParams): Promise<unknown> {
   for (const route of ROUTES) {
     const match = route.path.exec(path);
     if (!match) continue;
     if (route.runs && !runLog) throw new NotFound(`provider "${history.provider}" does not store run logs: read one that does (--provider)`);
-    const parts = match.slice(1).map((part) => decodeURIComponent(part));
+    const parts = match.slice(1).map(decodePart);
     return route.answer({ history, params: new Params(search), parts, runLog });
   }
   throw new NotFound(`no endpoint ${path}`);

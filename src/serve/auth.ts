@@ -2,7 +2,13 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 /** The cookie a one-time `?token=` sets. */
-export const COOKIE = 'historian_console';
+/**
+ * The cookie's name, by the server's port: browsers send cookies to every port of a host, so
+ * two consoles (or another local server) must not share one.
+ */
+export function cookieName(port: number | undefined): string {
+  return `historian_console_${port ?? 0}`;
+}
 
 /** Host names that reach only this machine. */
 export function isLoopback(host: string): boolean {
@@ -24,7 +30,7 @@ export function cookieValue(token: string): string {
 function cookieOf(request: IncomingMessage): string | undefined {
   for (const part of (request.headers.cookie ?? '').split(';')) {
     const [name, ...value] = part.trim().split('=');
-    if (name === COOKIE) return value.join('=');
+    if (name === cookieName(request.socket.localPort)) return value.join('=');
   }
   return undefined;
 }
@@ -44,6 +50,6 @@ export function checkToken(request: IncomingMessage, url: URL, token: string): '
 }
 
 /** The Set-Cookie header of the exchange: not readable by scripts, never sent by other sites. */
-export function setCookie(token: string): string {
-  return `${COOKIE}=${cookieValue(token)}; HttpOnly; SameSite=Strict; Path=/`;
+export function setCookie(request: IncomingMessage, token: string): string {
+  return `${cookieName(request.socket.localPort)}=${cookieValue(token)}; HttpOnly; SameSite=Strict; Path=/`;
 }

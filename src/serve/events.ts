@@ -3,6 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Entry } from '../core/entries.js';
 import type { History } from '../history/history.js';
 
+
+/** Bytes of events a live-update client may leave unread before it is let go. */
+const MAX_BUFFERED = 1 << 20;
 /** Where the history is read from: kept open, or opened afresh for each use (a document). */
 export interface HistorySource {
   /** Runs `work` on the history. */
@@ -46,7 +49,13 @@ export class Follower {
   private send(entries: Entry[]): void {
     for (const entry of entries) {
       const event = `event: entry\ndata: ${JSON.stringify(entry)}\n\n`;
-      for (const client of this.clients) client.write(event);
+      for (const client of this.clients) {
+        // A client that stopped reading is let go rather than buffered for without bound.
+        if (!client.write(event) && client.writableLength > MAX_BUFFERED) {
+          client.destroy();
+          this.clients.delete(client);
+        }
+      }
     }
   }
 

@@ -121,12 +121,13 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
     if (standing === 'denied') throw new Refusal(401, 'a token is required: send Authorization: Bearer TOKEN, or open the console once with ?token=TOKEN');
     if (standing === 'exchange') {
       url.searchParams.delete('token');
-      send(response, 303, '', 'text/plain', { location: url.pathname + url.search, 'set-cookie': setCookie(options.token) });
+      send(response, 303, '', 'text/plain', { location: url.pathname + url.search, 'set-cookie': setCookie(request, options.token) });
       return;
     }
   }
   if (url.pathname === '/api/events') {
     if (!follower) throw new NotFound('live updates are off: start historian serve with --follow');
+    if (request.method === 'HEAD') return send(response, 200, '', 'text/event-stream');
     follower.add(response);
     return;
   }

@@ -155,6 +155,7 @@ describe('historian serve: the JSON API', () => {
       ['/api/runs/run-exec?limit=-1', 'invalid limit "-1"'],
       ['/api/traces?min_duration=long', 'invalid min_duration "long": expected milliseconds'],
       ['/api/sessions?since=2026-13-45', 'invalid since "2026-13-45"'],
+      ['/api/conversations/%E0', '"%E0" is not a valid percent-encoded path segment'],
     ];
     for (const [path, message] of cases) {
       const { status, body } = await get(path);
@@ -217,10 +218,13 @@ describe('historian serve: tokens, exposure and live updates', () => {
       expect(exchange.status).toBe(303);
       expect(exchange.headers.get('location')).toBe('/');
       const cookie = exchange.headers.get('set-cookie')!;
-      expect(cookie).toMatch(/^historian_console=[\w-]+; HttpOnly; SameSite=Strict; Path=\/$/);
+      // Named by the port: a console on another port (or another local server) does not share it.
+      const port = new URL(guarded.url).port;
+      expect(cookie).toMatch(new RegExp(`^historian_console_${port}=[\\w-]+; HttpOnly; SameSite=Strict; Path=/$`));
       expect(cookie).not.toContain('s3cret');
       expect((await getJson(guarded.url, '/api/overview', { cookie: cookie.split(';')[0]! })).status).toBe(200);
-      expect((await getJson(guarded.url, '/api/overview', { cookie: 'historian_console=forged' })).status).toBe(401);
+      expect((await getJson(guarded.url, '/api/overview', { cookie: `historian_console_${port}=forged` })).status).toBe(401);
+      expect((await getJson(guarded.url, '/api/overview', { cookie: `historian_console_1${port}=${cookie.split(';')[0]!.split('=')[1]}` })).status).toBe(401);
     } finally {
       await guarded.stop();
     }

@@ -49,15 +49,24 @@ function readLines(file: string): (EntryInput & { timestamp?: string })[] {
     .map((line) => JSON.parse(line) as EntryInput & { timestamp?: string });
 }
 
+/** Time between two entries of the scripted conversations, as a chat between agents takes. */
+const TURN_MS = 2_000;
+
 /**
- * The scripted session: its conversations and commands (stamped as they are logged), then the
- * run log of the same release, moved in time so that its last fact happened just now; the
- * script's timestamps keep the spacing of real runs, whose calls take seconds.
+ * The scripted session: its conversations and commands, a turn apart, then the run log of the
+ * same release; both moved in time so that the last fact happened just now. The run log keeps
+ * the spacing of real runs, whose calls take seconds.
  */
 function session(now = Date.now()): EntryInput[] {
   const runs = readLines('demo-runs.jsonl');
-  const last = Math.max(...runs.map((fact) => Date.parse(fact.timestamp!)));
-  return [...readLines('demo-session.jsonl'), ...runs.map((fact) => ({ ...fact, timestamp: new Date(Date.parse(fact.timestamp!) - last + now).toISOString() }))];
+  const times = runs.map((fact) => Date.parse(fact.timestamp!));
+  const [first, last] = [Math.min(...times), Math.max(...times)];
+  const script = readLines('demo-session.jsonl');
+  const start = first - last + now - script.length * TURN_MS;
+  return [
+    ...script.map((entry, i) => ({ ...entry, timestamp: new Date(start + i * TURN_MS).toISOString() })),
+    ...runs.map((fact) => ({ ...fact, timestamp: new Date(Date.parse(fact.timestamp!) - last + now).toISOString() })),
+  ];
 }
 
 function received(counts: Partial<Record<EntryType, number>>): string {
