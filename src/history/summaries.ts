@@ -140,14 +140,16 @@ export interface Series {
 
 /**
  * Tokens and cost over time by agent (a stats query per agent, grouped by the bucket) or by
- * model (the window's messages read once and bucketed here, as stats cannot filter by model).
+ * model (the window's messages streamed once and bucketed here, as stats cannot filter by
+ * model). Messages of no agent are left out of the split by agent: no query picks them alone.
  */
 export async function series(history: History, query: { bucket: 'hour' | 'day'; by: 'agent' | 'model'; since?: TimeInput; until?: TimeInput }): Promise<Series> {
   const { bucket, by } = query;
   if (bucket !== 'hour' && bucket !== 'day') throw new QueryError(`invalid bucket "${String(bucket)}": expected hour or day`);
   if (by !== 'agent' && by !== 'model') throw new QueryError(`invalid by "${String(by)}": expected agent or model`);
   const window = normalizeTimes({ since: query.since, until: query.until });
-  const keys = (await history.stats({ ...window, group_by: by as StatsGroup })).groups.map((g) => g.key);
+  const groups = (await history.stats({ ...window, group_by: by as StatsGroup })).groups;
+  const keys = groups.map((g) => g.key).filter((key) => by === 'model' || key !== null);
   const points = by === 'agent' ? await agentPoints(history, keys, bucket, window) : await modelPoints(history, bucket, window);
   return { bucket, by, since: window.since ?? null, until: window.until ?? null, keys, points: points.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0)) };
 }
@@ -160,7 +162,8 @@ async function agentPoints(history: History, keys: (string | null)[], bucket: 'h
 
 async function modelPoints(history: History, bucket: 'hour' | 'day', window: { since?: string | undefined; until?: string | undefined }): Promise<SeriesPoint[]> {
   const points = new Map<string, SeriesPoint>();
-  for (const m of await history.messages(window)) {
+  for await (const m of history.entries({ ...window, types: ['message'] })) {
+    if (m.type !== 'message') continue;
     const time = bucket === 'day' ? m.timestamp.slice(0, 10) : `${m.timestamp.slice(0, 13)}:00Z`;
     const id = `${time}\u0000${m.model ?? ''}`;
     let point = points.get(id);
