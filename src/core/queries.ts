@@ -28,11 +28,14 @@ export interface ConversationQuery {
   tokens?: boolean;
 }
 
-/** Token totals of a conversation. */
+/** Token totals of a conversation (messages without a count add zero). */
 export interface TokenTotals {
   total: number;
   prompt: number;
   completion: number;
+  cache_read: number;
+  cache_write: number;
+  reasoning: number;
 }
 
 /** One conversation with its (passing) messages in order. */
@@ -78,6 +81,10 @@ export interface StatsGroupRow {
   total_tokens: number;
   prompt_tokens: number;
   completion_tokens: number;
+  /** Prompt tokens read from / written to the provider's prompt cache, and reasoning tokens (part of completion). */
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  reasoning_tokens: number;
   cost: number;
   models: string[];
   /** LLM calls of the run log (docs/runs.md) in this group; present when the provider stores run logs. */

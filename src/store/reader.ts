@@ -17,6 +17,7 @@ import type {
   TokenTotals,
 } from '../core/queries.js';
 import { conversationPasses, isScoped, ownEntryPasses } from '../core/queries.js';
+import { addTokens, addToStats, emptyStatsRow, emptyTokenTotals } from '../core/token-sums.js';
 
 type Window = { since?: string | undefined; until?: string | undefined };
 
@@ -46,14 +47,8 @@ const costOf = (rows: EntryRows, row: number) => rows.field(row, 'cost_info') as
 
 /** Token totals of some message rows (messages without usage count zero). */
 function tokenTotals(rows: EntryRows, messages: readonly number[]): TokenTotals {
-  const totals = { total: 0, prompt: 0, completion: 0 };
-  for (const row of messages) {
-    const usage = costOf(rows, row)?.token_usage;
-    if (!usage) continue;
-    totals.total += usage.total;
-    totals.prompt += usage.prompt;
-    totals.completion += usage.completion;
-  }
+  const totals = emptyTokenTotals();
+  for (const row of messages) addTokens(totals, costOf(rows, row)?.token_usage);
   return totals;
 }
 
@@ -142,15 +137,9 @@ export class StatsTally {
     if (!inWindow(m.timestamp, this.query)) return;
     const key = statsKey(this.query.group_by, m, agent);
     let row = this.groups.get(key);
-    if (!row) {
-      row = { key, messages: 0, total_tokens: 0, prompt_tokens: 0, completion_tokens: 0, cost: 0, models: [], seen: new Set() };
-      this.groups.set(key, row);
-    }
+    if (!row) this.groups.set(key, (row = { ...emptyStatsRow(key), seen: new Set() }));
     row.messages += 1;
-    row.total_tokens += m.cost_info?.token_usage?.total ?? 0;
-    row.prompt_tokens += m.cost_info?.token_usage?.prompt ?? 0;
-    row.completion_tokens += m.cost_info?.token_usage?.completion ?? 0;
-    row.cost += m.cost_info?.total_cost ?? 0;
+    addToStats(row, m.cost_info);
     if (m.model !== undefined) row.seen.add(m.model);
   }
 
@@ -288,18 +277,9 @@ export function storeReader(store: EntryStore): HistoryReader {
         if ((query.agent !== undefined && c.agent_name !== query.agent) || !window.has(row)) return;
         const key = keyOf(row, c.agent_name);
         let group = groups.get(key);
-        if (!group) {
-          group = { key, messages: 0, total_tokens: 0, prompt_tokens: 0, completion_tokens: 0, cost: 0, models: [], seen: new Set() };
-          groups.set(key, group);
-        }
+        if (!group) groups.set(key, (group = { ...emptyStatsRow(key), seen: new Set() }));
         group.messages += 1;
-        const cost_info = costOf(rows, row);
-        if (cost_info) {
-          group.total_tokens += cost_info.token_usage?.total ?? 0;
-          group.prompt_tokens += cost_info.token_usage?.prompt ?? 0;
-          group.completion_tokens += cost_info.token_usage?.completion ?? 0;
-          group.cost += cost_info.total_cost ?? 0;
-        }
+        addToStats(group, costOf(rows, row));
         const model = rows.sym(row, 2);
         if (model >= 0) group.seen.add(model);
       });

@@ -72,7 +72,7 @@ describe('auto_migration on a database made by an older, narrower schema', () =>
     await historian.close();
     expect(columnsOf(path, 'messages')).toEqual(expect.arrayContaining(['model_provider', 'model_name', 'seq', 'cache_read_tokens', 'response_time']));
     const db = new Database(path, { readonly: true });
-    expect(db.prepare("SELECT value FROM historian_meta WHERE key = 'schema_version'").get()).toEqual({ value: '3' });
+    expect(db.prepare("SELECT value FROM historian_meta WHERE key = 'schema_version'").get()).toEqual({ value: '4' });
     expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND name = 'messages_model_idx'").get()).toEqual({ n: 1 });
     db.close();
   });
@@ -158,5 +158,30 @@ describe('auto_migration from schema version 2 (message ids and session sequence
     expect((await history.steps({ session: 's' })).map((f) => [f.id, f.sequence])).toEqual([['f1', 1]]);
     expect((await history.runs()).map((run) => [run.run_id, run.status])).toEqual([['r', 'running']]);
     await after.close();
+  });
+});
+
+describe('auto_migration from schema version 3 (no cache or reasoning sums in message_totals)', () => {
+  let dir: string;
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('adds the sums and rebuilds the totals from the messages, so whole hours count them', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'historian-migrate-v3-'));
+    const path = join(dir, 'v3.db');
+    const url = `sqlite:///${path}`;
+    const before = await createHistorian({ providers: [{ type: 'sql', url }] });
+    const usage = { prompt: 100, completion: 40, cache_read: 60, cache_write: 10, reasoning: 25 };
+    before.log({ type: 'message', conversation_id: 'c', role: 'assistant', content: 'a', model: 'm', cost_info: { token_usage: usage }, timestamp: '2026-11-20T09:00:01.000Z' });
+    await before.close();
+    const db = new Database(path);
+    db.exec(`ALTER TABLE message_totals DROP COLUMN cache_read_tokens; ALTER TABLE message_totals DROP COLUMN cache_write_tokens;
+      ALTER TABLE message_totals DROP COLUMN reasoning_tokens; UPDATE historian_meta SET value = '3' WHERE key = 'schema_version';`);
+    db.close();
+
+    const after = await createHistorian({ providers: [{ type: 'sql', url }] });
+    const stats = await after.history().stats({ group_by: 'model', since: '2026-11-20T00:00:00Z', until: '2026-11-21T00:00:00Z' });
+    expect(stats.groups.map((g) => [g.key, g.messages, g.cache_read_tokens, g.cache_write_tokens, g.reasoning_tokens])).toEqual([['m', 1, 60, 10, 25]]);
+    await after.close();
+    expect(columnsOf(path, 'message_totals')).toEqual(expect.arrayContaining(['cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens']));
   });
 });

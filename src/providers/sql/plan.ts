@@ -29,15 +29,28 @@ const RUN_GROUPS = `SELECT run_id, min(session_id) AS session_id, min(agent_name
  */
 const BACKFILLS: Record<string, string> = {
   'messages.agent_name': 'UPDATE messages SET agent_name = (SELECT c.agent_name FROM conversations c WHERE c.conversation_id = messages.conversation_id);',
-  message_totals: `INSERT INTO message_totals (hour, agent_name, model, messages, total_tokens, prompt_tokens, completion_tokens, cost)
+  message_totals: `INSERT INTO message_totals (hour, agent_name, model, messages, total_tokens, prompt_tokens, completion_tokens,
+    cache_read_tokens, cache_write_tokens, reasoning_tokens, cost)
   SELECT substr(timestamp, 1, 13), coalesce(agent_name, ''), coalesce(model, ''), count(*),
-    coalesce(sum(total_tokens), 0), coalesce(sum(prompt_tokens), 0), coalesce(sum(completion_tokens), 0), coalesce(sum(cost), 0)
+    coalesce(sum(total_tokens), 0), coalesce(sum(prompt_tokens), 0), coalesce(sum(completion_tokens), 0),
+    coalesce(sum(cache_read_tokens), 0), coalesce(sum(cache_write_tokens), 0), coalesce(sum(reasoning_tokens), 0), coalesce(sum(cost), 0)
   FROM messages GROUP BY substr(timestamp, 1, 13), coalesce(agent_name, ''), coalesce(model, '');`,
   runs: `INSERT INTO runs (run_id, session_id, agent_name, started_at, status, end_sequence)
   SELECT run_id, session_id, agent_name, started_at,
     CASE WHEN finished IS NULL AND failed IS NULL THEN 'running' WHEN failed IS NULL OR finished > failed THEN 'completed' ELSE 'failed' END,
     CASE WHEN failed IS NULL OR finished > failed THEN finished ELSE failed END
   FROM (${RUN_GROUPS}) g;`,
+};
+
+/**
+ * The summary table rebuilt from its source rows when a column is added to it (schema version 4
+ * added the cache and reasoning token sums to `message_totals`): rebuilt once, after its last
+ * missing column is added.
+ */
+const REBUILT_WITH_COLUMN: Record<string, string> = {
+  'message_totals.cache_read_tokens': 'message_totals',
+  'message_totals.cache_write_tokens': 'message_totals',
+  'message_totals.reasoning_tokens': 'message_totals',
 };
 
 /** The first of rows that share a key, by logging order: `k` before `e` (timestamp, seq, id). */
@@ -84,12 +97,16 @@ export function planMigration(declared: DeclaredTable[], live: LiveSchema): Migr
       const backfill = BACKFILLS[table.name];
       if (backfill) plan.statements.push(backfill);
     } else {
+      const rebuilt = new Set<string>();
       for (const column of table.columns.filter((c) => !columns.has(c.name))) {
         plan.missingColumns.push(`${table.name}.${column.name}`);
         plan.statements.push(addColumnSql(table, column));
         const backfill = BACKFILLS[`${table.name}.${column.name}`];
         if (backfill) plan.statements.push(backfill);
+        const summary = REBUILT_WITH_COLUMN[`${table.name}.${column.name}`];
+        if (summary) rebuilt.add(summary);
       }
+      for (const summary of rebuilt) plan.statements.push(`DELETE FROM ${summary};`, BACKFILLS[summary]!);
     }
     for (const index of table.indexes.filter((i) => !live.indexes.has(i.name))) {
       plan.missingIndexes.push(index.name);

@@ -1,0 +1,58 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHistorian, type Historian } from '../../src/index.js';
+import type { ContractFixture } from './history-contract.js';
+
+const AT = '2026-11-26T09:00';
+const usage = (prompt: number, completion: number, extra: { cache_read?: number; cache_write?: number; reasoning?: number }) => ({
+  token_usage: { prompt, completion, ...extra },
+});
+
+/**
+ * What a response carries besides its text (issue 14): cache and reasoning token sums in stats
+ * and conversation totals, the lifecycle of a tool call, the finish reason, the response id and
+ * the reasoning text. Run by `historyContract` for every readable provider.
+ */
+export function lifecycleContract(name: string, fixture: () => Promise<ContractFixture> | ContractFixture): void {
+  describe(`response details contract: ${name}`, () => {
+    let current: ContractFixture;
+    let historian: Historian;
+
+    beforeEach(async () => {
+      current = await fixture();
+      historian = await createHistorian(current.storage, { flushInterval: 5 });
+    });
+
+    afterEach(async () => {
+      await historian.close();
+      await current.cleanup?.();
+    });
+
+    describe('cache and reasoning tokens', () => {
+      beforeEach(async () => {
+        const message = { type: 'message', conversation_id: 'cached', role: 'assistant', content: 'a', model: 'cm' } as const;
+        historian.log({ ...message, cost_info: usage(100, 40, { cache_read: 60, cache_write: 10, reasoning: 25 }), timestamp: `${AT}:01.000Z` });
+        historian.log({ ...message, cost_info: usage(50, 10, { cache_read: 5 }), timestamp: `${AT}:02.000Z` });
+        // The next hour, so the sql provider reads one hour from its totals and the other from the messages.
+        historian.log({ ...message, cost_info: usage(10, 5, { reasoning: 3 }), timestamp: '2026-11-26T10:30:00.000Z' });
+        await historian.flush();
+      });
+
+      it('sums them in stats, over whole hours and window edges alike', async () => {
+        const all = await historian.history().stats({ group_by: 'model' });
+        expect(all.groups).toEqual([
+          expect.objectContaining({ key: 'cm', messages: 3, prompt_tokens: 160, cache_read_tokens: 65, cache_write_tokens: 10, reasoning_tokens: 28 }),
+        ]);
+        const edges = await historian.history().stats({ group_by: 'hour', since: '2026-11-26T09:00:01.500Z', until: '2026-11-26T11:00:00.000Z' });
+        expect(edges.groups.map((g) => [g.key, g.cache_read_tokens, g.cache_write_tokens, g.reasoning_tokens])).toEqual([
+          ['2026-11-26T09:00Z', 5, 0, 0],
+          ['2026-11-26T10:00Z', 0, 0, 3],
+        ]);
+      });
+
+      it('sums them in conversation token totals', async () => {
+        const [conversation] = await historian.history().conversations({ tokens: true });
+        expect(conversation!.token_usage).toEqual({ total: 215, prompt: 160, completion: 55, cache_read: 65, cache_write: 10, reasoning: 28 });
+      });
+    });
+  });
+}
