@@ -68,9 +68,14 @@ export function anthropicUsage(usage: AnthropicMessageLike['usage']): TokenUsage
  * server-side tool blocks are skipped. `prompt` counts cached input tokens too. Takes the result
  * of `create()`, `parse()` or a stream's `finalMessage()`.
  *
+ * A tool call is logged as asked (`result: null`), and logged again once its tool has run: the
+ * second completes the first (same `tool_call_id`), so the call is stored once, with its result.
+ *
  * ```ts
  * const message = await anthropic.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 1024, messages, tools });
- * for (const entry of fromAnthropic(message, { conversation_id: 'c1' })) historian.log(entry);
+ * const [reply, ...calls] = fromAnthropic(message, { conversation_id: 'c1' });
+ * for (const entry of [reply, ...calls]) historian.log(entry);
+ * for (const call of calls) historian.log({ ...call, result: await runTool(call.tool_name, call.args) });
  * ```
  */
 export function fromAnthropic(message: AnthropicMessageLike, options: AdapterOptions): AdaptedEntries {

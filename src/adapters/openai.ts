@@ -121,9 +121,14 @@ function chatToolCall(call: OpenAIChatToolCallLike): NeutralToolCall {
  * `result: null` until the caller runs the tool. Token usage keeps cached and reasoning counts.
  * Takes the result of `create()`, `parse()` or a stream's `finalChatCompletion()`.
  *
+ * A tool call is logged as asked (`result: null`), and logged again once its tool has run: the
+ * second completes the first (same `tool_call_id`), so the call is stored once, with its result.
+ *
  * ```ts
- * const response = await openai.chat.completions.create({ model: 'gpt-4o', messages });
- * for (const entry of fromOpenAIChat(response, { conversation_id: 'c1', name: 'planner' })) historian.log(entry);
+ * const response = await openai.chat.completions.create({ model: 'gpt-4o', messages, tools });
+ * const [reply, ...calls] = fromOpenAIChat(response, { conversation_id: 'c1', name: 'planner' });
+ * for (const entry of [reply, ...calls]) historian.log(entry);
+ * for (const call of calls) historian.log({ ...call, result: await runTool(call.tool_name, call.args) });
  * ```
  */
 export function fromOpenAIChat(response: OpenAIChatCompletionLike, options: AdapterOptions): AdaptedEntries {
@@ -175,9 +180,13 @@ const CALLER_TOOL_CALLS = new Set(['function_call', 'custom_tool_call']);
  * calls the caller runs, so they are skipped. Takes the result of `create()`, `parse()` or a
  * stream's `finalResponse()`.
  *
+ * Log the calls as asked, then each again with its result (see `fromOpenAIChat`):
+ *
  * ```ts
  * const response = await openai.responses.create({ model: 'gpt-4.1', input, tools });
- * for (const entry of fromOpenAIResponses(response, { conversation_id: 'c1' })) historian.log(entry);
+ * const [reply, ...calls] = fromOpenAIResponses(response, { conversation_id: 'c1' });
+ * for (const entry of [reply, ...calls]) historian.log(entry);
+ * for (const call of calls) historian.log({ ...call, result: await runTool(call.tool_name, call.args) });
  * ```
  */
 export function fromOpenAIResponses(response: OpenAIResponseLike, options: AdapterOptions): AdaptedEntries {

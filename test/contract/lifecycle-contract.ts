@@ -54,5 +54,42 @@ export function lifecycleContract(name: string, fixture: () => Promise<ContractF
         expect(conversation!.token_usage).toEqual({ total: 215, prompt: 160, completion: 55, cache_read: 65, cache_write: 10, reasoning: 28 });
       });
     });
+
+    describe('tool call lifecycle', () => {
+      const call = (conversation: string, result: unknown, at: string, extra: object = {}) =>
+        ({ type: 'tool_call', conversation_id: conversation, message_id: 'asks', tool_call_id: 'call-1', tool_name: 'grep', args: { q: 'x' }, result, timestamp: `${AT}:${at}.000Z`, ...extra }) as const;
+      const toolCalls = async () => {
+        const found = [];
+        for await (const entry of historian.history().entries({ types: ['tool_call'] })) found.push(entry);
+        return found;
+      };
+
+      it('completes a call logged again with its tool_call_id: one entry, with the result', async () => {
+        historian.log(call('c', null, '10', { id: 'first' }));
+        await historian.flush();
+        historian.log(call('c', { lines: 3 }, '12'));
+        await historian.flush();
+        expect(await toolCalls()).toEqual([expect.objectContaining({ id: 'first', conversation_id: 'c', tool_call_id: 'call-1', result: { lines: 3 }, timestamp: `${AT}:10.000Z` })]);
+        expect((await historian.history().reset({})).tool_calls).toBe(1);
+      });
+
+      it('completes it within one batch too, keeps the first result, and keeps calls of other conversations or without an id apart', async () => {
+        historian.log(call('c', null, '10', { id: 'first' }));
+        historian.log(call('c', 'done', '11'));
+        historian.log(call('c', 'late, ignored', '12'));
+        historian.log(call('other', 'elsewhere', '13', { id: 'other' }));
+        historian.log({ type: 'tool_call', conversation_id: 'c', message_id: 'asks', tool_name: 'ls', args: {}, result: 1, timestamp: `${AT}:14.000Z` });
+        historian.log({ type: 'tool_call', conversation_id: 'c', message_id: 'asks', tool_name: 'ls', args: {}, result: 2, timestamp: `${AT}:15.000Z` });
+        await historian.flush();
+        const found = await toolCalls();
+        expect(found.map((c) => [c.type === 'tool_call' && c.conversation_id, c.type === 'tool_call' && c.result])).toEqual([
+          ['c', 'done'],
+          ['other', 'elsewhere'],
+          ['c', 1],
+          ['c', 2],
+        ]);
+        expect(found[0]!.id).toBe('first');
+      });
+    });
   });
 }

@@ -185,3 +185,34 @@ describe('auto_migration from schema version 3 (no cache or reasoning sums in me
     expect(columnsOf(path, 'message_totals')).toEqual(expect.arrayContaining(['cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens']));
   });
 });
+
+describe('auto_migration from schema version 3 (a tool call logged again was a second row)', () => {
+  let dir: string;
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('merges each later row into the first of its conversation and tool_call_id, result included', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'historian-migrate-calls-'));
+    const path = join(dir, 'v3.db');
+    const url = `sqlite:///${path}`;
+    const before = await createHistorian({ providers: [{ type: 'sql', url }] });
+    const call = { type: 'tool_call', conversation_id: 'c', message_id: 'm', tool_call_id: 'call-1', tool_name: 'grep', args: {} } as const;
+    before.log({ ...call, id: 'first', result: null, timestamp: '2026-11-20T09:00:01.000Z' });
+    before.log({ ...call, id: 'no-id', tool_call_id: undefined, result: 1, timestamp: '2026-11-20T09:00:02.000Z' });
+    await before.close();
+    // What version 3 let happen: the call logged again with its result, stored as a second row.
+    const db = new Database(path);
+    db.exec(`DROP INDEX tool_calls_call_id_idx; UPDATE historian_meta SET value = '3' WHERE key = 'schema_version';
+      INSERT INTO tool_calls (id, conversation_id, message_id, tool_call_id, timestamp, seq, tool_name, args, result)
+        VALUES ('later', 'c', 'm', 'call-1', '2026-11-20T09:00:03.000Z', 9, 'grep', '{}', '{"lines":3}');`);
+    db.close();
+
+    const after = await createHistorian({ providers: [{ type: 'sql', url }] });
+    const calls = [];
+    for await (const entry of after.history().entries({ types: ['tool_call'] })) if (entry.type === 'tool_call') calls.push([entry.id, entry.result]);
+    expect(calls).toEqual([
+      ['first', { lines: 3 }],
+      ['no-id', 1],
+    ]);
+    await after.close();
+  });
+});

@@ -65,6 +65,11 @@ function keepFirst(table: string, join: string): string {
   return `DELETE FROM ${table} WHERE id IN (SELECT id FROM (SELECT DISTINCT e.id FROM ${table} e JOIN ${table} k ON ${join} AND k.id <> e.id AND ${EARLIER}) repeated);`;
 }
 
+/** The calls without a result take the first result logged for their conversation and tool_call_id. */
+const COMPLETE_FIRST_CALLS = `UPDATE tool_calls SET result = (SELECT e.result FROM tool_calls e
+  WHERE e.conversation_id = tool_calls.conversation_id AND e.tool_call_id = tool_calls.tool_call_id AND e.result IS NOT NULL
+  ORDER BY e.timestamp, e.seq, e.id LIMIT 1) WHERE result IS NULL AND tool_call_id IS NOT NULL;`;
+
 /**
  * What runs before a unique index is added to a table that may have rows breaking it, by index:
  * the repeats go (the first stays), and the summary tables built from them are rebuilt.
@@ -81,6 +86,20 @@ const BEFORE_INDEX: Record<string, { family?: Family; sql: string }[]> = {
     },
   ],
   run_events_sequence_idx: [{ sql: keepFirst('run_events', 'k.session_id = e.session_id AND k.sequence = e.sequence') }],
+  // Schema version 4: a tool call logged again with its tool_call_id completes the first. The
+  // first of each takes a later one's result when it has none, then the later ones go.
+  tool_calls_call_id_idx: [
+    { family: 'mysql', sql: 'ALTER TABLE tool_calls MODIFY tool_call_id varchar(255);' },
+    { family: 'sqlite', sql: COMPLETE_FIRST_CALLS },
+    { family: 'postgres', sql: COMPLETE_FIRST_CALLS },
+    // MySQL may not read, in a subquery, the table an UPDATE changes; a join it may.
+    {
+      family: 'mysql',
+      sql: `UPDATE tool_calls k JOIN tool_calls e ON e.conversation_id = k.conversation_id AND e.tool_call_id = k.tool_call_id AND e.result IS NOT NULL
+  SET k.result = e.result WHERE k.result IS NULL;`,
+    },
+    { sql: keepFirst('tool_calls', 'k.conversation_id = e.conversation_id AND k.tool_call_id = e.tool_call_id') },
+  ],
 };
 
 /** The summary table rebuilt after the rows of a unique index's table were made unique. */

@@ -75,7 +75,12 @@ export const toolCalls = pgTable(
     args: json('args').$type<Record<string, unknown>>().notNull(),
     result: json('result'),
   },
-  (t) => [index('tool_calls_conversation_idx').on(t.conversation_id, t.timestamp, t.seq), index('tool_calls_timestamp_idx').on(t.timestamp, t.seq)],
+  (t) => [
+    index('tool_calls_conversation_idx').on(t.conversation_id, t.timestamp, t.seq),
+    index('tool_calls_timestamp_idx').on(t.timestamp, t.seq),
+    // A tool call logged again with its tool_call_id completes the first (docs/entries.md): one row per call.
+    uniqueIndex('tool_calls_call_id_idx').on(t.conversation_id, t.tool_call_id),
+  ],
 );
 
 /** Commands agents ran, by agent and by session. */
