@@ -18,6 +18,8 @@ export interface ConversationQuery {
   query?: string;
   /** Keep messages of this model. */
   model?: string;
+  /** Keep messages that stopped for this reason (their `finish_reason`: `length`, `max_tokens`…). */
+  finish_reason?: string;
   /** Newest conversations first, at most this many. */
   limit?: number;
   /** Skip this many first. */
@@ -45,6 +47,11 @@ export interface Conversation {
   start_time: string;
   messages: MessageEntry[];
   token_usage?: TokenTotals;
+}
+
+/** Whether a conversation query keeps only some messages (by text, model or finish reason). */
+export function filtersMessages(query: Pick<ConversationQuery, 'query' | 'model' | 'finish_reason'>): boolean {
+  return query.query !== undefined || query.model !== undefined || query.finish_reason !== undefined;
 }
 
 /** Filters of the message list. */

@@ -16,7 +16,7 @@ import type {
   StatsQuery,
   TokenTotals,
 } from '../core/queries.js';
-import { conversationPasses, isScoped, ownEntryPasses } from '../core/queries.js';
+import { conversationPasses, filtersMessages, isScoped, ownEntryPasses } from '../core/queries.js';
 import { addTokens, addToStats, emptyStatsRow, emptyTokenTotals } from '../core/token-sums.js';
 
 type Window = { since?: string | undefined; until?: string | undefined };
@@ -198,19 +198,21 @@ export function storeReader(store: EntryStore): HistoryReader {
   /** The conversations the query's agent and start window select, newest first. */
   const candidates = (query: Normalized<ConversationQuery>) =>
     [...store.conversations.values()].filter((c) => (query.agent === undefined || c.agent_name === query.agent) && inWindow(c.start_time, query)).sort(newestFirst);
-  /** The message test of the query's text and model filters; undefined when it has neither. */
+  /** The message test of the query's text, model and finish reason filters; undefined when it has none. */
   const conversationTest = (query: Normalized<ConversationQuery>): ((row: number) => boolean) | undefined => {
-    if (query.query === undefined && query.model === undefined) return undefined;
+    if (!filtersMessages(query)) return undefined;
     const rows = store.rows;
     const needle = query.query?.toLowerCase();
     const model = query.model === undefined ? undefined : rows.strings.find(query.model);
-    return (row) => containsText(rows, row, needle) && (model === undefined || rows.sym(row, 2) === model);
+    const reason = query.finish_reason;
+    return (row) =>
+      containsText(rows, row, needle) && (model === undefined || rows.sym(row, 2) === model) && (reason === undefined || rows.field(row, 'finish_reason') === reason);
   };
 
   return {
     async conversations(query: Normalized<ConversationQuery>): Promise<Conversation[]> {
       const rows = store.rows;
-      const filtering = query.query !== undefined || query.model !== undefined;
+      const filtering = filtersMessages(query);
       const passes = conversationTest(query) ?? (() => true);
       const result: Conversation[] = [];
       let skip = query.offset ?? 0;

@@ -126,6 +126,9 @@ export class EntryRows {
         if (entry.message_id !== entry.id && entry.message_id !== undefined) (rest ??= {}).message_id = entry.message_id;
         if (entry.cost_info !== undefined) (rest ??= {}).cost_info = entry.cost_info;
         if (entry.response_time !== undefined) (rest ??= {}).response_time = entry.response_time;
+        if (entry.finish_reason !== undefined) (rest ??= {}).finish_reason = entry.finish_reason;
+        if (entry.response_id !== undefined) (rest ??= {}).response_id = entry.response_id;
+        if (entry.reasoning !== undefined) (rest ??= {}).reasoning = entry.reasoning;
         if (entry.forwarded_from !== undefined) (rest ??= {}).forwarded_from = entry.forwarded_from;
         return rest;
       case 'context':

@@ -20,10 +20,14 @@ const ENTRIES = [
     role: 'assistant',
     content: 'half an ans',
     model: 'm',
+    finish_reason: 'length',
+    response_id: 'resp_1',
+    message_id: 'mine-1',
     cost_info: { token_usage: { prompt: 100, completion: 40, cache_read: 60, cache_write: 10, reasoning: 25 } },
     timestamp: `${AT}:02.000Z`,
   },
   { type: 'message', conversation_id: 'plain', role: 'user', content: 'no cache here', model: 'n', cost_info: { token_usage: { prompt: 1, completion: 1 } }, timestamp: `${AT}:03.000Z` },
+  { type: 'message', conversation_id: 'plain', role: 'assistant', content: 'done', finish_reason: 'stop', timestamp: `${AT}:04.000Z` },
 ];
 
 const cli = (...args: string[]) => runCli([...args, '-c', manifest]);
@@ -31,7 +35,7 @@ const cli = (...args: string[]) => runCli([...args, '-c', manifest]);
 beforeAll(async () => {
   writeFileSync(manifest, `storage:\n  providers:\n    - {type: sql, url: 'sqlite:///${join(dir, 'history.db')}'}\n`);
   const ingest = await runCli(['ingest', '-', '-c', manifest], { input: ENTRIES.map((e) => JSON.stringify(e)).join('\n') + '\n' });
-  expect(ingest.stderr).toContain('ingested 4 entries');
+  expect(ingest.stderr).toContain('ingested 5 entries');
   expect(ingest.code).toBe(0);
 });
 
@@ -56,5 +60,22 @@ describe('cache and reasoning tokens', () => {
     expect(text.stdout.split('\n')[0]).toContain('· 2 messages · 140 tokens (100 prompt, 40 completion, 60 cache read, 10 cache write, 25 reasoning)');
     const [json] = JSON.parse((await cli('history', 'show', 'coder', '--tokens', '--format', 'json')).stdout);
     expect(json.token_usage).toEqual({ total: 140, prompt: 100, completion: 40, cache_read: 60, cache_write: 10, reasoning: 25 });
+  });
+});
+
+describe('finish reason', () => {
+  it('history show marks a truncated answer, and not one the model finished', async () => {
+    const { stdout } = await cli('history', 'show', '--since', '2026-11-01T00:00:00Z');
+    expect(stdout).toMatch(/assistant \(m\) \[length\]: half an ans/);
+    expect(stdout).toMatch(/assistant: done/);
+    expect(stdout).not.toContain('[stop]');
+  });
+
+  it('history show --finish-reason keeps the messages that stopped for it, and JSON has the fields', async () => {
+    const found = JSON.parse((await cli('history', 'show', '--since', '2026-11-01T00:00:00Z', '--finish-reason', 'length', '--format', 'json')).stdout);
+    expect(found.map((c: { conversation_id: string }) => c.conversation_id)).toEqual(['c']);
+    expect(found[0].messages).toEqual([expect.objectContaining({ content: 'half an ans', finish_reason: 'length', response_id: 'resp_1', message_id: 'mine-1' })]);
+    const none = await cli('history', 'show', '--since', '2026-11-01T00:00:00Z', '--finish-reason', 'content_filter');
+    expect(none.stdout.trim()).toBe('no conversations found');
   });
 });

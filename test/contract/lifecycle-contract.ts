@@ -55,6 +55,43 @@ export function lifecycleContract(name: string, fixture: () => Promise<ContractF
       });
     });
 
+    describe('finish reason, response id and reasoning', () => {
+      const answer = { type: 'message', conversation_id: 'cut', role: 'assistant', model: 'fm' } as const;
+      beforeEach(async () => {
+        historian.log({ ...answer, id: 'cut-1', content: 'half an ans', finish_reason: 'length', response_id: 'resp_1', message_id: 'mine-1', reasoning: 'think\nmore', timestamp: `${AT}:20.000Z` });
+        historian.log({ ...answer, id: 'whole', conversation_id: 'done', content: 'all of it', finish_reason: 'stop', timestamp: `${AT}:21.000Z` });
+        historian.log({ ...answer, id: 'plain', conversation_id: 'done', content: 'no reason given', timestamp: `${AT}:22.000Z` });
+        await historian.flush();
+      });
+
+      it('keeps them exactly as logged', async () => {
+        const [message] = await historian.history().messages({ conversation_id: 'cut' });
+        expect(message).toEqual({
+          ...answer,
+          id: 'cut-1',
+          seq: expect.any(Number),
+          content: 'half an ans',
+          finish_reason: 'length',
+          response_id: 'resp_1',
+          message_id: 'mine-1',
+          reasoning: 'think\nmore',
+          timestamp: `${AT}:20.000Z`,
+        });
+        const [, plain] = await historian.history().messages({ conversation_id: 'done' });
+        expect(plain).not.toHaveProperty('finish_reason');
+        expect(plain).not.toHaveProperty('reasoning');
+      });
+
+      it('filters conversations by the finish reason of their messages', async () => {
+        const cut = await historian.history().conversations({ finish_reason: 'length' });
+        expect(cut.map((c) => [c.conversation_id, c.messages.map((m) => m.id)])).toEqual([['cut', ['cut-1']]]);
+        const stopped = await historian.history().conversationsPage({ finish_reason: 'stop' });
+        expect(stopped.total).toBe(1);
+        expect(stopped.items.map((c) => c.messages.map((m) => m.id))).toEqual([['whole']]);
+        expect(await historian.history().conversations({ finish_reason: 'content_filter' })).toEqual([]);
+      });
+    });
+
     describe('tool call lifecycle', () => {
       const call = (conversation: string, result: unknown, at: string, extra: object = {}) =>
         ({ type: 'tool_call', conversation_id: conversation, message_id: 'asks', tool_call_id: 'call-1', tool_name: 'grep', args: { q: 'x' }, result, timestamp: `${AT}:${at}.000Z`, ...extra }) as const;

@@ -144,8 +144,10 @@ describe('auto_migration from schema version 2 (message ids and session sequence
     // What version 2 let happen: the same message again (a finish callback), a fact numbered 1 twice.
     const db = new Database(path);
     db.exec(`DROP INDEX messages_message_id_idx; DROP INDEX run_events_sequence_idx; UPDATE historian_meta SET value = '2' WHERE key = 'schema_version';
-      INSERT INTO messages SELECT 'again', conversation_id, message_id, '2026-11-20T09:00:02.000Z', seq + 1, role, 'step, finished', name, model, model_provider, model_name,
-        total_tokens, prompt_tokens, completion_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost, response_time, forwarded_from, agent_name FROM messages WHERE id = 'first';
+      INSERT INTO messages (id, conversation_id, message_id, timestamp, seq, role, content, name, model, model_provider, model_name,
+        total_tokens, prompt_tokens, completion_tokens, cost, agent_name)
+        SELECT 'again', conversation_id, message_id, '2026-11-20T09:00:02.000Z', seq + 1, role, 'step, finished', name, model, model_provider, model_name,
+        total_tokens, prompt_tokens, completion_tokens, cost, agent_name FROM messages WHERE id = 'first';
       UPDATE message_totals SET messages = messages * 2, total_tokens = total_tokens * 2, prompt_tokens = prompt_tokens * 2, completion_tokens = completion_tokens * 2, cost = cost * 2;
       INSERT INTO run_events SELECT 'f2', session_id, run_id, agent_name, 'run_failed', sequence, '2026-11-20T09:00:03.000Z', seq + 1, '{"error":"late"}' FROM run_events WHERE id = 'f1';
       INSERT OR REPLACE INTO runs VALUES ('r', 's', 'planner', '2026-11-20T09:00:00.000Z', 'failed', 1);`);
@@ -175,14 +177,19 @@ describe('auto_migration from schema version 3 (no cache or reasoning sums in me
     await before.close();
     const db = new Database(path);
     db.exec(`ALTER TABLE message_totals DROP COLUMN cache_read_tokens; ALTER TABLE message_totals DROP COLUMN cache_write_tokens;
-      ALTER TABLE message_totals DROP COLUMN reasoning_tokens; UPDATE historian_meta SET value = '3' WHERE key = 'schema_version';`);
+      ALTER TABLE message_totals DROP COLUMN reasoning_tokens; UPDATE historian_meta SET value = '3' WHERE key = 'schema_version';
+      ALTER TABLE messages DROP COLUMN finish_reason; ALTER TABLE messages DROP COLUMN response_id; ALTER TABLE messages DROP COLUMN reasoning;`);
     db.close();
 
     const after = await createHistorian({ providers: [{ type: 'sql', url }] });
     const stats = await after.history().stats({ group_by: 'model', since: '2026-11-20T00:00:00Z', until: '2026-11-21T00:00:00Z' });
     expect(stats.groups.map((g) => [g.key, g.messages, g.cache_read_tokens, g.cache_write_tokens, g.reasoning_tokens])).toEqual([['m', 1, 60, 10, 25]]);
+    after.log({ type: 'message', conversation_id: 'c', role: 'assistant', content: 'cut', finish_reason: 'length', response_id: 'r', reasoning: 'hm', timestamp: '2026-11-20T09:00:02.000Z' });
+    await after.flush();
+    expect((await after.history().messages({ conversation_id: 'c' }))[1]).toMatchObject({ finish_reason: 'length', response_id: 'r', reasoning: 'hm' });
     await after.close();
     expect(columnsOf(path, 'message_totals')).toEqual(expect.arrayContaining(['cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens']));
+    expect(columnsOf(path, 'messages')).toEqual(expect.arrayContaining(['finish_reason', 'response_id', 'reasoning']));
   });
 });
 

@@ -1,7 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { RUN_FACT_TYPES, type CommandEntry, type Entry, type EntryType, type MessageEntry, type RunFact } from '../../core/entries.js';
 import type { CommandQuery, Conversation, ConversationQuery, EntryFeed, EntryQuery, HistoryReader, MessageQuery, Normalized, Stats, StatsGroup, StatsQuery } from '../../core/queries.js';
-import { conversationPasses, isScoped, ownEntryPasses } from '../../core/queries.js';
+import { conversationPasses, filtersMessages, isScoped, ownEntryPasses } from '../../core/queries.js';
 import type { RunReader } from '../../core/run-queries.js';
 import { DocumentError } from '../../formats/codec.js';
 import { toEntry } from '../../formats/load.js';
@@ -202,7 +202,7 @@ async function conversations(index: LineIndex, view: LinesFileView, query: Norma
 /** How many conversations a query matches: from the index alone unless a text or model filter must read messages. */
 async function countConversations(index: LineIndex, view: LinesFileView, query: Normalized<ConversationQuery>): Promise<number> {
   const heads = headsOf(index, query);
-  if (query.query === undefined && query.model === undefined) return heads.length;
+  if (!filtersMessages(query)) return heads.length;
   let count = 0;
   for (let i = 0; i < heads.length; i += chunkFor(undefined)) {
     count += await storeReader(await view.storeOf(heads.slice(i, i + chunkFor(undefined)))).countConversations(query);

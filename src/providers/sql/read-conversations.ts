@@ -15,6 +15,7 @@ function messageFilter(dialect: Dialect, query: Normalized<ConversationQuery>): 
   return and(
     query.query === undefined ? undefined : dialect.containsText(m.content, query.query),
     query.model === undefined ? undefined : eq(m.model, query.model),
+    query.finish_reason === undefined ? undefined : eq(m.finish_reason, query.finish_reason),
   );
 }
 

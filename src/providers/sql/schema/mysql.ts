@@ -60,6 +60,9 @@ export const messages = mysqlTable(
     reasoning_tokens: int('reasoning_tokens'),
     cost: double('cost'),
     response_time: double('response_time'),
+    finish_reason: key('finish_reason'),
+    response_id: key('response_id'),
+    reasoning: longtext('reasoning'),
     forwarded_from: json('forwarded_from').$type<string[]>(),
     /** The conversation's agent, kept in step with it at write time: stats by agent read no other table. */
     agent_name: key('agent_name'),

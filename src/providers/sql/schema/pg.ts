@@ -47,6 +47,9 @@ export const messages = pgTable(
     reasoning_tokens: integer('reasoning_tokens'),
     cost: doublePrecision('cost'),
     response_time: doublePrecision('response_time'),
+    finish_reason: text('finish_reason'),
+    response_id: text('response_id'),
+    reasoning: text('reasoning'),
     forwarded_from: json('forwarded_from').$type<string[]>(),
     /** The conversation's agent, kept in step with it at write time: stats by agent read no other table. */
     agent_name: text('agent_name'),

@@ -46,6 +46,9 @@ export const messages = sqliteTable(
     reasoning_tokens: integer('reasoning_tokens'),
     cost: real('cost'),
     response_time: real('response_time'),
+    finish_reason: text('finish_reason'),
+    response_id: text('response_id'),
+    reasoning: text('reasoning'),
     forwarded_from: text('forwarded_from', { mode: 'json' }).$type<string[]>(),
     /** The conversation's agent, kept in step with it at write time: stats by agent read no other table. */
     agent_name: text('agent_name'),
