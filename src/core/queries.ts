@@ -66,6 +66,8 @@ export interface MessageQuery {
   until?: TimeInput;
   /** Substring of the content (case-insensitive). */
   contains?: string;
+  /** Messages that stopped for this reason (`finish_reason`). */
+  finish_reason?: string;
   /** The newest this many, returned in chronological order. */
   limit?: number;
 }

@@ -121,6 +121,7 @@ export function messageFilter(query: Normalized<MessageQuery>): (message: Messag
   return (m, agent) =>
     inWindow(m.timestamp, query) &&
     contains(m.content, query.contains) &&
+    (query.finish_reason === undefined || m.finish_reason === query.finish_reason) &&
     (roles === undefined || roles.has(m.role)) &&
     (agents === undefined ||
       agents.has(agent ?? '\u0000') ||
@@ -251,6 +252,7 @@ export function storeReader(store: EntryStore): HistoryReader {
       const forwardedFrom = (row: number) => (rows.field(row, 'forwarded_from') as string[] | undefined) ?? [];
       const passes = (row: number, c: StoredConversation) => {
         if (!window.has(row) || !containsText(rows, row, needle) || (roles !== undefined && !roles.has(rows.sym(row, 0)))) return false;
+        if (query.finish_reason !== undefined && rows.field(row, 'finish_reason') !== query.finish_reason) return false;
         if (agents === undefined || agents.has(c.agent_name ?? '\u0000')) return true;
         return query.include_forwarded === true && forwardedFrom(row).some((a) => agents.has(a));
       };

@@ -90,6 +90,12 @@ export function lifecycleContract(name: string, fixture: () => Promise<ContractF
         expect(stopped.items.map((c) => c.messages.map((m) => m.id))).toEqual([['whole']]);
         expect(await historian.history().conversations({ finish_reason: 'content_filter' })).toEqual([]);
       });
+
+      it('filters messages by finish reason, in a conversation and across them', async () => {
+        expect((await historian.history().messages({ finish_reason: 'length' })).map((m) => m.id)).toEqual(['cut-1']);
+        expect((await historian.history().messages({ conversation_id: 'done', finish_reason: 'stop' })).map((m) => m.id)).toEqual(['whole']);
+        expect(await historian.history().messages({ conversation_id: 'done', finish_reason: 'length' })).toEqual([]);
+      });
     });
 
     describe('tool call lifecycle', () => {

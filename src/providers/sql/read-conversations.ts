@@ -122,6 +122,7 @@ export async function readMessages(backend: SqlBackend, query: Normalized<Messag
     query.since === undefined ? undefined : gte(m.timestamp, query.since),
     query.until === undefined ? undefined : lte(m.timestamp, query.until),
     query.contains === undefined ? undefined : backend.dialect.containsText(m.content, query.contains),
+    query.finish_reason === undefined ? undefined : eq(m.finish_reason, query.finish_reason),
   );
   if (query.limit === undefined) {
     const rows = await backend.statements.rows('messages', { where, orderBy: [asc(m.timestamp), asc(m.seq)] });
