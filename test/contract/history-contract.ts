@@ -370,5 +370,5 @@ export function historyContract(name: string, fixture: () => Promise<ContractFix
     }
   });
   orderContract(name, fixture, options);
-  lifecycleContract(name, fixture);
+  lifecycleContract(name, fixture, options);
 }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHistorian, type Historian } from '../../src/index.js';
-import type { ContractFixture } from './history-contract.js';
+import type { ContractFixture, ContractOptions } from './history-contract.js';
 
 const AT = '2026-11-26T09:00';
 const usage = (prompt: number, completion: number, extra: { cache_read?: number; cache_write?: number; reasoning?: number }) => ({
@@ -12,7 +12,7 @@ const usage = (prompt: number, completion: number, extra: { cache_read?: number;
  * and conversation totals, the lifecycle of a tool call, the finish reason, the response id and
  * the reasoning text. Run by `historyContract` for every readable provider.
  */
-export function lifecycleContract(name: string, fixture: () => Promise<ContractFixture> | ContractFixture): void {
+export function lifecycleContract(name: string, fixture: () => Promise<ContractFixture> | ContractFixture, options: ContractOptions): void {
   describe(`response details contract: ${name}`, () => {
     let current: ContractFixture;
     let historian: Historian;
@@ -132,6 +132,16 @@ export function lifecycleContract(name: string, fixture: () => Promise<ContractF
           ['c', 2],
         ]);
         expect(found[0]!.id).toBe('first');
+        if (!options.persistent) return;
+        // As stored: a document rewritten with the completed call, JSON Lines merged again on read.
+        await historian.close();
+        historian = await createHistorian(current.storage, { flushInterval: 5 });
+        expect((await toolCalls()).map((c) => [c.id, c.type === 'tool_call' && c.result])).toEqual([
+          ['first', 'done'],
+          ['other', 'elsewhere'],
+          [found[2]!.id, 1],
+          [found[3]!.id, 2],
+        ]);
       });
     });
   });

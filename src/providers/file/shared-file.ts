@@ -126,8 +126,10 @@ export class SharedFile {
       if (!stored) continue;
       if (stored === COMPLETED) {
         // A tool call completed in place: the document is encoded again from the store (the next
-        // `encode` or the save does it, before any later entry is added).
+        // `encode` or the save does it, before any later entry is added). Kept as unsaved, so a
+        // read-back after a failed save completes the call again.
         writer.forget();
+        this.unsaved.push(record.entry);
         continue;
       }
       // An entry numbered after the stored ones, or a run fact numbered in its session, is a copy: write that copy.
