@@ -45,6 +45,13 @@ export interface AiSdkStepLike {
   usage?: AiSdkUsageLike | undefined;
   response?: { id?: string | undefined; modelId?: string | undefined } | undefined;
   providerMetadata?: Record<string, Record<string, unknown> | undefined> | undefined;
+  /** `stop`, `length`, `content-filter`, `tool-calls`… */
+  finishReason?: string | undefined;
+  /** The reasoning text since v5 (`reasoning` holds its parts); v4 has the text in `reasoning`. */
+  reasoningText?: string | undefined;
+  reasoning?: unknown;
+  /** v7: what the SDK measured of the call. */
+  performance?: { responseTimeMs?: number | undefined } | undefined;
 }
 
 /** The parts of an AI SDK `onFinish` (v7 `onEnd`) event the adapter reads: a step, plus every step of the run. */
@@ -189,25 +196,58 @@ export function fromAiSdkStep(step: AiSdkStepLike, options: AdapterOptions): Ada
       provider: providerOf(step),
       usage: aiSdkUsage(step),
       toolCalls: stepToolCalls(step),
+      finishReason: step.finishReason,
+      reasoning: stepReasoning(step),
+      responseTimeMs: step.performance?.responseTimeMs,
     },
     options,
   );
+}
+
+/** The reasoning text of a step: `reasoningText` (v5+), or `reasoning` as text (v4) or as parts. */
+function stepReasoning(step: AiSdkStepLike): string | undefined {
+  if (step.reasoningText) return step.reasoningText;
+  if (typeof step.reasoning === 'string') return step.reasoning || undefined;
+  if (!Array.isArray(step.reasoning)) return undefined;
+  const texts = step.reasoning.map((part: { text?: unknown } | null) => part?.text).filter((text): text is string => typeof text === 'string' && text !== '');
+  return texts.length > 0 ? texts.join('\n\n') : undefined;
+}
+
+/**
+ * An `onStepFinish` callback (v7: `onStepEnd`) that logs every step with its response time:
+ * what v7 measured (`performance.responseTimeMs`), else, unless `options` time the call, the
+ * time since the callback was made (for the first step) or since the previous step was logged,
+ * which includes the step's tools that the SDK ran. Make one per `generateText` / `streamText` call.
+ *
+ * ```ts
+ * await generateText({ model, tools, prompt, onStepFinish: logAiSdkSteps(historian, { conversation_id: 'c1' }) });
+ * ```
+ */
+export function logAiSdkSteps(historian: { log(entry: MessageInput | ToolCallInput): unknown }, options: AdapterOptions): (step: AiSdkStepLike) => void {
+  const timed = options.durationMs !== undefined || options.startedAt !== undefined;
+  let since = Date.now();
+  return (step) => {
+    const measured = timed || step.performance?.responseTimeMs !== undefined;
+    for (const entry of fromAiSdkStep(step, measured ? options : { ...options, startedAt: since })) historian.log(entry);
+    since = Date.now();
+  };
 }
 
 /**
  * Entries for a whole AI SDK run (the `onFinish` payload, `onEnd` in v7, or the awaited result of
  * `generateText`): the entries of every step in order.
  * With several steps, `message_id` gets the step number appended (`m1-1`, `m1-2`), `cost` goes on
- * the last step's message so totals add up, and `response_time` is left out, since the time of
- * each call is unknown — use `fromAiSdkStep` in `onStepFinish` to record it.
+ * the last step's message so totals add up, and `response_time` is left out unless the SDK
+ * measured each step (v7), since the time of each call is unknown — use `logAiSdkSteps` as
+ * `onStepFinish` to record it.
  */
 export function fromAiSdkFinish(event: AiSdkFinishLike, options: AdapterOptions): Array<MessageInput | ToolCallInput> {
   checkInput(event, FINISH);
   const steps = event.steps && event.steps.length > 0 ? event.steps : [event];
   if (steps.length === 1) return fromAiSdkStep(steps[0]!, options);
-  const { conversation_id, name, provider, message_id, cost } = options;
+  const { conversation_id, name, provider, message_id, cost, reasoning } = options;
   return steps.flatMap((step, index) => {
-    const stepOptions: AdapterOptions = { conversation_id, name, provider };
+    const stepOptions: AdapterOptions = { conversation_id, name, provider, reasoning };
     if (message_id !== undefined) stepOptions.message_id = `${message_id}-${index + 1}`;
     if (index === steps.length - 1) stepOptions.cost = cost;
     return fromAiSdkStep(step, stepOptions);

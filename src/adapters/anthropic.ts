@@ -4,19 +4,23 @@ import type { AdaptedEntries, AdapterOptions, TokenUsageInput } from './types.js
 
 // Optional fields also take `undefined`, for callers with exactOptionalPropertyTypes.
 
-/** One content block of an Anthropic message: text and tool_use blocks are read, others skipped. */
+/** One content block of an Anthropic message: text, tool_use and thinking blocks are read, others skipped. */
 export interface AnthropicContentBlockLike {
   type: string;
   text?: string | null | undefined;
   id?: string | null | undefined;
   name?: string | null | undefined;
   input?: unknown;
+  /** The text of a `thinking` block. */
+  thinking?: string | null | undefined;
 }
 
 /** The parts of an Anthropic message (`client.messages.create`) the adapter reads. */
 export interface AnthropicMessageLike {
   id?: string | null | undefined;
   model?: string | null | undefined;
+  /** `end_turn`, `max_tokens`, `tool_use`, `stop_sequence`, `refusal`… */
+  stop_reason?: string | null | undefined;
   content: ReadonlyArray<AnthropicContentBlockLike>;
   usage?:
     | {
@@ -64,25 +68,34 @@ export function anthropicUsage(usage: AnthropicMessageLike['usage']): TokenUsage
 
 /**
  * Entries for an Anthropic message: one assistant message with its text blocks joined, and one
- * tool call per `tool_use` block (`result: null` until the caller runs the tool). Thinking and
- * server-side tool blocks are skipped. `prompt` counts cached input tokens too. Takes the result
+ * tool call per `tool_use` block (`result: null` until the caller runs the tool), its
+ * `stop_reason` as `finish_reason`. Thinking blocks become `reasoning` only with
+ * `{ reasoning: true }`; server-side tool blocks are skipped. `prompt` counts cached input tokens too. Takes the result
  * of `create()`, `parse()` or a stream's `finalMessage()`.
+ *
+ * A tool call is logged as asked (`result: null`), and logged again once its tool has run: the
+ * second completes the first (same `tool_call_id`), so the call is stored once, with its result.
  *
  * ```ts
  * const message = await anthropic.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 1024, messages, tools });
- * for (const entry of fromAnthropic(message, { conversation_id: 'c1' })) historian.log(entry);
+ * const [reply, ...calls] = fromAnthropic(message, { conversation_id: 'c1' });
+ * for (const entry of [reply, ...calls]) historian.log(entry);
+ * for (const call of calls) historian.log({ ...call, result: await runTool(call.tool_name, call.args) });
  * ```
  */
 export function fromAnthropic(message: AnthropicMessageLike, options: AdapterOptions): AdaptedEntries {
   checkInput(message, MESSAGE);
   const text = message.content.filter((block) => block.type === 'text').map((block) => block.text ?? '');
   const toolUses = message.content.filter((block) => block.type === 'tool_use');
+  const thinking = message.content.filter((block) => block.type === 'thinking' && block.thinking).map((block) => block.thinking!);
   return toEntries(
     {
       id: message.id,
       content: text.join(''),
       model: message.model,
       provider: 'anthropic',
+      finishReason: message.stop_reason,
+      reasoning: thinking.length > 0 ? thinking.join('\n\n') : undefined,
       usage: anthropicUsage(message.usage),
       toolCalls: toolUses.map((block) => ({ id: block.id, name: block.name ?? '', args: block.input })),
     },

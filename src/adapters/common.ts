@@ -84,9 +84,18 @@ function messageEntry(response: NeutralResponse, messageId: string, options: Ada
     if (response.usage) message.cost_info.token_usage = response.usage;
     if (options.cost !== undefined) message.cost_info.total_cost = options.cost;
   }
-  const seconds = responseTime(options);
+  const seconds = responseTime(options) ?? sdkSeconds(response.responseTimeMs);
   if (seconds !== undefined) message.response_time = seconds;
+  if (response.finishReason) message.finish_reason = response.finishReason;
+  // The caller's own message id would hide the provider's id of the response: kept beside it.
+  if (options.message_id !== undefined && response.id && response.id !== options.message_id) message.response_id = response.id;
+  if (options.reasoning === true && response.reasoning) message.reasoning = response.reasoning;
   return message;
+}
+
+/** A duration the SDK measured, in seconds. */
+function sdkSeconds(ms: number | undefined): number | undefined {
+  return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? ms / 1000 : undefined;
 }
 
 function toolCallEntry(call: NeutralToolCall, messageId: string, conversationId: string): ToolCallInput {

@@ -7,7 +7,7 @@ export { fromOpenAIChat, fromOpenAIResponses } from './openai.js';
 export type { OpenAIChatCompletionLike, OpenAIChatToolCallLike, OpenAIResponseLike, OpenAIResponseOutputItemLike } from './openai.js';
 export { fromAnthropic, anthropicUsage } from './anthropic.js';
 export type { AnthropicMessageLike, AnthropicContentBlockLike } from './anthropic.js';
-export { fromAiSdkStep, fromAiSdkFinish, aiSdkUsage } from './ai-sdk.js';
+export { fromAiSdkStep, fromAiSdkFinish, aiSdkUsage, logAiSdkSteps } from './ai-sdk.js';
 export type { AiSdkStepLike, AiSdkFinishLike, AiSdkToolCallLike, AiSdkToolResultLike, AiSdkUsageLike } from './ai-sdk.js';
 export { parseToolArgs } from './common.js';
 export { AdapterInputError } from './mistakes.js';

@@ -18,10 +18,13 @@ export interface OpenAIChatCompletionLike {
   id?: string | null | undefined;
   model?: string | null | undefined;
   choices: ReadonlyArray<{
+    finish_reason?: string | null | undefined;
     message: {
       content?: string | null | undefined;
       refusal?: string | null | undefined;
       tool_calls?: ReadonlyArray<OpenAIChatToolCallLike> | null | undefined;
+      /** Reasoning text, as OpenAI-compatible servers (DeepSeek, vLLM…) return it; OpenAI does not. */
+      reasoning_content?: string | null | undefined;
     };
   }>;
   usage?:
@@ -45,6 +48,8 @@ export interface OpenAIResponseOutputItemLike {
   type: string;
   id?: string | null | undefined;
   content?: ReadonlyArray<{ type: string; text?: string | null | undefined; refusal?: string | null | undefined }> | null | undefined;
+  /** A reasoning item's summary parts. */
+  summary?: ReadonlyArray<{ text?: string | null | undefined }> | null | undefined;
   call_id?: string | null | undefined;
   name?: string | null | undefined;
   arguments?: unknown;
@@ -55,6 +60,9 @@ export interface OpenAIResponseOutputItemLike {
 export interface OpenAIResponseLike {
   id?: string | null | undefined;
   model?: string | null | undefined;
+  /** `completed`, or `incomplete` with the reason in `incomplete_details`. */
+  status?: string | null | undefined;
+  incomplete_details?: { reason?: string | null | undefined } | null | undefined;
   output: ReadonlyArray<OpenAIResponseOutputItemLike>;
   usage?:
     | {
@@ -118,12 +126,19 @@ function chatToolCall(call: OpenAIChatToolCallLike): NeutralToolCall {
 /**
  * Entries for an OpenAI chat completion: the assistant message of `choices[0]` (its text, or
  * its refusal when the model refused) and one tool call per entry of `tool_calls`, with
- * `result: null` until the caller runs the tool. Token usage keeps cached and reasoning counts.
+ * `result: null` until the caller runs the tool; `finish_reason` from the choice. Token usage
+ * keeps cached and reasoning counts; the `reasoning_content` some compatible servers return
+ * becomes `reasoning` with `{ reasoning: true }`.
  * Takes the result of `create()`, `parse()` or a stream's `finalChatCompletion()`.
  *
+ * A tool call is logged as asked (`result: null`), and logged again once its tool has run: the
+ * second completes the first (same `tool_call_id`), so the call is stored once, with its result.
+ *
  * ```ts
- * const response = await openai.chat.completions.create({ model: 'gpt-4o', messages });
- * for (const entry of fromOpenAIChat(response, { conversation_id: 'c1', name: 'planner' })) historian.log(entry);
+ * const response = await openai.chat.completions.create({ model: 'gpt-4o', messages, tools });
+ * const [reply, ...calls] = fromOpenAIChat(response, { conversation_id: 'c1', name: 'planner' });
+ * for (const entry of [reply, ...calls]) historian.log(entry);
+ * for (const call of calls) historian.log({ ...call, result: await runTool(call.tool_name, call.args) });
  * ```
  */
 export function fromOpenAIChat(response: OpenAIChatCompletionLike, options: AdapterOptions): AdaptedEntries {
@@ -136,6 +151,8 @@ export function fromOpenAIChat(response: OpenAIChatCompletionLike, options: Adap
       content: message?.content ?? message?.refusal ?? '',
       model: response.model,
       provider: 'openai',
+      finishReason: response.choices[0]?.finish_reason,
+      reasoning: message?.reasoning_content ?? undefined,
       usage: usage
         ? openAIUsage(
             usage.prompt_tokens,
@@ -149,6 +166,14 @@ export function fromOpenAIChat(response: OpenAIChatCompletionLike, options: Adap
     },
     options,
   );
+}
+
+// Reasoning items carry a summary, and with some models the reasoning text itself.
+function reasoningText(output: ReadonlyArray<OpenAIResponseOutputItemLike>): string | undefined {
+  const items = output.filter((item) => item.type === 'reasoning');
+  const parts = items.flatMap((item) => [...(item.summary ?? []), ...(item.content ?? []).filter((part) => part.type === 'reasoning_text')]);
+  const text = parts.map((part) => part.text ?? '').filter((part) => part !== '');
+  return text.length > 0 ? text.join('\n\n') : undefined;
 }
 
 // The SDK's `output_text` joins every output_text part; a refusal stands in when there is no text.
@@ -172,12 +197,18 @@ const CALLER_TOOL_CALLS = new Set(['function_call', 'custom_tool_call']);
  * `message` items and one tool call per `function_call` or `custom_tool_call` item (keyed by
  * `call_id`, the id its output answers; a custom call's free-form input is kept as
  * `{ input }`, as `fromOpenAIChat` keeps it). Reasoning and built-in tool items are not tool
- * calls the caller runs, so they are skipped. Takes the result of `create()`, `parse()` or a
+ * calls the caller runs, so they are skipped; with `{ reasoning: true }` the reasoning items'
+ * summaries (and text) become `reasoning`. `finish_reason` is the reason of an incomplete
+ * response (`max_output_tokens`), else its status. Takes the result of `create()`, `parse()` or a
  * stream's `finalResponse()`.
+ *
+ * Log the calls as asked, then each again with its result (see `fromOpenAIChat`):
  *
  * ```ts
  * const response = await openai.responses.create({ model: 'gpt-4.1', input, tools });
- * for (const entry of fromOpenAIResponses(response, { conversation_id: 'c1' })) historian.log(entry);
+ * const [reply, ...calls] = fromOpenAIResponses(response, { conversation_id: 'c1' });
+ * for (const entry of [reply, ...calls]) historian.log(entry);
+ * for (const call of calls) historian.log({ ...call, result: await runTool(call.tool_name, call.args) });
  * ```
  */
 export function fromOpenAIResponses(response: OpenAIResponseLike, options: AdapterOptions): AdaptedEntries {
@@ -190,6 +221,9 @@ export function fromOpenAIResponses(response: OpenAIResponseLike, options: Adapt
       content: responseText(response.output),
       model: response.model,
       provider: 'openai',
+      // An incomplete response says why (`max_output_tokens`, `content_filter`); the others their status.
+      finishReason: (response.status === 'incomplete' ? response.incomplete_details?.reason : undefined) ?? response.status,
+      reasoning: reasoningText(response.output),
       usage: usage
         ? openAIUsage(
             usage.input_tokens,

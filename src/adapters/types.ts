@@ -34,6 +34,11 @@ export interface AdapterOptions {
   finishedAt?: Date | number | undefined;
   /** How long the call took in milliseconds; wins over `startedAt`. */
   durationMs?: number | undefined;
+  /**
+   * Keep the model's reasoning / thinking text as the message's `reasoning` (off by default: it
+   * can be large, and private). Token counts of reasoning are kept either way.
+   */
+  reasoning?: boolean | undefined;
 }
 
 /**
@@ -58,4 +63,10 @@ export interface NeutralResponse {
   provider?: string | null;
   usage?: TokenUsageInput;
   toolCalls: NeutralToolCall[];
+  /** Why the model stopped, as the SDK names it. */
+  finishReason?: string | null | undefined;
+  /** The reasoning / thinking text the response carries, if any. */
+  reasoning?: string | undefined;
+  /** How long the call took, when the SDK measured it (AI SDK v7). */
+  responseTimeMs?: number | undefined;
 }

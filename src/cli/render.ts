@@ -1,7 +1,7 @@
 import type { CommandEntry, ContextEntry, MessageEntry, ToolCallEntry } from '../core/entries.js';
 import type { DetailedConversation } from '../history/details.js';
 import { byLogOrder } from '../store/store.js';
-import type { Stats } from '../core/queries.js';
+import type { Stats, TokenTotals } from '../core/queries.js';
 import { style, unstyled, type Style } from './output.js';
 import { count } from '../core/count.js';
 
@@ -60,28 +60,51 @@ function detailLine(entry: ToolCallEntry | ContextEntry): string {
   return `  ${time}    ${paint('blue', `↳ context (${entry.role}${entry.name ? ` ${entry.name}` : ''})`)}: ${oneLine(entry.content)}`;
 }
 
+/**
+ * The finish reasons of an answer the model finished (or paused to call tools), as the SDKs name
+ * them; any other reason (`length`, `max_tokens`, `content_filter`…) is shown next to the message.
+ */
+const COMPLETE = new Set(['stop', 'end_turn', 'stop_sequence', 'tool_calls', 'tool-calls', 'tool_use', 'function_call', 'completed']);
+
 /** Conversations as readable text: a header per conversation, then one line per message, its tool calls and context under it. */
 export function renderConversations(conversations: DetailedConversation[]): string {
   if (conversations.length === 0) return 'no conversations found';
   return conversations
     .map((c) => {
       const messages = count(c.messages.length, 'message');
-      const tokens = c.token_usage
-        ? ` · ${count(c.token_usage.total, 'token')} (${c.token_usage.prompt} prompt, ${c.token_usage.completion} completion)`
-        : '';
+      const tokens = c.token_usage ? ` · ${tokenText(c.token_usage)}` : '';
       const header = `${paint('bold', c.conversation_id)}  ${paint('cyan', c.agent_name ?? '(unknown agent)')}  ${paint('dim', shortTime(c.start_time))} · ${messages}${tokens}`;
       const lines = (c.context ?? []).map(detailLine);
       for (const m of c.messages) {
         const time = paint('dim', m.timestamp.slice(11, 19));
         const who = paint(m.role === 'user' ? 'green' : 'yellow', sender(m));
         const forwarded = m.forwarded_from?.length ? paint('magenta', ` [forwarded from ${m.forwarded_from.join(' → ')}]`) : '';
-        lines.push(`  ${time}  ${who}${forwarded}: ${indent(m.content, '            ')}`);
+        const stopped = m.finish_reason !== undefined && !COMPLETE.has(m.finish_reason) ? paint('red', ` [${m.finish_reason}]`) : '';
+        lines.push(`  ${time}  ${who}${forwarded}${stopped}: ${indent(m.content, '            ')}`);
         lines.push(...[...(m.tool_calls ?? []), ...(m.context ?? [])].sort(byLogOrder).map(detailLine));
       }
       return [header, ...lines].join('\n');
     })
     .join('\n\n');
 }
+
+/** Conversation token totals: total, prompt and completion, then the cache and reasoning counts that are not zero. */
+function tokenText(usage: TokenTotals): string {
+  const extra = [
+    [usage.cache_read, 'cache read'],
+    [usage.cache_write, 'cache write'],
+    [usage.reasoning, 'reasoning'],
+  ] as const;
+  const parts = [`${usage.prompt} prompt`, `${usage.completion} completion`, ...extra.filter(([n]) => n > 0).map(([n, label]) => `${n} ${label}`)];
+  return `${count(usage.total, 'token')} (${parts.join(', ')})`;
+}
+
+/** The stats columns shown only when some group counted them. */
+const OPTIONAL_STATS = [
+  ['cache read', 'cache_read_tokens'],
+  ['cache write', 'cache_write_tokens'],
+  ['reasoning', 'reasoning_tokens'],
+] as const;
 
 function money(value: number): string {
   return `$${value.toFixed(4)}`;
@@ -101,13 +124,19 @@ export function renderStats(stats: Stats): string {
     money(g.cost),
     g.models.join(', ') || '-',
   ]);
+  // Inserted before `cost`, so the numeric columns stay together (right-aligned below).
+  const shown = OPTIONAL_STATS.filter(([, field]) => stats.groups.some((g) => g[field] > 0));
+  header.splice(5, 0, ...shown.map(([label]) => label));
+  stats.groups.forEach((g, i) => rows[i]!.splice(5, 0, ...shown.map(([, field]) => String(g[field]))));
   if (stats.groups.some((g) => (g.llm_calls ?? 0) > 0)) {
     header.push('llm calls', 'llm tokens', 'llm cost');
     stats.groups.forEach((g, i) => rows[i]!.push(String(g.llm_calls ?? 0), String(g.llm_tokens?.total ?? 0), money(g.llm_cost ?? 0)));
   }
   const total = stats.groups.reduce((sum, g) => sum + g.cost, 0);
   const footer = `${count(stats.groups.reduce((sum, g) => sum + g.messages, 0), 'message')}, ${money(total)} · ${window}`;
-  return `${table([header, ...rows], new Set([1, 2, 3, 4, 5, 7, 8, 9]))}\n${paint('dim', footer)}`;
+  const models = header.indexOf('models');
+  const numeric = new Set(header.map((_, i) => i).filter((i) => i > 0 && i !== models));
+  return `${table([header, ...rows], numeric)}\n${paint('dim', footer)}`;
 }
 
 /** Commands, one aligned line each. */

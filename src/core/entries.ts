@@ -59,6 +59,12 @@ export const messageSchema = z.strictObject({
   model: text.optional(),
   cost_info: costInfoSchema.optional(),
   response_time: z.number().nonnegative().optional(),
+  /** Why the model stopped, as its SDK says it (`stop`, `length`, `max_tokens`, `tool_calls`…). */
+  finish_reason: text.optional(),
+  /** The provider's id of the response, when `message_id` is the caller's own. */
+  response_id: text.optional(),
+  /** The model's reasoning / thinking text; adapters fill it only when asked (it can be large and private). */
+  reasoning: z.string().optional(),
   forwarded_from: z.array(text).optional(),
 });
 

@@ -18,6 +18,8 @@ export interface ConversationQuery {
   query?: string;
   /** Keep messages of this model. */
   model?: string;
+  /** Keep messages that stopped for this reason (their `finish_reason`: `length`, `max_tokens`…). */
+  finish_reason?: string;
   /** Newest conversations first, at most this many. */
   limit?: number;
   /** Skip this many first. */
@@ -28,11 +30,14 @@ export interface ConversationQuery {
   tokens?: boolean;
 }
 
-/** Token totals of a conversation. */
+/** Token totals of a conversation (messages without a count add zero). */
 export interface TokenTotals {
   total: number;
   prompt: number;
   completion: number;
+  cache_read: number;
+  cache_write: number;
+  reasoning: number;
 }
 
 /** One conversation with its (passing) messages in order. */
@@ -42,6 +47,11 @@ export interface Conversation {
   start_time: string;
   messages: MessageEntry[];
   token_usage?: TokenTotals;
+}
+
+/** Whether a conversation query keeps only some messages (by text, model or finish reason). */
+export function filtersMessages(query: Pick<ConversationQuery, 'query' | 'model' | 'finish_reason'>): boolean {
+  return query.query !== undefined || query.model !== undefined || query.finish_reason !== undefined;
 }
 
 /** Filters of the message list. */
@@ -56,6 +66,8 @@ export interface MessageQuery {
   until?: TimeInput;
   /** Substring of the content (case-insensitive). */
   contains?: string;
+  /** Messages that stopped for this reason (`finish_reason`). */
+  finish_reason?: string;
   /** The newest this many, returned in chronological order. */
   limit?: number;
 }
@@ -78,6 +90,10 @@ export interface StatsGroupRow {
   total_tokens: number;
   prompt_tokens: number;
   completion_tokens: number;
+  /** Prompt tokens read from / written to the provider's prompt cache, and reasoning tokens (part of completion). */
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  reasoning_tokens: number;
   cost: number;
   models: string[];
   /** LLM calls of the run log (docs/runs.md) in this group; present when the provider stores run logs. */

@@ -1,6 +1,7 @@
 import type { Pricing } from '../core/config-schema.js';
 import type { RunFact, RunFactOf } from '../core/entries.js';
 import { byStatsKey } from '../store/reader.js';
+import { emptyStatsRow } from '../core/token-sums.js';
 import type { Stats, StatsGroup, StatsGroupRow } from '../core/queries.js';
 import type { LlmCallQuery, LlmCallTotals, RunReader } from '../core/run-queries.js';
 import { billedTokens, priceOf, priceTokens, type BilledTokens } from './pricing.js';
@@ -63,7 +64,7 @@ function costOf(totals: LlmCallTotals, pricing: Pricing | undefined): number {
 }
 
 function emptyRow(key: string | null): StatsGroupRow {
-  return { key, messages: 0, total_tokens: 0, prompt_tokens: 0, completion_tokens: 0, cost: 0, models: [], llm_calls: 0, llm_tokens: emptyUsage(), llm_cost: 0 };
+  return { ...emptyStatsRow(key), llm_calls: 0, llm_tokens: emptyUsage(), llm_cost: 0 };
 }
 
 /**

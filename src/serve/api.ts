@@ -1,6 +1,7 @@
 import type { Conversation } from '../core/queries.js';
 import type { Page } from '../core/run-queries.js';
 import { HistorianError, QueryError } from '../core/errors.js';
+import { addTokens, emptyTokenTotals } from '../core/token-sums.js';
 import { withDetails, type DetailedConversation } from '../history/details.js';
 import type { History } from '../history/history.js';
 import { overview, series, sessionsPage } from '../history/summaries.js';
@@ -52,12 +53,8 @@ async function conversation({ history, params, parts }: Request): Promise<Detail
   for await (const entry of history.entries({ conversations: [id], types: ['conversation_start'] })) if (entry.type === 'conversation_start') start ??= entry;
   const messages = await history.messages({ conversation_id: id });
   if (!start && messages.length === 0) throw new NotFound(`no conversation "${id}" found`);
-  const usage = { total: 0, prompt: 0, completion: 0 };
-  for (const m of messages) {
-    usage.total += m.cost_info?.token_usage?.total ?? 0;
-    usage.prompt += m.cost_info?.token_usage?.prompt ?? 0;
-    usage.completion += m.cost_info?.token_usage?.completion ?? 0;
-  }
+  const usage = emptyTokenTotals();
+  for (const m of messages) addTokens(usage, m.cost_info?.token_usage);
   const found: Conversation = { conversation_id: id, agent_name: start?.agent_name ?? null, start_time: start?.timestamp ?? messages[0]!.timestamp, messages, token_usage: usage };
   const [detailed] = await withDetails(history, [found], { tools: true, context: true });
   return detailed!;

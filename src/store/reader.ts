@@ -16,7 +16,8 @@ import type {
   StatsQuery,
   TokenTotals,
 } from '../core/queries.js';
-import { conversationPasses, isScoped, ownEntryPasses } from '../core/queries.js';
+import { conversationPasses, filtersMessages, isScoped, ownEntryPasses } from '../core/queries.js';
+import { addTokens, addToStats, emptyStatsRow, emptyTokenTotals } from '../core/token-sums.js';
 
 type Window = { since?: string | undefined; until?: string | undefined };
 
@@ -46,14 +47,8 @@ const costOf = (rows: EntryRows, row: number) => rows.field(row, 'cost_info') as
 
 /** Token totals of some message rows (messages without usage count zero). */
 function tokenTotals(rows: EntryRows, messages: readonly number[]): TokenTotals {
-  const totals = { total: 0, prompt: 0, completion: 0 };
-  for (const row of messages) {
-    const usage = costOf(rows, row)?.token_usage;
-    if (!usage) continue;
-    totals.total += usage.total;
-    totals.prompt += usage.prompt;
-    totals.completion += usage.completion;
-  }
+  const totals = emptyTokenTotals();
+  for (const row of messages) addTokens(totals, costOf(rows, row)?.token_usage);
   return totals;
 }
 
@@ -126,6 +121,7 @@ export function messageFilter(query: Normalized<MessageQuery>): (message: Messag
   return (m, agent) =>
     inWindow(m.timestamp, query) &&
     contains(m.content, query.contains) &&
+    (query.finish_reason === undefined || m.finish_reason === query.finish_reason) &&
     (roles === undefined || roles.has(m.role)) &&
     (agents === undefined ||
       agents.has(agent ?? '\u0000') ||
@@ -142,15 +138,9 @@ export class StatsTally {
     if (!inWindow(m.timestamp, this.query)) return;
     const key = statsKey(this.query.group_by, m, agent);
     let row = this.groups.get(key);
-    if (!row) {
-      row = { key, messages: 0, total_tokens: 0, prompt_tokens: 0, completion_tokens: 0, cost: 0, models: [], seen: new Set() };
-      this.groups.set(key, row);
-    }
+    if (!row) this.groups.set(key, (row = { ...emptyStatsRow(key), seen: new Set() }));
     row.messages += 1;
-    row.total_tokens += m.cost_info?.token_usage?.total ?? 0;
-    row.prompt_tokens += m.cost_info?.token_usage?.prompt ?? 0;
-    row.completion_tokens += m.cost_info?.token_usage?.completion ?? 0;
-    row.cost += m.cost_info?.total_cost ?? 0;
+    addToStats(row, m.cost_info);
     if (m.model !== undefined) row.seen.add(m.model);
   }
 
@@ -209,19 +199,21 @@ export function storeReader(store: EntryStore): HistoryReader {
   /** The conversations the query's agent and start window select, newest first. */
   const candidates = (query: Normalized<ConversationQuery>) =>
     [...store.conversations.values()].filter((c) => (query.agent === undefined || c.agent_name === query.agent) && inWindow(c.start_time, query)).sort(newestFirst);
-  /** The message test of the query's text and model filters; undefined when it has neither. */
+  /** The message test of the query's text, model and finish reason filters; undefined when it has none. */
   const conversationTest = (query: Normalized<ConversationQuery>): ((row: number) => boolean) | undefined => {
-    if (query.query === undefined && query.model === undefined) return undefined;
+    if (!filtersMessages(query)) return undefined;
     const rows = store.rows;
     const needle = query.query?.toLowerCase();
     const model = query.model === undefined ? undefined : rows.strings.find(query.model);
-    return (row) => containsText(rows, row, needle) && (model === undefined || rows.sym(row, 2) === model);
+    const reason = query.finish_reason;
+    return (row) =>
+      containsText(rows, row, needle) && (model === undefined || rows.sym(row, 2) === model) && (reason === undefined || rows.field(row, 'finish_reason') === reason);
   };
 
   return {
     async conversations(query: Normalized<ConversationQuery>): Promise<Conversation[]> {
       const rows = store.rows;
-      const filtering = query.query !== undefined || query.model !== undefined;
+      const filtering = filtersMessages(query);
       const passes = conversationTest(query) ?? (() => true);
       const result: Conversation[] = [];
       let skip = query.offset ?? 0;
@@ -260,6 +252,7 @@ export function storeReader(store: EntryStore): HistoryReader {
       const forwardedFrom = (row: number) => (rows.field(row, 'forwarded_from') as string[] | undefined) ?? [];
       const passes = (row: number, c: StoredConversation) => {
         if (!window.has(row) || !containsText(rows, row, needle) || (roles !== undefined && !roles.has(rows.sym(row, 0)))) return false;
+        if (query.finish_reason !== undefined && rows.field(row, 'finish_reason') !== query.finish_reason) return false;
         if (agents === undefined || agents.has(c.agent_name ?? '\u0000')) return true;
         return query.include_forwarded === true && forwardedFrom(row).some((a) => agents.has(a));
       };
@@ -288,18 +281,9 @@ export function storeReader(store: EntryStore): HistoryReader {
         if ((query.agent !== undefined && c.agent_name !== query.agent) || !window.has(row)) return;
         const key = keyOf(row, c.agent_name);
         let group = groups.get(key);
-        if (!group) {
-          group = { key, messages: 0, total_tokens: 0, prompt_tokens: 0, completion_tokens: 0, cost: 0, models: [], seen: new Set() };
-          groups.set(key, group);
-        }
+        if (!group) groups.set(key, (group = { ...emptyStatsRow(key), seen: new Set() }));
         group.messages += 1;
-        const cost_info = costOf(rows, row);
-        if (cost_info) {
-          group.total_tokens += cost_info.token_usage?.total ?? 0;
-          group.prompt_tokens += cost_info.token_usage?.prompt ?? 0;
-          group.completion_tokens += cost_info.token_usage?.completion ?? 0;
-          group.cost += cost_info.total_cost ?? 0;
-        }
+        addToStats(group, costOf(rows, row));
         const model = rows.sym(row, 2);
         if (model >= 0) group.seen.add(model);
       });

@@ -1,4 +1,4 @@
-import type { Entry, MessageEntry } from '../core/entries.js';
+import type { Entry, MessageEntry, ToolCallEntry } from '../core/entries.js';
 import { Chunk, CHUNK_BITS, CHUNK_MASK, Interner } from './columns.js';
 
 /** Type codes of the `kind` column. */
@@ -126,6 +126,9 @@ export class EntryRows {
         if (entry.message_id !== entry.id && entry.message_id !== undefined) (rest ??= {}).message_id = entry.message_id;
         if (entry.cost_info !== undefined) (rest ??= {}).cost_info = entry.cost_info;
         if (entry.response_time !== undefined) (rest ??= {}).response_time = entry.response_time;
+        if (entry.finish_reason !== undefined) (rest ??= {}).finish_reason = entry.finish_reason;
+        if (entry.response_id !== undefined) (rest ??= {}).response_id = entry.response_id;
+        if (entry.reasoning !== undefined) (rest ??= {}).reasoning = entry.reasoning;
         if (entry.forwarded_from !== undefined) (rest ??= {}).forwarded_from = entry.forwarded_from;
         return rest;
       case 'context':
@@ -154,6 +157,17 @@ export class EntryRows {
         return rest;
     }
     return undefined;
+  }
+
+  /**
+   * Completes a stored tool call with a later one of the same `tool_call_id`: its result is
+   * attached when the stored call has none (undefined or null). Tool calls always keep fields
+   * beyond the columns (`args`), so the row has its own object of them to change.
+   */
+  completeToolCall(row: number, later: ToolCallEntry): void {
+    const chunk = this.chunks[row >>> CHUNK_BITS]!;
+    const fields = chunk.rest![row & CHUNK_MASK]!;
+    if ((fields.result === undefined || fields.result === null) && later.result !== undefined && later.result !== null) fields.result = later.result;
   }
 
   /** The entry of a row, as added. */

@@ -1,8 +1,16 @@
-import { isRunFact, messageKey, sequenceTaken, type Entry, type MessageEntry, type RunFact } from '../core/entries.js';
+import { isRunFact, messageKey, sequenceTaken, type Entry, type MessageEntry, type RunFact, type ToolCallEntry } from '../core/entries.js';
 import { Conversations, type ConversationHead } from '../core/conversations.js';
 import type { LogRecord } from '../core/provider.js';
 import type { ResetQuery, ResetResult } from '../core/queries.js';
-import { EntryRows, MESSAGE } from './rows.js';
+import { EntryRows, MESSAGE, TOOL_CALL } from './rows.js';
+
+/** What `EntryStore.add` returns for a tool call that completed one stored before it. */
+export const COMPLETED = 'completed';
+
+/** The key of a tool call in its conversation (the id's length first, so no two pairs make the same key). */
+function toolCallKey(conversationId: string, toolCallId: string): string {
+  return `${conversationId.length}:${conversationId}${toolCallId}`;
+}
 
 /** A conversation as held in memory: its head, and the chain of its rows (conversation_start included). */
 export interface StoredConversation extends ConversationHead {
@@ -65,6 +73,8 @@ export class EntryStore {
   private ids: Set<string> | null = null;
   /** The `message_id` of every stored message (see `repeats`). */
   private messageIds: Set<string> | null = null;
+  /** The row of every stored tool call that has a `tool_call_id`, by `toolCallKey`; built on first need. */
+  private toolCallRows: Map<string, number> | null = null;
   /** The highest `seq` stored: an entry added later is numbered after it (see `add`). */
   private lastSeq = 0;
 
@@ -115,9 +125,11 @@ export class EntryStore {
    * numbered after every stored one (its `seq`, a copy when the logger's is not higher), so ties
    * in time keep the order entries were stored in, across restarts and processes. A run fact
    * gets the next `sequence` of its session; one that carries a sequence the session already has
-   * is refused with an `EntryError`, and nothing of it is stored.
+   * is refused with an `EntryError`, and nothing of it is stored. A tool call whose
+   * `tool_call_id` a stored call of its conversation has completes that one (`COMPLETED`): its
+   * result is attached, and no row is added.
    */
-  add(record: LogRecord): Entry | undefined {
+  add(record: LogRecord): Entry | typeof COMPLETED | undefined {
     return this.insert(record, false);
   }
 
@@ -131,11 +143,12 @@ export class EntryStore {
     for (const record of records) this.insert(record, true);
   }
 
-  private insert(record: LogRecord, loading: boolean): Entry | undefined {
+  private insert(record: LogRecord, loading: boolean): Entry | typeof COMPLETED | undefined {
     const { agent, fresh } = record;
     if (!fresh) this.ids ??= this.storedIds();
     if (this.ids?.has(record.entry.id)) return undefined;
     if (record.entry.type === 'message' && this.repeats(record.entry, fresh)) return undefined;
+    if (record.entry.type === 'tool_call' && this.completes(record.entry)) return COMPLETED;
     if (isRunFact(record.entry)) {
       const fact = this.numbered(this.ordered(record.entry, loading), loading);
       this.ids?.add(fact.id);
@@ -162,6 +175,7 @@ export class EntryStore {
       case 'tool_call':
         conversation = this.conversations.of(entry, agent);
         conversation.tool_calls += 1;
+        if (entry.tool_call_id !== undefined) this.toolCallRows?.set(toolCallKey(entry.conversation_id, entry.tool_call_id), rows.count);
         break;
       case 'context':
         conversation = this.conversations.of(entry, agent);
@@ -198,6 +212,32 @@ export class EntryStore {
     return false;
   }
 
+  /**
+   * Whether a tool call completes a stored one (same conversation and `tool_call_id`), which it
+   * then does. Without a `tool_call_id` nothing can be completed, so the map of stored calls is
+   * built only once a call has one.
+   */
+  private completes(call: ToolCallEntry): boolean {
+    if (call.tool_call_id === undefined) return false;
+    this.toolCallRows ??= this.storedToolCalls();
+    const row = this.toolCallRows.get(toolCallKey(call.conversation_id, call.tool_call_id));
+    if (row === undefined) return false;
+    this.current.completeToolCall(row, call);
+    this.ids?.add(call.id);
+    return true;
+  }
+
+  private storedToolCalls(): Map<string, number> {
+    const rows = this.current;
+    const found = new Map<string, number>();
+    rows.scan(TOOL_CALL, (row) => {
+      const id = rows.field(row, 'tool_call_id') as string | undefined;
+      const key = id === undefined ? undefined : toolCallKey(rows.conversationId(rows.slot(row)), id);
+      if (key !== undefined && !found.has(key)) found.set(key, row);
+    });
+    return found;
+  }
+
   private clear(): void {
     this.current = new EntryRows();
     this.bySlot = [];
@@ -207,6 +247,7 @@ export class EntryStore {
     this.sequences = new Map();
     this.ids = null;
     this.messageIds = null;
+    this.toolCallRows = null;
     this.lastSeq = 0;
   }
 
@@ -252,6 +293,7 @@ export class EntryStore {
     for (const row of commands) this.kill(row);
     for (const row of facts) this.kill(row);
     this.messageIds = null;
+    this.toolCallRows = null;
     this.commandRows = this.commandRows.filter((row) => !rows.dead(row));
     this.factRows = this.factRows.filter((row) => !rows.dead(row));
     // Like max(sequence) + 1 in sql: a session whose facts are all gone numbers from 1 again.

@@ -80,6 +80,10 @@ describe('the real SDKs, through the adapters, into SQLite, read back by the CLI
       const want = usage.map((token_usage) => ['assistant', conversation.conversation_id, model, { token_usage, total_cost: cost }]);
       expect(stored, conversation.conversation_id).toEqual(want);
       expect(conversation.messages[1]!.content, conversation.conversation_id).toBe(ANSWER);
+      // The tool turn stopped to call tools, the answer finished: each SDK says so in its own words.
+      const [toolTurn, answer] = conversation.messages.map((m) => m.finish_reason);
+      expect(toolTurn, conversation.conversation_id).toMatch(/^(tool_calls|tool-calls|tool_use|completed)$/);
+      expect(answer, conversation.conversation_id).toMatch(/^(stop|end_turn|completed)$/);
     }
   });
 

@@ -32,7 +32,7 @@ describe('historian demo', () => {
     expect(demo.stdout).toContain('history show (read back from sql):');
     expect(demo.stdout).toContain('demo-exec  executor');
     expect(demo.stdout).not.toContain('LGTM');
-    expect(demo.stdout).toMatch(/anthropic\/claude-sonnet-4\s+3\s+1375\s+1230\s+145\s+\$0\.0043/);
+    expect(demo.stdout).toMatch(/anthropic\/claude-sonnet-4\s+3\s+1375\s+1230\s+145\s+400\s+400\s+0\s+\$0\.0043/);
   });
 
   it('records runs whose calls keep the spacing of the script, ending now', async () => {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHistorian, type Historian, type StorageInput } from '../../src/index.js';
 import { SESSION } from './session.js';
 import { orderContract } from './order-contract.js';
+import { lifecycleContract } from './lifecycle-contract.js';
 
 /** A fresh, empty storage for one test, and how to remove it afterwards. */
 export interface ContractFixture {
@@ -121,9 +122,9 @@ export function historyContract(name: string, fixture: () => Promise<ContractFix
 
       it('sums tokens over the passing messages when asked', async () => {
         const [c2] = await historian.history().conversations({ agent: 'executor', tokens: true });
-        expect(c2!.token_usage).toEqual({ total: 330, prompt: 220, completion: 110 });
+        expect(c2!.token_usage).toEqual({ total: 330, prompt: 220, completion: 110, cache_read: 0, cache_write: 40, reasoning: 10 });
         const [c3] = await historian.history().conversations({ agent: 'analyzer', tokens: true });
-        expect(c3!.token_usage).toEqual({ total: 0, prompt: 0, completion: 0 });
+        expect(c3!.token_usage).toEqual({ total: 0, prompt: 0, completion: 0, cache_read: 0, cache_write: 0, reasoning: 0 });
         const [plain] = await historian.history().conversations({ agent: 'executor' });
         expect(plain).not.toHaveProperty('token_usage');
       });
@@ -224,7 +225,7 @@ export function historyContract(name: string, fixture: () => Promise<ContractFix
         await historian.flush();
         const [conversation] = await historian.history().conversations({ model: 'cost-model', tokens: true });
         expect(conversation!.messages[0]!.cost_info).toEqual({ total_cost: 0.25 });
-        expect(conversation!.token_usage).toEqual({ total: 0, prompt: 0, completion: 0 });
+        expect(conversation!.token_usage).toEqual({ total: 0, prompt: 0, completion: 0, cache_read: 0, cache_write: 0, reasoning: 0 });
         const stats = await historian.history().stats({ group_by: 'model' });
         expect(stats.groups.find((g) => g.key === 'cost-model')).toMatchObject({ messages: 1, total_tokens: 0, prompt_tokens: 0, completion_tokens: 0, cost: 0.25 });
       });
@@ -369,4 +370,5 @@ export function historyContract(name: string, fixture: () => Promise<ContractFix
     }
   });
   orderContract(name, fixture, options);
+  lifecycleContract(name, fixture, options);
 }

@@ -72,7 +72,7 @@ describe('auto_migration on a database made by an older, narrower schema', () =>
     await historian.close();
     expect(columnsOf(path, 'messages')).toEqual(expect.arrayContaining(['model_provider', 'model_name', 'seq', 'cache_read_tokens', 'response_time']));
     const db = new Database(path, { readonly: true });
-    expect(db.prepare("SELECT value FROM historian_meta WHERE key = 'schema_version'").get()).toEqual({ value: '3' });
+    expect(db.prepare("SELECT value FROM historian_meta WHERE key = 'schema_version'").get()).toEqual({ value: '4' });
     expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND name = 'messages_model_idx'").get()).toEqual({ n: 1 });
     db.close();
   });
@@ -144,8 +144,10 @@ describe('auto_migration from schema version 2 (message ids and session sequence
     // What version 2 let happen: the same message again (a finish callback), a fact numbered 1 twice.
     const db = new Database(path);
     db.exec(`DROP INDEX messages_message_id_idx; DROP INDEX run_events_sequence_idx; UPDATE historian_meta SET value = '2' WHERE key = 'schema_version';
-      INSERT INTO messages SELECT 'again', conversation_id, message_id, '2026-11-20T09:00:02.000Z', seq + 1, role, 'step, finished', name, model, model_provider, model_name,
-        total_tokens, prompt_tokens, completion_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost, response_time, forwarded_from, agent_name FROM messages WHERE id = 'first';
+      INSERT INTO messages (id, conversation_id, message_id, timestamp, seq, role, content, name, model, model_provider, model_name,
+        total_tokens, prompt_tokens, completion_tokens, cost, agent_name)
+        SELECT 'again', conversation_id, message_id, '2026-11-20T09:00:02.000Z', seq + 1, role, 'step, finished', name, model, model_provider, model_name,
+        total_tokens, prompt_tokens, completion_tokens, cost, agent_name FROM messages WHERE id = 'first';
       UPDATE message_totals SET messages = messages * 2, total_tokens = total_tokens * 2, prompt_tokens = prompt_tokens * 2, completion_tokens = completion_tokens * 2, cost = cost * 2;
       INSERT INTO run_events SELECT 'f2', session_id, run_id, agent_name, 'run_failed', sequence, '2026-11-20T09:00:03.000Z', seq + 1, '{"error":"late"}' FROM run_events WHERE id = 'f1';
       INSERT OR REPLACE INTO runs VALUES ('r', 's', 'planner', '2026-11-20T09:00:00.000Z', 'failed', 1);`);
@@ -157,6 +159,67 @@ describe('auto_migration from schema version 2 (message ids and session sequence
     expect((await history.stats({ group_by: 'model', since: '2026-11-01T00:00:00Z' })).groups.map((g) => [g.key, g.messages, g.total_tokens, g.cost])).toEqual([['m', 1, 15, 1]]);
     expect((await history.steps({ session: 's' })).map((f) => [f.id, f.sequence])).toEqual([['f1', 1]]);
     expect((await history.runs()).map((run) => [run.run_id, run.status])).toEqual([['r', 'running']]);
+    await after.close();
+  });
+});
+
+describe('auto_migration from schema version 3 (no cache or reasoning sums in message_totals)', () => {
+  let dir: string;
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('adds the sums and rebuilds the totals from the messages, so whole hours count them', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'historian-migrate-v3-'));
+    const path = join(dir, 'v3.db');
+    const url = `sqlite:///${path}`;
+    const before = await createHistorian({ providers: [{ type: 'sql', url }] });
+    const usage = { prompt: 100, completion: 40, cache_read: 60, cache_write: 10, reasoning: 25 };
+    before.log({ type: 'message', conversation_id: 'c', role: 'assistant', content: 'a', model: 'm', cost_info: { token_usage: usage }, timestamp: '2026-11-20T09:00:01.000Z' });
+    await before.close();
+    const db = new Database(path);
+    db.exec(`ALTER TABLE message_totals DROP COLUMN cache_read_tokens; ALTER TABLE message_totals DROP COLUMN cache_write_tokens;
+      ALTER TABLE message_totals DROP COLUMN reasoning_tokens; UPDATE historian_meta SET value = '3' WHERE key = 'schema_version';
+      ALTER TABLE messages DROP COLUMN finish_reason; ALTER TABLE messages DROP COLUMN response_id; ALTER TABLE messages DROP COLUMN reasoning;`);
+    db.close();
+
+    const after = await createHistorian({ providers: [{ type: 'sql', url }] });
+    const stats = await after.history().stats({ group_by: 'model', since: '2026-11-20T00:00:00Z', until: '2026-11-21T00:00:00Z' });
+    expect(stats.groups.map((g) => [g.key, g.messages, g.cache_read_tokens, g.cache_write_tokens, g.reasoning_tokens])).toEqual([['m', 1, 60, 10, 25]]);
+    after.log({ type: 'message', conversation_id: 'c', role: 'assistant', content: 'cut', finish_reason: 'length', response_id: 'r', reasoning: 'hm', timestamp: '2026-11-20T09:00:02.000Z' });
+    await after.flush();
+    expect((await after.history().messages({ conversation_id: 'c' }))[1]).toMatchObject({ finish_reason: 'length', response_id: 'r', reasoning: 'hm' });
+    await after.close();
+    expect(columnsOf(path, 'message_totals')).toEqual(expect.arrayContaining(['cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens']));
+    expect(columnsOf(path, 'messages')).toEqual(expect.arrayContaining(['finish_reason', 'response_id', 'reasoning']));
+  });
+});
+
+describe('auto_migration from schema version 3 (a tool call logged again was a second row)', () => {
+  let dir: string;
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('merges each later row into the first of its conversation and tool_call_id, result included', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'historian-migrate-calls-'));
+    const path = join(dir, 'v3.db');
+    const url = `sqlite:///${path}`;
+    const before = await createHistorian({ providers: [{ type: 'sql', url }] });
+    const call = { type: 'tool_call', conversation_id: 'c', message_id: 'm', tool_call_id: 'call-1', tool_name: 'grep', args: {} } as const;
+    before.log({ ...call, id: 'first', result: null, timestamp: '2026-11-20T09:00:01.000Z' });
+    before.log({ ...call, id: 'no-id', tool_call_id: undefined, result: 1, timestamp: '2026-11-20T09:00:02.000Z' });
+    await before.close();
+    // What version 3 let happen: the call logged again with its result, stored as a second row.
+    const db = new Database(path);
+    db.exec(`DROP INDEX tool_calls_call_id_idx; UPDATE historian_meta SET value = '3' WHERE key = 'schema_version';
+      INSERT INTO tool_calls (id, conversation_id, message_id, tool_call_id, timestamp, seq, tool_name, args, result)
+        VALUES ('later', 'c', 'm', 'call-1', '2026-11-20T09:00:03.000Z', 9, 'grep', '{}', '{"lines":3}');`);
+    db.close();
+
+    const after = await createHistorian({ providers: [{ type: 'sql', url }] });
+    const calls = [];
+    for await (const entry of after.history().entries({ types: ['tool_call'] })) if (entry.type === 'tool_call') calls.push([entry.id, entry.result]);
+    expect(calls).toEqual([
+      ['first', { lines: 3 }],
+      ['no-id', 1],
+    ]);
     await after.close();
   });
 });

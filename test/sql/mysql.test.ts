@@ -54,7 +54,19 @@ describe.runIf(url)('MySQL/MariaDB (HISTORIAN_TEST_MYSQL_URL)', () => {
         ...OLD_SCHEMA,
         "INSERT INTO conversations VALUES ('old-c', 'veteran', '2025-01-01T00:00:00.000Z', true, 'old-start', 1)",
         `INSERT INTO messages (id, conversation_id, timestamp, role, content, model, total_tokens, prompt_tokens, completion_tokens, cost) VALUES ${rows.join(', ')}`,
+        // A tool call logged again with its result was a second row before schema version 4.
+        `INSERT INTO tool_calls (id, conversation_id, message_id, tool_call_id, timestamp, tool_name, args, result) VALUES
+          ('call-first', 'old-c', 'm', 'call-1', '2025-01-01T00:00:01.000Z', 'grep', '{}', NULL),
+          ('call-later', 'old-c', 'm', 'call-1', '2025-01-01T00:00:02.000Z', 'grep', '{}', '{"lines":3}')`,
       );
+    });
+
+    it('merges a tool call logged again into the first row, with its result', async () => {
+      const historian = await createHistorian({ providers: [{ type: 'sql', url: database.url }] });
+      const calls = [];
+      for await (const entry of historian.history().entries({ types: ['tool_call'] })) if (entry.type === 'tool_call') calls.push([entry.id, entry.result]);
+      await historian.close();
+      expect(calls).toEqual([['call-first', { lines: 3 }]]);
     });
 
     it('adds the missing tables, columns and indexes and keeps every row', async () => {
@@ -79,7 +91,7 @@ describe.runIf(url)('MySQL/MariaDB (HISTORIAN_TEST_MYSQL_URL)', () => {
         "SELECT count(*) AS n FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND INDEX_NAME = 'messages_model_idx'",
       );
       expect((columns as { name: string }[]).map((c) => c.name)).toEqual(expect.arrayContaining(['model_provider', 'model_name', 'seq', 'cache_read_tokens', 'response_time']));
-      expect(meta).toEqual([{ value: '3' }]);
+      expect(meta).toEqual([{ value: '4' }]);
       expect(Number((index as { n: number }[])[0]!.n)).toBeGreaterThan(0);
     });
 

@@ -17,6 +17,7 @@ interface ShowOptions extends ReadOptions {
   until?: string;
   query?: string;
   model?: string;
+  finishReason?: string;
   limit: number;
   offset: number;
   compact?: boolean;
@@ -36,6 +37,7 @@ function showCommand(): Command {
       .option('--until <when>', 'conversations started until then')
       .option('--query <text>', 'only messages containing this text (case-insensitive)')
       .option('--model <model>', 'only messages of this model')
+      .option('--finish-reason <reason>', 'only messages that stopped for this reason (length, max_tokens, content_filter…)')
       .option('--limit <n>', 'at most this many conversations', countOption, 10)
       .option('--offset <n>', 'skip this many first', countOption, 0)
       .option('--compact', 'show only the first and last message of each conversation')
@@ -44,10 +46,10 @@ function showCommand(): Command {
       .option('--context', 'show context additions under the message they follow (json / yaml: context of each message)')
       .option('--all', 'both --tools and --context'),
   ))
-    .addHelpText('after', '\nExamples:\n  historian history show planner --since 1d\n  historian history show --query deploy --format json\n  historian history show --all --limit 3')
+    .addHelpText('after', '\nExamples:\n  historian history show planner --since 1d\n  historian history show --finish-reason length\n  historian history show --query deploy --format json\n  historian history show --all --limit 3')
     .action(async (agent: string | undefined, _options, command: Command) => {
       const o = optionsOf<ShowOptions>(command);
-      const query = { agent, since: o.since, until: o.until, query: o.query, model: o.model, limit: o.limit, offset: o.offset, compact: o.compact, tokens: o.tokens };
+      const query = { agent, since: o.since, until: o.until, query: o.query, model: o.model, finish_reason: o.finishReason, limit: o.limit, offset: o.offset, compact: o.compact, tokens: o.tokens };
       const details = { tools: o.tools === true || o.all === true, context: o.context === true || o.all === true };
       if (o.page) {
         const page = await withHistory(o, o.provider, async (h) => {

@@ -15,6 +15,7 @@ import { FileLock } from '../../fs/lock.js';
 import { endOnWholeLine, lastWholeLine, parses } from '../../fs/whole-lines.js';
 import { LineIndex, sequenceKey, type StoredKeys } from './line-index.js';
 import { linesReader, LinesFileView } from './lines-reader.js';
+import { toolCallCompletions } from './tool-calls.js';
 
 /** An entry of a batch to append, as it will be stored (a run fact numbered in its session). */
 interface Pending {
@@ -232,6 +233,7 @@ export class LinesFile {
     const rows = new Uint8Array(index.rows);
     const result = nothingDeleted();
     const counts = result as Record<string, number>;
+    const toolCalls: number[] = [];
     for (const conversation of index.conversationList) {
       if (query.agent !== undefined && conversation.agent_name !== query.agent) continue;
       result.conversations += 1;
@@ -239,10 +241,11 @@ export class LinesFile {
         rows[row] = 1;
         const type = index.typeOf(row);
         if (type === 'message') counts.messages! += 1;
-        else if (type === 'tool_call') counts.tool_calls! += 1;
+        else if (type === 'tool_call') toolCalls.push(row);
         else if (type === 'context') counts.context! += 1;
       }
     }
+    result.tool_calls = await this.countToolCalls(toolCalls);
     const owned = await this.ownedRows(query.agent);
     for (const row of owned) {
       rows[row] = 1;
@@ -250,6 +253,19 @@ export class LinesFile {
       else result.run_events += 1;
     }
     return { rows, result };
+  }
+
+  /** How many tool calls some rows hold: a line that completed an earlier call (its tool_call_id again) is not one. */
+  private async countToolCalls(rows: number[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    const view = await LinesFileView.open(this.index, async () => undefined, this.encoding);
+    if (!view) return 0;
+    try {
+      const { merged } = await toolCallCompletions(view.batches(rows.sort((a, b) => a - b)));
+      return rows.length - merged.size;
+    } finally {
+      await view.close();
+    }
   }
 
   /** The command and run-log rows of an agent (all of them without one). */

@@ -1,7 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { RUN_FACT_TYPES, type CommandEntry, type Entry, type EntryType, type MessageEntry, type RunFact } from '../../core/entries.js';
 import type { CommandQuery, Conversation, ConversationQuery, EntryFeed, EntryQuery, HistoryReader, MessageQuery, Normalized, Stats, StatsGroup, StatsQuery } from '../../core/queries.js';
-import { conversationPasses, isScoped, ownEntryPasses } from '../../core/queries.js';
+import { conversationPasses, filtersMessages, isScoped, ownEntryPasses } from '../../core/queries.js';
 import type { RunReader } from '../../core/run-queries.js';
 import { DocumentError } from '../../formats/codec.js';
 import { toEntry } from '../../formats/load.js';
@@ -11,6 +11,7 @@ import { commandFilter, inWindow, messageFilter, newestFirst, selectCommands, St
 import { byLogOrder, EntryStore } from '../../store/store.js';
 import { recordsInOrder } from './shared-file.js';
 import type { IndexedConversation, LineIndex } from './line-index.js';
+import { readsToolCalls, toolCallCompletions, withCompletions } from './tool-calls.js';
 
 /** How many entries are read from the file at a time. */
 const BATCH = 4096;
@@ -201,7 +202,7 @@ async function conversations(index: LineIndex, view: LinesFileView, query: Norma
 /** How many conversations a query matches: from the index alone unless a text or model filter must read messages. */
 async function countConversations(index: LineIndex, view: LinesFileView, query: Normalized<ConversationQuery>): Promise<number> {
   const heads = headsOf(index, query);
-  if (query.query === undefined && query.model === undefined) return heads.length;
+  if (!filtersMessages(query)) return heads.length;
   let count = 0;
   for (let i = 0; i < heads.length; i += chunkFor(undefined)) {
     count += await storeReader(await view.storeOf(heads.slice(i, i + chunkFor(undefined)))).countConversations(query);
@@ -354,8 +355,13 @@ async function* entriesOf(openView: () => Promise<LinesFileView | null>, query: 
     const covered = upTo === undefined || upTo.generation !== view.generation ? Infinity : upTo.rows;
     const rows = view.inLogOrder(view.inScope(view.rowsOf(query.types ? new Set(query.types) : undefined, query).filter((row) => row < covered), query));
     const owned = isScoped(query) ? (entry: Entry) => 'conversation_id' in entry || ownEntryPasses(entry, query) : () => true;
+    const calls = () => view.batches(view.inScope(view.rowsOf(new Set(['tool_call'])), query));
+    const completions = readsToolCalls(query) ? await toolCallCompletions(calls()) : null;
     for await (const batch of view.batches(rows)) {
-      for (const entry of batch) if (inWindow(entry.timestamp, query) && owned(entry)) yield entry;
+      for (const read of batch) {
+        const entry = withCompletions(read, completions);
+        if (entry !== null && inWindow(entry.timestamp, query) && owned(entry)) yield entry;
+      }
     }
   } catch (error) {
     if (error instanceof Replaced) throw new Error(`${view.path} was replaced by another process while its entries were read`);

@@ -1,6 +1,6 @@
 import { AgentAttribution } from '../../core/attribution.js';
 import type { Entry } from '../../core/entries.js';
-import { byLogOrder, type EntryStore } from '../../store/store.js';
+import { byLogOrder, COMPLETED, type EntryStore } from '../../store/store.js';
 import type { ResetQuery, ResetResult } from '../../core/queries.js';
 import type { LogRecord, Rejection } from '../../core/provider.js';
 import { identityOf, sameIdentity, type FileIdentity, type LoadedFile } from '../../formats/load.js';
@@ -114,7 +114,7 @@ export class SharedFile {
         rejected.push({ record, error: this.unencodable(cause) });
         continue;
       }
-      let stored: Entry | undefined;
+      let stored: Entry | typeof COMPLETED | undefined;
       try {
         stored = store.add(record);
       } catch (error) {
@@ -124,6 +124,14 @@ export class SharedFile {
         continue;
       }
       if (!stored) continue;
+      if (stored === COMPLETED) {
+        // A tool call completed in place: the document is encoded again from the store (the next
+        // `encode` or the save does it, before any later entry is added). Kept as unsaved, so a
+        // read-back after a failed save completes the call again.
+        writer.forget();
+        this.unsaved.push(record.entry);
+        continue;
+      }
       // An entry numbered after the stored ones, or a run fact numbered in its session, is a copy: write that copy.
       writer.push(stored, stored === record.entry ? text : writer.encode(stored));
       this.unsaved.push(stored);

@@ -67,3 +67,10 @@ export function chunked<T>(items: readonly T[]): T[][] {
   for (let i = 0; i < items.length; i += IDS_PER_QUERY) out.push(items.slice(i, i + IDS_PER_QUERY));
   return out;
 }
+
+/**
+ * Completes a stored tool call with a later one of the same conversation and `tool_call_id`
+ * (docs/entries.md): its result is attached when it has none. Parameters: result (JSON text),
+ * conversation_id, tool_call_id. The same text in every family.
+ */
+export const COMPLETE_TOOL_CALL = 'UPDATE tool_calls SET result = ? WHERE conversation_id = ? AND tool_call_id = ? AND result IS NULL';

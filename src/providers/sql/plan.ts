@@ -29,15 +29,28 @@ const RUN_GROUPS = `SELECT run_id, min(session_id) AS session_id, min(agent_name
  */
 const BACKFILLS: Record<string, string> = {
   'messages.agent_name': 'UPDATE messages SET agent_name = (SELECT c.agent_name FROM conversations c WHERE c.conversation_id = messages.conversation_id);',
-  message_totals: `INSERT INTO message_totals (hour, agent_name, model, messages, total_tokens, prompt_tokens, completion_tokens, cost)
+  message_totals: `INSERT INTO message_totals (hour, agent_name, model, messages, total_tokens, prompt_tokens, completion_tokens,
+    cache_read_tokens, cache_write_tokens, reasoning_tokens, cost)
   SELECT substr(timestamp, 1, 13), coalesce(agent_name, ''), coalesce(model, ''), count(*),
-    coalesce(sum(total_tokens), 0), coalesce(sum(prompt_tokens), 0), coalesce(sum(completion_tokens), 0), coalesce(sum(cost), 0)
+    coalesce(sum(total_tokens), 0), coalesce(sum(prompt_tokens), 0), coalesce(sum(completion_tokens), 0),
+    coalesce(sum(cache_read_tokens), 0), coalesce(sum(cache_write_tokens), 0), coalesce(sum(reasoning_tokens), 0), coalesce(sum(cost), 0)
   FROM messages GROUP BY substr(timestamp, 1, 13), coalesce(agent_name, ''), coalesce(model, '');`,
   runs: `INSERT INTO runs (run_id, session_id, agent_name, started_at, status, end_sequence)
   SELECT run_id, session_id, agent_name, started_at,
     CASE WHEN finished IS NULL AND failed IS NULL THEN 'running' WHEN failed IS NULL OR finished > failed THEN 'completed' ELSE 'failed' END,
     CASE WHEN failed IS NULL OR finished > failed THEN finished ELSE failed END
   FROM (${RUN_GROUPS}) g;`,
+};
+
+/**
+ * The summary table rebuilt from its source rows when a column is added to it (schema version 4
+ * added the cache and reasoning token sums to `message_totals`): rebuilt once, after its last
+ * missing column is added.
+ */
+const REBUILT_WITH_COLUMN: Record<string, string> = {
+  'message_totals.cache_read_tokens': 'message_totals',
+  'message_totals.cache_write_tokens': 'message_totals',
+  'message_totals.reasoning_tokens': 'message_totals',
 };
 
 /** The first of rows that share a key, by logging order: `k` before `e` (timestamp, seq, id). */
@@ -51,6 +64,11 @@ const EARLIER = '(k.timestamp < e.timestamp OR (k.timestamp = e.timestamp AND (k
 function keepFirst(table: string, join: string): string {
   return `DELETE FROM ${table} WHERE id IN (SELECT id FROM (SELECT DISTINCT e.id FROM ${table} e JOIN ${table} k ON ${join} AND k.id <> e.id AND ${EARLIER}) repeated);`;
 }
+
+/** The calls without a result take the first result logged for their conversation and tool_call_id. */
+const COMPLETE_FIRST_CALLS = `UPDATE tool_calls SET result = (SELECT e.result FROM tool_calls e
+  WHERE e.conversation_id = tool_calls.conversation_id AND e.tool_call_id = tool_calls.tool_call_id AND e.result IS NOT NULL
+  ORDER BY e.timestamp, e.seq, e.id LIMIT 1) WHERE result IS NULL AND tool_call_id IS NOT NULL;`;
 
 /**
  * What runs before a unique index is added to a table that may have rows breaking it, by index:
@@ -68,6 +86,20 @@ const BEFORE_INDEX: Record<string, { family?: Family; sql: string }[]> = {
     },
   ],
   run_events_sequence_idx: [{ sql: keepFirst('run_events', 'k.session_id = e.session_id AND k.sequence = e.sequence') }],
+  // Schema version 4: a tool call logged again with its tool_call_id completes the first. The
+  // first of each takes a later one's result when it has none, then the later ones go.
+  tool_calls_call_id_idx: [
+    { family: 'mysql', sql: 'ALTER TABLE tool_calls MODIFY tool_call_id varchar(255);' },
+    { family: 'sqlite', sql: COMPLETE_FIRST_CALLS },
+    { family: 'postgres', sql: COMPLETE_FIRST_CALLS },
+    // MySQL may not read, in a subquery, the table an UPDATE changes; a join it may.
+    {
+      family: 'mysql',
+      sql: `UPDATE tool_calls k JOIN tool_calls e ON e.conversation_id = k.conversation_id AND e.tool_call_id = k.tool_call_id AND e.result IS NOT NULL
+  SET k.result = e.result WHERE k.result IS NULL;`,
+    },
+    { sql: keepFirst('tool_calls', 'k.conversation_id = e.conversation_id AND k.tool_call_id = e.tool_call_id') },
+  ],
 };
 
 /** The summary table rebuilt after the rows of a unique index's table were made unique. */
@@ -84,12 +116,16 @@ export function planMigration(declared: DeclaredTable[], live: LiveSchema): Migr
       const backfill = BACKFILLS[table.name];
       if (backfill) plan.statements.push(backfill);
     } else {
+      const rebuilt = new Set<string>();
       for (const column of table.columns.filter((c) => !columns.has(c.name))) {
         plan.missingColumns.push(`${table.name}.${column.name}`);
         plan.statements.push(addColumnSql(table, column));
         const backfill = BACKFILLS[`${table.name}.${column.name}`];
         if (backfill) plan.statements.push(backfill);
+        const summary = REBUILT_WITH_COLUMN[`${table.name}.${column.name}`];
+        if (summary) rebuilt.add(summary);
       }
+      for (const summary of rebuilt) plan.statements.push(`DELETE FROM ${summary};`, BACKFILLS[summary]!);
     }
     for (const index of table.indexes.filter((i) => !live.indexes.has(i.name))) {
       plan.missingIndexes.push(index.name);

@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, exists, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { MessageEntry } from '../../core/entries.js';
+import { emptyTokenTotals } from '../../core/token-sums.js';
 import type { Conversation, ConversationQuery, MessageQuery, Normalized, TokenTotals } from '../../core/queries.js';
 import type { Dialect, SqlBackend } from './dialect.js';
 import { chunked, field, total } from './fragments.js';
@@ -14,6 +15,7 @@ function messageFilter(dialect: Dialect, query: Normalized<ConversationQuery>): 
   return and(
     query.query === undefined ? undefined : dialect.containsText(m.content, query.query),
     query.model === undefined ? undefined : eq(m.model, query.model),
+    query.finish_reason === undefined ? undefined : eq(m.finish_reason, query.finish_reason),
   );
 }
 
@@ -39,7 +41,15 @@ async function messagesOf(backend: SqlBackend, ids: string[], filter: SQL | unde
 async function tokensOf(backend: SqlBackend, ids: string[], filter: SQL | undefined): Promise<Map<string, TokenTotals>> {
   const m = backend.dialect.tables.messages;
   const totals = new Map<string, TokenTotals>();
-  const sums = { id: field(m.conversation_id), total: total(m.total_tokens), prompt: total(m.prompt_tokens), completion: total(m.completion_tokens) };
+  const sums = {
+    id: field(m.conversation_id),
+    total: total(m.total_tokens),
+    prompt: total(m.prompt_tokens),
+    completion: total(m.completion_tokens),
+    cache_read: total(m.cache_read_tokens),
+    cache_write: total(m.cache_write_tokens),
+    reasoning: total(m.reasoning_tokens),
+  };
   for (const chunk of chunked(ids)) {
     const where = and(inArray(m.conversation_id, chunk), filter);
     const rows = await backend.statements.fields(sums, 'messages', { where, groupBy: [field(m.conversation_id)] });
@@ -88,7 +98,7 @@ export async function readConversations(backend: SqlBackend, query: Normalized<C
       start_time: row.start_time,
       messages: query.compact && listed.length > 2 ? [listed[0]!, listed[listed.length - 1]!] : listed,
     };
-    if (tokens) conversation.token_usage = tokens.get(row.conversation_id) ?? { total: 0, prompt: 0, completion: 0 };
+    if (tokens) conversation.token_usage = tokens.get(row.conversation_id) ?? emptyTokenTotals();
     return conversation;
   });
 }
@@ -112,6 +122,7 @@ export async function readMessages(backend: SqlBackend, query: Normalized<Messag
     query.since === undefined ? undefined : gte(m.timestamp, query.since),
     query.until === undefined ? undefined : lte(m.timestamp, query.until),
     query.contains === undefined ? undefined : backend.dialect.containsText(m.content, query.contains),
+    query.finish_reason === undefined ? undefined : eq(m.finish_reason, query.finish_reason),
   );
   if (query.limit === undefined) {
     const rows = await backend.statements.rows('messages', { where, orderBy: [asc(m.timestamp), asc(m.seq)] });

@@ -1,6 +1,7 @@
 import { and, count, desc, eq, gt, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { CommandEntry } from '../../core/entries.js';
 import { byStatsKey } from '../../store/reader.js';
+import { addStatsSums } from '../../core/token-sums.js';
 import type { CommandQuery, Normalized, Stats, StatsGroup, StatsQuery } from '../../core/queries.js';
 import type { Dialect, SqlBackend } from './dialect.js';
 import { field, total } from './fragments.js';
@@ -66,6 +67,9 @@ function fromTotals(backend: SqlBackend, query: Normalized<StatsQuery> & { group
     total_tokens: total(t.total_tokens),
     prompt_tokens: total(t.prompt_tokens),
     completion_tokens: total(t.completion_tokens),
+    cache_read_tokens: total(t.cache_read_tokens),
+    cache_write_tokens: total(t.cache_write_tokens),
+    reasoning_tokens: total(t.reasoning_tokens),
     cost: total(t.cost),
     models: dialect.distinctSorted(sql`nullif(${t.model}, '')`),
   };
@@ -98,6 +102,9 @@ function fromMessages(backend: SqlBackend, query: Normalized<StatsQuery> & { gro
     total_tokens: total(m.total_tokens),
     prompt_tokens: total(m.prompt_tokens),
     completion_tokens: total(m.completion_tokens),
+    cache_read_tokens: total(m.cache_read_tokens),
+    cache_write_tokens: total(m.cache_write_tokens),
+    reasoning_tokens: total(m.reasoning_tokens),
     cost: total(m.cost),
     models: dialect.distinctSorted(m.model),
   };
@@ -114,11 +121,7 @@ function merged(parts: Sums[][]): Sums[] {
       groups.set(row.key, { ...row, models: [...row.models] });
       continue;
     }
-    group.messages += row.messages;
-    group.total_tokens += row.total_tokens;
-    group.prompt_tokens += row.prompt_tokens;
-    group.completion_tokens += row.completion_tokens;
-    group.cost += row.cost;
+    addStatsSums(group, row);
     group.models = [...new Set([...group.models, ...row.models])].sort();
   }
   return [...groups.values()].filter((group) => group.messages > 0);

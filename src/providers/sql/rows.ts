@@ -31,6 +31,9 @@ export function messageRow(entry: MessageEntry, seq: number): Insert<'messages'>
     reasoning_tokens: usage?.reasoning ?? null,
     cost: entry.cost_info?.total_cost ?? null,
     response_time: entry.response_time ?? null,
+    finish_reason: entry.finish_reason ?? null,
+    response_id: entry.response_id ?? null,
+    reasoning: entry.reasoning ?? null,
     forwarded_from: entry.forwarded_from ?? null,
   };
 }
@@ -110,6 +113,9 @@ export function messageEntry(row: MessageRow): MessageEntry {
       model: row.model,
       cost_info: costInfo(row),
       response_time: row.response_time,
+      finish_reason: row.finish_reason,
+      response_id: row.response_id,
+      reasoning: row.reasoning,
       forwarded_from: row.forwarded_from,
     },
   );

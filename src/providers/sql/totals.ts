@@ -15,15 +15,20 @@ type Totals = Insert<'messageTotals'>;
 /** The unique key of a totals row. */
 export const TOTALS_KEY = ['hour', 'agent_name', 'model'] as const;
 
-function addInto(into: Map<string, Totals>, row: Totals, sign: 1 | -1): void {
+/** The summed columns of a totals row. */
+const SUMS = ['messages', 'total_tokens', 'prompt_tokens', 'completion_tokens', 'cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens', 'cost'] as const;
+
+type Summed = Totals & Record<(typeof SUMS)[number], number>;
+
+function emptyTotals(hour: string, agent_name: string, model: string): Summed {
+  return { hour, agent_name, model, messages: 0, total_tokens: 0, prompt_tokens: 0, completion_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0, cost: 0 };
+}
+
+function addInto(into: Map<string, Summed>, row: Summed, sign: 1 | -1): void {
   // The agent's length first, so no two (agent, model) pairs make the same key.
   const key = `${row.hour}|${row.agent_name.length}|${row.agent_name}|${row.model}`;
-  const sum = into.get(key) ?? { hour: row.hour, agent_name: row.agent_name, model: row.model, messages: 0, total_tokens: 0, prompt_tokens: 0, completion_tokens: 0, cost: 0 };
-  sum.messages += sign * row.messages;
-  sum.total_tokens += sign * row.total_tokens;
-  sum.prompt_tokens += sign * row.prompt_tokens;
-  sum.completion_tokens += sign * row.completion_tokens;
-  sum.cost += sign * row.cost;
+  const sum = into.get(key) ?? emptyTotals(row.hour, row.agent_name, row.model);
+  for (const column of SUMS) sum[column] += sign * row[column];
   into.set(key, sum);
 }
 
@@ -41,7 +46,7 @@ async function increment(s: Statements, rows: Totals[]): Promise<void> {
 export async function addStored(s: Statements, messages: readonly Insert<'messages'>[]): Promise<void> {
   // By agent, model and hour in nested maps: no key string is built per message, and a run of
   // messages in one hour reuses one hour string (its hash is computed once).
-  const sums = new Map<string, Map<string, Map<string, Totals>>>();
+  const sums = new Map<string, Map<string, Map<string, Summed>>>();
   let hour = '';
   for (const m of messages) {
     if (!m.timestamp.startsWith(hour) || hour === '') hour = m.timestamp.slice(0, 13);
@@ -52,11 +57,14 @@ export async function addStored(s: Statements, messages: readonly Insert<'messag
     let byHour = byModel.get(model);
     if (!byHour) byModel.set(model, (byHour = new Map()));
     let sum = byHour.get(hour);
-    if (!sum) byHour.set(hour, (sum = { hour, agent_name: agent, model, messages: 0, total_tokens: 0, prompt_tokens: 0, completion_tokens: 0, cost: 0 }));
+    if (!sum) byHour.set(hour, (sum = emptyTotals(hour, agent, model)));
     sum.messages += 1;
     sum.total_tokens += m.total_tokens ?? 0;
     sum.prompt_tokens += m.prompt_tokens ?? 0;
     sum.completion_tokens += m.completion_tokens ?? 0;
+    sum.cache_read_tokens += m.cache_read_tokens ?? 0;
+    sum.cache_write_tokens += m.cache_write_tokens ?? 0;
+    sum.reasoning_tokens += m.reasoning_tokens ?? 0;
     sum.cost += m.cost ?? 0;
   }
   await increment(
@@ -66,13 +74,23 @@ export async function addStored(s: Statements, messages: readonly Insert<'messag
 }
 
 /** The totals of some conversations' stored messages, as the database sums them. */
-async function totalsOf(s: Statements, dialect: Dialect, ids: string[]): Promise<Totals[]> {
+async function totalsOf(s: Statements, dialect: Dialect, ids: string[]): Promise<Summed[]> {
   const m = dialect.tables.messages;
   const agent = sql<string>`coalesce(${m.agent_name}, '')`;
   const model = sql<string>`coalesce(${m.model}, '')`;
   const hour = sql<string>`substr(${m.timestamp}, 1, 13)`;
+  const sums = {
+    messages: total(sql`1`),
+    total_tokens: total(m.total_tokens),
+    prompt_tokens: total(m.prompt_tokens),
+    completion_tokens: total(m.completion_tokens),
+    cache_read_tokens: total(m.cache_read_tokens),
+    cache_write_tokens: total(m.cache_write_tokens),
+    reasoning_tokens: total(m.reasoning_tokens),
+    cost: total(m.cost),
+  };
   return s.fields(
-    { hour, agent_name: agent, model, messages: total(sql`1`), total_tokens: total(m.total_tokens), prompt_tokens: total(m.prompt_tokens), completion_tokens: total(m.completion_tokens), cost: total(m.cost) },
+    { hour, agent_name: agent, model, ...sums },
     'messages',
     { where: inArray(m.conversation_id, ids), groupBy: [hour, agent, model] },
   );
@@ -121,7 +139,7 @@ export async function retag(dialect: Dialect, s: Statements, conversations: read
     const before = await totalsOf(s, dialect, ids);
     if (before.length === 0) continue;
     await s.update('messages', { agent_name: AGENT_OF_MESSAGE }, inArray(m.conversation_id, ids));
-    const moved = new Map<string, Totals>();
+    const moved = new Map<string, Summed>();
     for (const row of before) addInto(moved, row, -1);
     for (const row of await totalsOf(s, dialect, ids)) addInto(moved, row, 1);
     await increment(

@@ -86,12 +86,27 @@ export function compileConversationUpserts(db: MySql2Database): { implicit: Comp
 /** Every insert a MySQL connection writes with: insert-once per table, and the conversation upserts. */
 export interface CompiledInserts {
   once: Record<keyof typeof t, CompiledInsert>;
+  toolCalls: CompiledInsert;
   implicit: CompiledInsert;
   start: CompiledInsert;
+}
+
+/**
+ * The tool call insert: a call whose id, or whose conversation and `tool_call_id`, is stored
+ * completes the stored one (docs/entries.md): its result is attached when it has none.
+ */
+function compileToolCallUpsert(db: MySql2Database): CompiledInsert {
+  const { result } = t.toolCalls;
+  return compile(t.toolCalls, (values) =>
+    db
+      .insert(t.toolCalls)
+      .values(values as never)
+      .onDuplicateKeyUpdate({ set: { result: sql`IF(${result} IS NULL, VALUES(${result}), ${result})` } }),
+  );
 }
 
 /** Compiles the inserts once per database (they hold no connection). */
 export function compileInserts(db: MySql2Database): CompiledInserts {
   const once = Object.fromEntries(Object.entries(t).map(([key, table]) => [key, compileInsertOnce(db, table)])) as CompiledInserts['once'];
-  return { once, ...compileConversationUpserts(db) };
+  return { once, toolCalls: compileToolCallUpsert(db), ...compileConversationUpserts(db) };
 }

@@ -141,7 +141,7 @@ export function mysqlStatements(db: MySql2Database, inserts: CompiledInserts, ra
       const known = await storedKeys(rows.messages);
       const tagged = rows.messages.map((row) => ({ ...row, agent_name: agents.get(row.conversation_id) ?? null }));
       await insert(inserts.once.messages, tagged);
-      await insert(inserts.once.toolCalls, rows.toolCalls);
+      await insert(inserts.toolCalls, rows.toolCalls);
       await insert(inserts.once.commands, rows.commands);
       await insert(inserts.once.context, rows.context);
       // A message is stored once per id and per message id in its conversation, within the batch too.

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgDatabase, PgQueryResultHKT, PgSelect, PgTable } from 'drizzle-orm/pg-core';
 import { incremented, upsertColumns } from '../fragments.js';
 import { NO_LIMIT, type FieldQuery, type FieldRow, type Fields, type Statements } from '../dialect.js';
@@ -90,7 +90,15 @@ export function pgStatements<H extends PgQueryResultHKT>(db: PgDatabase<H>, raw:
           agents.delete(row.id); // an id twice in one batch is stored once
         }
       }
-      for (const chunk of chunks(rows.toolCalls)) await db.insert(toolCalls).values(chunk).onConflictDoNothing();
+      for (const chunk of chunks(rows.toolCalls)) {
+        const inserted = new Set((await db.insert(toolCalls).values(chunk).onConflictDoNothing().returning({ id: toolCalls.id })).map((row) => row.id));
+        // A call found stored (by id, or by conversation and tool_call_id) completes the stored one.
+        for (const row of chunk) {
+          if (inserted.has(row.id) || row.tool_call_id == null || row.result == null) continue;
+          const stored = and(eq(toolCalls.conversation_id, row.conversation_id), eq(toolCalls.tool_call_id, row.tool_call_id), isNull(toolCalls.result));
+          await db.update(toolCalls).set({ result: row.result }).where(stored);
+        }
+      }
       for (const chunk of chunks(rows.commands)) await db.insert(commands).values(chunk).onConflictDoNothing();
       for (const chunk of chunks(rows.context)) await db.insert(context).values(chunk).onConflictDoNothing();
       return stored;

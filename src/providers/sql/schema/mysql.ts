@@ -60,6 +60,9 @@ export const messages = mysqlTable(
     reasoning_tokens: int('reasoning_tokens'),
     cost: double('cost'),
     response_time: double('response_time'),
+    finish_reason: key('finish_reason'),
+    response_id: key('response_id'),
+    reasoning: longtext('reasoning'),
     forwarded_from: json('forwarded_from').$type<string[]>(),
     /** The conversation's agent, kept in step with it at write time: stats by agent read no other table. */
     agent_name: key('agent_name'),
@@ -82,14 +85,19 @@ export const toolCalls = mysqlTable(
     id: key('id').primaryKey(),
     conversation_id: key('conversation_id').notNull(),
     message_id: longtext('message_id').notNull(),
-    tool_call_id: longtext('tool_call_id'),
+    tool_call_id: key('tool_call_id'),
     timestamp: time('timestamp').notNull(),
     seq: double('seq').notNull().default(0),
     tool_name: longtext('tool_name').notNull(),
     args: json('args').$type<Record<string, unknown>>().notNull(),
     result: json('result'),
   },
-  (t) => [index('tool_calls_conversation_idx').on(t.conversation_id, t.timestamp, t.seq), index('tool_calls_timestamp_idx').on(t.timestamp, t.seq)],
+  (t) => [
+    index('tool_calls_conversation_idx').on(t.conversation_id, t.timestamp, t.seq),
+    index('tool_calls_timestamp_idx').on(t.timestamp, t.seq),
+    // A tool call logged again with its tool_call_id completes the first (docs/entries.md): one row per call.
+    uniqueIndex('tool_calls_call_id_idx').on(t.conversation_id, t.tool_call_id),
+  ],
 );
 
 /** Commands agents ran, by agent and by session. */
@@ -192,6 +200,9 @@ export const messageTotals = mysqlTable(
     total_tokens: bigint('total_tokens', { mode: 'number' }).notNull(),
     prompt_tokens: bigint('prompt_tokens', { mode: 'number' }).notNull(),
     completion_tokens: bigint('completion_tokens', { mode: 'number' }).notNull(),
+    cache_read_tokens: bigint('cache_read_tokens', { mode: 'number' }).notNull().default(0),
+    cache_write_tokens: bigint('cache_write_tokens', { mode: 'number' }).notNull().default(0),
+    reasoning_tokens: bigint('reasoning_tokens', { mode: 'number' }).notNull().default(0),
     cost: double('cost').notNull(),
   },
   (t) => [uniqueIndex('message_totals_key_idx').on(t.hour, t.agent_name, t.model)],

@@ -47,6 +47,9 @@ export const messages = pgTable(
     reasoning_tokens: integer('reasoning_tokens'),
     cost: doublePrecision('cost'),
     response_time: doublePrecision('response_time'),
+    finish_reason: text('finish_reason'),
+    response_id: text('response_id'),
+    reasoning: text('reasoning'),
     forwarded_from: json('forwarded_from').$type<string[]>(),
     /** The conversation's agent, kept in step with it at write time: stats by agent read no other table. */
     agent_name: text('agent_name'),
@@ -76,7 +79,12 @@ export const toolCalls = pgTable(
     args: json('args').$type<Record<string, unknown>>().notNull(),
     result: json('result'),
   },
-  (t) => [index('tool_calls_conversation_idx').on(t.conversation_id, t.timestamp, t.seq), index('tool_calls_timestamp_idx').on(t.timestamp, t.seq)],
+  (t) => [
+    index('tool_calls_conversation_idx').on(t.conversation_id, t.timestamp, t.seq),
+    index('tool_calls_timestamp_idx').on(t.timestamp, t.seq),
+    // A tool call logged again with its tool_call_id completes the first (docs/entries.md): one row per call.
+    uniqueIndex('tool_calls_call_id_idx').on(t.conversation_id, t.tool_call_id),
+  ],
 );
 
 /** Commands agents ran, by agent and by session. */
@@ -179,6 +187,9 @@ export const messageTotals = pgTable(
     total_tokens: bigint('total_tokens', { mode: 'number' }).notNull(),
     prompt_tokens: bigint('prompt_tokens', { mode: 'number' }).notNull(),
     completion_tokens: bigint('completion_tokens', { mode: 'number' }).notNull(),
+    cache_read_tokens: bigint('cache_read_tokens', { mode: 'number' }).notNull().default(0),
+    cache_write_tokens: bigint('cache_write_tokens', { mode: 'number' }).notNull().default(0),
+    reasoning_tokens: bigint('reasoning_tokens', { mode: 'number' }).notNull().default(0),
     cost: doublePrecision('cost').notNull(),
   },
   (t) => [uniqueIndex('message_totals_key_idx').on(t.hour, t.agent_name, t.model)],

@@ -46,6 +46,9 @@ export const messages = sqliteTable(
     reasoning_tokens: integer('reasoning_tokens'),
     cost: real('cost'),
     response_time: real('response_time'),
+    finish_reason: text('finish_reason'),
+    response_id: text('response_id'),
+    reasoning: text('reasoning'),
     forwarded_from: text('forwarded_from', { mode: 'json' }).$type<string[]>(),
     /** The conversation's agent, kept in step with it at write time: stats by agent read no other table. */
     agent_name: text('agent_name'),
@@ -75,7 +78,12 @@ export const toolCalls = sqliteTable(
     args: text('args', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
     result: text('result', { mode: 'json' }),
   },
-  (t) => [index('tool_calls_conversation_idx').on(t.conversation_id, t.timestamp, t.seq), index('tool_calls_timestamp_idx').on(t.timestamp, t.seq)],
+  (t) => [
+    index('tool_calls_conversation_idx').on(t.conversation_id, t.timestamp, t.seq),
+    index('tool_calls_timestamp_idx').on(t.timestamp, t.seq),
+    // A tool call logged again with its tool_call_id completes the first (docs/entries.md): one row per call.
+    uniqueIndex('tool_calls_call_id_idx').on(t.conversation_id, t.tool_call_id),
+  ],
 );
 
 /** Commands agents ran, by agent and by session. */
@@ -181,6 +189,9 @@ export const messageTotals = sqliteTable(
     total_tokens: integer('total_tokens').notNull(),
     prompt_tokens: integer('prompt_tokens').notNull(),
     completion_tokens: integer('completion_tokens').notNull(),
+    cache_read_tokens: integer('cache_read_tokens').notNull().default(0),
+    cache_write_tokens: integer('cache_write_tokens').notNull().default(0),
+    reasoning_tokens: integer('reasoning_tokens').notNull().default(0),
     cost: real('cost').notNull(),
   },
   (t) => [uniqueIndex('message_totals_key_idx').on(t.hour, t.agent_name, t.model)],

@@ -5,7 +5,7 @@ import type { SQLiteColumn, SQLiteSelect, SQLiteTable } from 'drizzle-orm/sqlite
 import { NO_LIMIT, type FieldQuery, type FieldRow, type Fields, type Statements } from '../dialect.js';
 import type { Insert, Row, TableKey } from '../schema/index.js';
 import { sqliteTables } from '../schema/sqlite.js';
-import { incremented, upsertColumns } from '../fragments.js';
+import { COMPLETE_TOOL_CALL, incremented, upsertColumns } from '../fragments.js';
 import { compile, compileInserts, rowsByStatement, STATEMENT_ORDER, type CompiledInsert, type StatementName } from './insert.js';
 
 // SQLite allows 32,766 bind parameters per statement; 20 columns × 500 rows stays far below.
@@ -51,6 +51,13 @@ export function sqliteStatements(db: BetterSQLite3Database, client: Database.Dat
     }
     return found;
   };
+  let completeStatement: Database.Statement | undefined;
+  /** A tool call its insert found stored (by id, or by conversation and tool_call_id) completes the stored one. */
+  const complete = (row: Record<string, unknown>) => {
+    if (row.tool_call_id === null || row.result === null || row.result === undefined) return;
+    completeStatement ??= client.prepare(COMPLETE_TOOL_CALL);
+    completeStatement.run(JSON.stringify(row.result), row.conversation_id, row.tool_call_id);
+  };
   let counterStatement: Database.Statement | undefined;
   const prepare = () => {
     const inserts = compileInserts(db);
@@ -77,6 +84,10 @@ export function sqliteStatements(db: BetterSQLite3Database, client: Database.Dat
       prepared ??= prepare();
       const stored: Insert<'messages'>[] = [];
       for (const { name, insert, statement } of prepared) {
+        if (name === 'toolCalls') {
+          for (const row of rows[name]) if (statement.run(insert.params(row)).changes === 0) complete(row);
+          continue;
+        }
         if (name !== 'messages') {
           for (const row of rows[name]) statement.run(insert.params(row));
           continue;
