@@ -28,7 +28,7 @@ describe('historian serve: the JSON API', () => {
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ total: 3, has_more: true, next_cursor: expect.any(String) });
     expect(first.body.items.map((c: any) => c.conversation_id)).toEqual(['demo-analyze', 'demo-exec']);
-    expect(first.body.items[1].token_usage).toEqual({ total: 1375, prompt: 1230, completion: 145, cache_read: 0, cache_write: 0, reasoning: 0 });
+    expect(first.body.items[1].token_usage).toEqual({ total: 1375, prompt: 1230, completion: 145, cache_read: 400, cache_write: 400, reasoning: 0 });
     const second = await get(`/api/conversations?limit=2&cursor=${first.body.next_cursor}`);
     expect(second.body).toMatchObject({ total: 3, has_more: false, next_cursor: null });
     expect(second.body.items.map((c: any) => c.conversation_id)).toEqual(['demo-plan']);
