@@ -24,6 +24,9 @@ export async function conversationsPage(params) {
   return h('section', {}, h('h1', {}, 'Conversations'), form, list, pager('conversations', params, page));
 }
 
+
+/** Finish reasons of an answer that ended as it meant to; any other (length, max_tokens…) is flagged. */
+const NORMAL_ENDINGS = new Set(['stop', 'end_turn', 'tool_calls', 'tool_use', 'completed', 'stop_sequence']);
 function card(c) {
   const [first, last] = [c.messages[0], c.messages[c.messages.length - 1]];
   return h(
@@ -67,7 +70,8 @@ function message(m, agent) {
       h('time', { datetime: m.timestamp }, time(m.timestamp)),
       usage ? h('span', { class: 'usage' }, `${num(usage.total)} tokens (${num(usage.prompt)} in, ${num(usage.completion)} out)`) : null,
       m.cost_info?.total_cost !== undefined ? h('span', { class: 'cost' }, money(m.cost_info.total_cost)) : null,
-      m.response_time !== undefined ? h('span', { class: 'finish' }, `${m.response_time} s`) : null,
+      m.response_time !== undefined ? h('span', { class: 'response-time' }, `${m.response_time} s`) : null,
+      m.finish_reason ? h('span', { class: `finish${NORMAL_ENDINGS.has(m.finish_reason) ? '' : ' cut-short'}`, title: 'finish reason' }, m.finish_reason) : null,
     ),
     chain ? h('p', { class: 'chain', 'aria-label': 'Forwarding chain' }, 'forwarded: ', chain.join(' → ')) : null,
     h('div', { class: 'content' }, m.content),
