@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHistorian, type Historian, type StorageInput } from '../../src/index.js';
 import { SESSION } from './session.js';
 import { orderContract } from './order-contract.js';
+import { searchContract } from './search-contract.js';
 
 /** A fresh, empty storage for one test, and how to remove it afterwards. */
 export interface ContractFixture {
@@ -369,4 +370,5 @@ export function historyContract(name: string, fixture: () => Promise<ContractFix
     }
   });
   orderContract(name, fixture, options);
+  searchContract(name, fixture);
 }

@@ -72,7 +72,7 @@ describe('auto_migration on a database made by an older, narrower schema', () =>
     await historian.close();
     expect(columnsOf(path, 'messages')).toEqual(expect.arrayContaining(['model_provider', 'model_name', 'seq', 'cache_read_tokens', 'response_time']));
     const db = new Database(path, { readonly: true });
-    expect(db.prepare("SELECT value FROM historian_meta WHERE key = 'schema_version'").get()).toEqual({ value: '3' });
+    expect(db.prepare("SELECT value FROM historian_meta WHERE key = 'schema_version'").get()).toEqual({ value: '4' });
     expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND name = 'messages_model_idx'").get()).toEqual({ n: 1 });
     db.close();
   });
@@ -143,6 +143,9 @@ describe('auto_migration from schema version 2 (message ids and session sequence
     await before.close();
     // What version 2 let happen: the same message again (a finish callback), a fact numbered 1 twice.
     const db = new Database(path);
+    // The search index's insert trigger folds content with historian's function, which a
+    // connection of its own must register to insert messages.
+    db.function('historian_lower', (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
     db.exec(`DROP INDEX messages_message_id_idx; DROP INDEX run_events_sequence_idx; UPDATE historian_meta SET value = '2' WHERE key = 'schema_version';
       INSERT INTO messages SELECT 'again', conversation_id, message_id, '2026-11-20T09:00:02.000Z', seq + 1, role, 'step, finished', name, model, model_provider, model_name,
         total_tokens, prompt_tokens, completion_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost, response_time, forwarded_from, agent_name FROM messages WHERE id = 'first';

@@ -79,7 +79,7 @@ describe.runIf(url)('MySQL/MariaDB (HISTORIAN_TEST_MYSQL_URL)', () => {
         "SELECT count(*) AS n FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND INDEX_NAME = 'messages_model_idx'",
       );
       expect((columns as { name: string }[]).map((c) => c.name)).toEqual(expect.arrayContaining(['model_provider', 'model_name', 'seq', 'cache_read_tokens', 'response_time']));
-      expect(meta).toEqual([{ value: '3' }]);
+      expect(meta).toEqual([{ value: '4' }]);
       expect(Number((index as { n: number }[])[0]!.n)).toBeGreaterThan(0);
     });
 

@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, exists, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { MessageEntry } from '../../core/entries.js';
 import type { Conversation, ConversationQuery, MessageQuery, Normalized, TokenTotals } from '../../core/queries.js';
-import type { Dialect, SqlBackend } from './dialect.js';
+import type { SqlBackend } from './dialect.js';
 import { chunked, field, total } from './fragments.js';
 import { messageEntry } from './rows.js';
 
@@ -9,10 +9,10 @@ import { messageEntry } from './rows.js';
 // rows tied on both come in index order, which on SQLite is insertion order, as in memory.
 
 /** The message filters of the conversation list (`query`, `model`), or undefined when none. */
-function messageFilter(dialect: Dialect, query: Normalized<ConversationQuery>): SQL | undefined {
+function messageFilter({ dialect, searchReady }: SqlBackend, query: Normalized<ConversationQuery>): SQL | undefined {
   const m = dialect.tables.messages;
   return and(
-    query.query === undefined ? undefined : dialect.containsText(m.content, query.query),
+    query.query === undefined ? undefined : dialect.containsText(m.content, query.query, searchReady),
     query.model === undefined ? undefined : eq(m.model, query.model),
   );
 }
@@ -62,7 +62,7 @@ function conversationsWhere(backend: SqlBackend, query: Normalized<ConversationQ
 
 /** How many conversations a query matches. */
 export async function countConversations(backend: SqlBackend, query: Normalized<ConversationQuery>): Promise<number> {
-  const where = conversationsWhere(backend, query, messageFilter(backend.dialect, query));
+  const where = conversationsWhere(backend, query, messageFilter(backend, query));
   const [row] = await backend.statements.fields({ n: count() }, 'conversations', { where });
   return row?.n ?? 0;
 }
@@ -73,7 +73,7 @@ export async function countConversations(backend: SqlBackend, query: Normalized<
  */
 export async function readConversations(backend: SqlBackend, query: Normalized<ConversationQuery>): Promise<Conversation[]> {
   const c = backend.dialect.tables.conversations;
-  const filter = messageFilter(backend.dialect, query);
+  const filter = messageFilter(backend, query);
   const where = conversationsWhere(backend, query, filter);
   const orderBy = [desc(c.start_time), desc(c.conversation_id)];
   const page = await backend.statements.rows('conversations', { where, orderBy, limit: query.limit, offset: query.offset });
@@ -111,7 +111,7 @@ export async function readMessages(backend: SqlBackend, query: Normalized<Messag
     query.roles === undefined ? undefined : inArray(m.role, query.roles),
     query.since === undefined ? undefined : gte(m.timestamp, query.since),
     query.until === undefined ? undefined : lte(m.timestamp, query.until),
-    query.contains === undefined ? undefined : backend.dialect.containsText(m.content, query.contains),
+    query.contains === undefined ? undefined : backend.dialect.containsText(m.content, query.contains, backend.searchReady),
   );
   if (query.limit === undefined) {
     const rows = await backend.statements.rows('messages', { where, orderBy: [asc(m.timestamp), asc(m.seq)] });

@@ -7,7 +7,7 @@ import type { sqliteTables } from './sqlite.js';
 // file (sqlite.ts, pg.ts, mysql.ts); the checks at the bottom prove at compile time that they agree.
 
 /** The schema version this code writes into `historian_meta`; raised with every schema change. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 type SqliteTables = typeof sqliteTables;
 
