@@ -140,10 +140,10 @@ export interface SearchIndex {
   readonly name: string;
   /** Whether the live schema has it (perhaps still being filled). */
   present(live: LiveSchema): boolean;
-  /** The statements that create it over an empty messages table (`migrate --print-sql`, a hard reset). */
+  /** The statements that create it over an empty messages table, as `migrate --print-sql` shows them. */
   readonly createSql: readonly string[];
-  /** The statements that drop it, before the messages table is dropped. */
-  readonly dropSql: readonly string[];
+  /** Makes it anew, empty, once a hard reset dropped and recreated the tables (inside the reset's transaction). */
+  recreate(statements: Statements): Promise<void>;
   /**
    * Creates it if missing and fills it for the rows already stored, in batches of short
    * transactions (writers wait for one batch at most), resuming a build another run left

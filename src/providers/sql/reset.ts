@@ -44,11 +44,10 @@ async function recreateTables(dialect: Dialect, s: Statements): Promise<void> {
   const declared = dialect.declared();
   const search = dialect.search;
   const searched = search !== undefined && search.present(await dialect.liveSchema(s));
-  for (const statement of search?.dropSql ?? []) await s.execute(statement);
   for (const table of declared) await s.execute(dropTableSql(dialect.family, table.name));
   for (const statement of planMigration(declared, { tables: new Map(), indexes: new Set() }).statements) await s.execute(statement);
   // The messages are gone: the search index is made anew, empty, where the database had one.
-  if (searched) for (const statement of search.createSql) await s.execute(statement);
+  if (searched) await search.recreate(s);
   await recordSchemaVersion(s);
 }
 

@@ -84,7 +84,10 @@ export const sqliteSearch: SearchIndex = {
   name: TABLE,
   present: (live) => live.tables.has(TABLE),
   createSql: CREATE,
-  dropSql: [`DROP TABLE IF EXISTS ${TABLE};`],
+  async recreate(s) {
+    await s.execute(`DROP TABLE IF EXISTS ${TABLE};`);
+    for (const statement of CREATE) await s.execute(statement);
+  },
   async build(backend: SqlBackend, report: SearchReport) {
     await backend.transaction(create);
     for (;;) {
