@@ -143,9 +143,6 @@ describe('auto_migration from schema version 2 (message ids and session sequence
     await before.close();
     // What version 2 let happen: the same message again (a finish callback), a fact numbered 1 twice.
     const db = new Database(path);
-    // The search index's insert trigger folds content with historian's function, which a
-    // connection of its own must register to insert messages.
-    db.function('historian_lower', (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
     db.exec(`DROP INDEX messages_message_id_idx; DROP INDEX run_events_sequence_idx; UPDATE historian_meta SET value = '2' WHERE key = 'schema_version';
       INSERT INTO messages SELECT 'again', conversation_id, message_id, '2026-11-20T09:00:02.000Z', seq + 1, role, 'step, finished', name, model, model_provider, model_name,
         total_tokens, prompt_tokens, completion_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost, response_time, forwarded_from, agent_name FROM messages WHERE id = 'first';

@@ -10,6 +10,9 @@ import { CLI } from '../cli/run.js';
 
 const run = promisify(execFile);
 
+const message = (id: string, content: string, second: number) =>
+  ({ type: 'message', id, conversation_id: 'c', role: 'user', content, timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString() }) as const;
+
 /** More rows than one batch of the index build (5,000), so an existing store is filled in several. */
 const ROWS = 12_000;
 
@@ -25,8 +28,8 @@ async function logMessages(url: string): Promise<void> {
 /** What a store made before the search index looks like: no index, no triggers, schema version 3. */
 function dropSearchIndex(path: string): void {
   const db = new Database(path);
-  db.exec(`DROP TRIGGER messages_search_insert; DROP TRIGGER messages_search_update; DROP TRIGGER messages_search_delete; DROP TABLE messages_search;
-    UPDATE historian_meta SET value = '3' WHERE key = 'schema_version';`);
+  db.exec(`DROP TRIGGER messages_search_update; DROP TRIGGER messages_search_delete; DROP TABLE messages_search;
+    DELETE FROM historian_meta WHERE key = 'search_indexed_to'; UPDATE historian_meta SET value = '3' WHERE key = 'schema_version';`);
   db.close();
 }
 
@@ -68,6 +71,22 @@ describe('the SQLite search index', () => {
     await historian.close();
   });
 
+  it('finds messages another SQLite client inserted, and indexes them with the next batch', async () => {
+    const historian = await createHistorian({ providers: [{ type: 'sql', url }] });
+    historian.log(message('a', 'first needle', 0));
+    await historian.flush();
+    const db = new Database(path);
+    db.exec("INSERT INTO messages (id, conversation_id, timestamp, role, content) VALUES ('x', 'c', '2026-01-01T00:00:01.000Z', 'user', 'outside NEEDLE')");
+    db.close();
+    const found = async () => (await historian.history().messages({ contains: 'needle' })).map((m) => m.id);
+    expect(await found()).toEqual(['a', 'x']);
+    historian.log(message('b', 'last needle', 2));
+    await historian.flush();
+    expect(await found()).toEqual(['a', 'x', 'b']);
+    expect(inDatabase(path, "SELECT count(*) AS n FROM messages_search WHERE messages_search MATCH 'eed'")).toEqual({ n: 3 });
+    await historian.close();
+  });
+
   it('follows deletes and a hard reset', async () => {
     const historian = await createHistorian({ providers: [{ type: 'sql', url }] });
     historian.log({ type: 'message', id: 'a', conversation_id: 'c', role: 'user', content: 'needle one', name: 'gone', timestamp: '2026-01-01T00:00:00.000Z' });
@@ -95,18 +114,18 @@ describe('the SQLite search index', () => {
     expect(inDatabase(path, "SELECT value FROM historian_meta WHERE key = 'schema_version'")).toEqual({ value: '4' });
   });
 
-  it('half built, is not read until finished; a later open finishes it', { timeout: 60_000 }, async () => {
+  it('half built, is read up to where it reaches and the rest scanned; a later open finishes it', { timeout: 60_000 }, async () => {
     await logMessages(url);
     const db = new Database(path);
     // As a build that stopped after its first batch leaves it.
-    db.exec("DELETE FROM messages_search WHERE rowid > 5000; INSERT INTO historian_meta VALUES ('search_backfill', '5000 12000');");
+    db.exec("DELETE FROM messages_search WHERE rowid > 5000; UPDATE historian_meta SET value = '5000' WHERE key = 'search_indexed_to';");
     db.close();
     const reader = await createHistorian({ providers: [{ type: 'sql', url, auto_migration: false }] });
     expect((await reader.history().messages({ contains: 'word11999x' })).map((m) => m.id)).toEqual(['m11999']);
     await reader.close();
     const writer = await createHistorian({ providers: [{ type: 'sql', url }] });
     await writer.close();
-    expect(inDatabase(path, "SELECT count(*) AS n FROM historian_meta WHERE key = 'search_backfill'")).toEqual({ n: 0 });
+    expect(inDatabase(path, "SELECT value FROM historian_meta WHERE key = 'search_indexed_to'")).toEqual({ value: String(ROWS) });
     expect(inDatabase(path, "SELECT count(*) AS n FROM messages_search WHERE messages_search MATCH '\"x h\"'")).toEqual({ n: ROWS });
   });
 

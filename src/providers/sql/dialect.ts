@@ -150,6 +150,8 @@ export interface SearchIndex {
    * unfinished. Returns whether reads may use it.
    */
   build(backend: SqlBackend, report: SearchReport): Promise<boolean>;
+  /** Whether it answers this needle (on SQLite, one of 3 code points or more); else the filter scans. */
+  narrows(needle: string): boolean;
   /** Whether reads may use it: present and filled. */
   ready(statements: Statements): Promise<boolean>;
 }

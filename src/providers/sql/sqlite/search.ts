@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import { sql, type SQL } from 'drizzle-orm';
 import type { SearchIndex, SearchReport, SqlBackend, Statements } from '../dialect.js';
 import { recordSchemaVersion } from '../migrate.js';
@@ -8,14 +9,17 @@ import { recordSchemaVersion } from '../migrate.js';
 // trigrams, so the index never misses one, and the LIKE that follows it keeps only exact hits.
 // Contentless (`content=''`): it stores no second copy of the text; `detail=none`: no
 // positions either, the smallest index, which answers an AND of trigrams and no phrase.
-// Triggers keep it in step inside the writing transaction; the insert trigger calls
-// `historian_lower`, so rows are added through historian (a plain sqlite3 shell can read and
-// delete them, but not insert messages).
+//
+// `search_indexed_to` in historian_meta is the rowid up to which every message is indexed: the
+// write path indexes its batch's messages in the batch's transaction (one INSERT … SELECT: an
+// insert trigger would make FTS5 flush a segment per row, five times slower), a build fills an
+// existing store in batches, and a search scans the messages after it (none, once caught up).
+// Deletes and content updates go through triggers.
 
 const TABLE = 'messages_search';
 
-/** Where a build left off, in `historian_meta`: `<last rowid done> <last rowid to do>`. */
-const BACKFILL_KEY = 'search_backfill';
+/** The rowid up to which every message is indexed, in `historian_meta`. */
+const INDEXED_TO = 'search_indexed_to';
 
 /** Rows indexed per transaction while filling the index of an existing store: a few tens of ms of write lock. */
 const BATCH_ROWS = 5_000;
@@ -28,14 +32,16 @@ const MAX_TRIGRAMS = 16;
 
 const CREATE = [
   `CREATE VIRTUAL TABLE IF NOT EXISTS ${TABLE} USING fts5(body, tokenize='trigram case_sensitive 1', content='', contentless_delete=1, detail=none);`,
-  `CREATE TRIGGER IF NOT EXISTS ${TABLE}_insert AFTER INSERT ON messages BEGIN INSERT INTO ${TABLE}(rowid, body) VALUES (new.rowid, historian_lower(new.content)); END;`,
   `CREATE TRIGGER IF NOT EXISTS ${TABLE}_update AFTER UPDATE OF content ON messages BEGIN INSERT OR REPLACE INTO ${TABLE}(rowid, body) VALUES (new.rowid, historian_lower(new.content)); END;`,
   `CREATE TRIGGER IF NOT EXISTS ${TABLE}_delete AFTER DELETE ON messages BEGIN DELETE FROM ${TABLE} WHERE rowid = old.rowid; END;`,
 ];
 
-/** The FTS5 query of a folded needle: its distinct trigrams, each a quoted string, all required. */
+/** Indexes the messages of `(from, to]`: OR REPLACE, so a rowid indexed already (taken again after a delete) is indexed anew. */
+const fillSql = (from: number, to?: number) =>
+  `INSERT OR REPLACE INTO ${TABLE}(rowid, body) SELECT rowid, historian_lower(content) FROM messages WHERE rowid > ${from}${to === undefined ? '' : ` AND rowid <= ${to}`};`;
+
+/** The FTS5 query of a folded needle: its distinct trigrams (of code points: an emoji is one), each a quoted string, all required. */
 function trigramQuery(folded: string): string | undefined {
-  // Trigrams are of code points, not UTF-16 units: an emoji is one.
   const points = [...folded];
   if (points.length < TRIGRAM) return undefined;
   const trigrams = new Set<string>();
@@ -43,39 +49,67 @@ function trigramQuery(folded: string): string | undefined {
   return [...trigrams].map((t) => `"${t.replace(/"/g, '""')}"`).join(' AND ');
 }
 
-/** The messages (by rowid) that may hold a folded needle, or undefined when it is too short for the index. */
+/**
+ * The messages (by rowid) that may hold a folded needle: those the index finds and those after
+ * the rowid it reaches. Undefined when the needle is too short for the index.
+ */
 export function searchCandidates(folded: string): SQL | undefined {
   const query = trigramQuery(folded);
-  return query === undefined ? undefined : sql`"messages".rowid IN (SELECT rowid FROM ${sql.raw(TABLE)} WHERE ${sql.raw(TABLE)} MATCH ${query})`;
+  if (query === undefined) return undefined;
+  const reached = sql.raw(`coalesce((SELECT CAST(value AS INTEGER) FROM historian_meta WHERE key = '${INDEXED_TO}'), 0)`);
+  return sql`("messages".rowid IN (SELECT rowid FROM ${sql.raw(TABLE)} WHERE ${sql.raw(TABLE)} MATCH ${query}) OR "messages".rowid > ${reached})`;
 }
 
-async function backfillState(s: Statements): Promise<[number, number] | undefined> {
-  const [row] = await s.query<{ value: string }>(`SELECT value FROM historian_meta WHERE key = '${BACKFILL_KEY}'`);
-  if (row === undefined) return undefined;
-  const [done, end] = row.value.split(' ').map(Number);
-  return [done ?? 0, end ?? 0];
+/**
+ * What the write path does around a batch's messages, on one connection: `before` reads where
+ * the index stands, `after` indexes from there: the batch's messages, and any a client other
+ * than historian inserted since. Far behind (a build under way), it leaves them to the build.
+ */
+export function batchIndexer(client: Database.Database): { before(): number | undefined; after(from: number): void } {
+  const reached = client.prepare(`SELECT CAST(value AS INTEGER) FROM historian_meta WHERE key = '${INDEXED_TO}'`).pluck();
+  const last = client.prepare('SELECT coalesce(max(rowid), 0) FROM messages').pluck();
+  let fill: Database.Statement | undefined;
+  let mark: Database.Statement | undefined;
+  return {
+    before() {
+      const to = reached.get() as number | undefined;
+      if (to === undefined) return undefined;
+      const stored = last.get() as number;
+      return stored - to <= BATCH_ROWS ? Math.min(to, stored) : undefined;
+    },
+    after(from) {
+      fill ??= client.prepare(`INSERT OR REPLACE INTO ${TABLE}(rowid, body) SELECT rowid, historian_lower(content) FROM messages WHERE rowid > ?`);
+      mark ??= client.prepare(`UPDATE historian_meta SET value = CAST(max(CAST(value AS INTEGER), ?) AS TEXT) WHERE key = '${INDEXED_TO}'`);
+      fill.run(from);
+      mark.run(last.get());
+    },
+  };
 }
 
-/** Creates the index and its triggers; rows stored before are left to fill (the last rowid recorded). */
+async function indexedTo(s: Statements): Promise<number | undefined> {
+  const [row] = await s.query<{ value: string }>(`SELECT value FROM historian_meta WHERE key = '${INDEXED_TO}'`);
+  return row === undefined ? undefined : Number(row.value);
+}
+
+/** Creates the index and its triggers (the messages stored before are left to fill). */
 async function create(s: Statements): Promise<void> {
   const [live] = await s.query<{ n: number }>(`SELECT count(*) AS n FROM sqlite_master WHERE name = '${TABLE}'`);
-  if (live!.n > 0) return;
+  if (live!.n > 0 && (await indexedTo(s)) !== undefined) return;
+  await s.execute(`DROP TABLE IF EXISTS ${TABLE};`);
   for (const statement of CREATE) await s.execute(statement);
-  const [last] = await s.query<{ end: number | null }>('SELECT max(rowid) AS "end" FROM messages');
-  if (last?.end != null) await s.setMeta(BACKFILL_KEY, `0 ${last.end}`);
+  await s.setMeta(INDEXED_TO, '0');
   await recordSchemaVersion(s);
 }
 
-/** Indexes the next batch of rows stored before the index; returns the progress, or undefined when done. */
+/** Indexes the next batch of messages the index has not reached; returns the progress, or undefined when caught up. */
 async function fillBatch(s: Statements): Promise<[number, number] | undefined> {
-  const state = await backfillState(s);
-  if (state === undefined) return undefined;
-  const [done, end] = state;
-  const to = Math.min(done + BATCH_ROWS, end);
-  // OR REPLACE: a rowid freed by a delete and taken by a new message is already indexed by the trigger.
-  await s.execute(`INSERT OR REPLACE INTO ${TABLE}(rowid, body) SELECT rowid, historian_lower(content) FROM messages WHERE rowid > ${done} AND rowid <= ${to};`);
-  if (to >= end) await s.execute(`DELETE FROM historian_meta WHERE key = '${BACKFILL_KEY}';`);
-  else await s.setMeta(BACKFILL_KEY, `${to} ${end}`);
+  const from = (await indexedTo(s)) ?? 0;
+  const [last] = await s.query<{ end: number }>('SELECT coalesce(max(rowid), 0) AS "end" FROM messages');
+  const end = last!.end;
+  if (from >= end) return undefined;
+  const to = Math.min(from + BATCH_ROWS, end);
+  await s.execute(fillSql(from, to));
+  await s.setMeta(INDEXED_TO, String(to));
   return [to, end];
 }
 
@@ -83,10 +117,11 @@ async function fillBatch(s: Statements): Promise<[number, number] | undefined> {
 export const sqliteSearch: SearchIndex = {
   name: TABLE,
   present: (live) => live.tables.has(TABLE),
-  createSql: CREATE,
+  createSql: [...CREATE, `INSERT INTO historian_meta (key, value) VALUES ('${INDEXED_TO}', '0');`],
   async recreate(s) {
     await s.execute(`DROP TABLE IF EXISTS ${TABLE};`);
     for (const statement of CREATE) await s.execute(statement);
+    await s.setMeta(INDEXED_TO, '0');
   },
   async build(backend: SqlBackend, report: SearchReport) {
     await backend.transaction(create);
@@ -96,5 +131,6 @@ export const sqliteSearch: SearchIndex = {
       report.progress?.(step[0], step[1]);
     }
   },
-  ready: async (s) => (await s.query<{ n: number }>(`SELECT count(*) AS n FROM sqlite_master WHERE name = '${TABLE}'`))[0]!.n > 0 && (await backfillState(s)) === undefined,
+  narrows: (needle) => trigramQuery(needle.toLowerCase()) !== undefined,
+  ready: async (s) => (await indexedTo(s)) !== undefined,
 };
