@@ -152,7 +152,7 @@ export interface SearchIndex {
   build(backend: SqlBackend, report: SearchReport): Promise<boolean>;
   /** Whether it answers this needle (on SQLite, one of 3 code points or more); else the filter scans. */
   narrows(needle: string): boolean;
-  /** Whether reads may use it: present and filled. */
+  /** Whether reads may use it (a SQLite index still being filled is read up to where it reaches). */
   ready(statements: Statements): Promise<boolean>;
 }
 
