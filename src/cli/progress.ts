@@ -30,7 +30,7 @@ export function taskProgress(): (task: string, done: number, total: number) => v
   const bars = new Map<string, Progress>();
   return (task, done, total) => {
     let bar = bars.get(task);
-    if (!bar) bars.set(task, (bar = progress(task, 'rows')));
+    if (!bar) bars.set(task, (bar = progress(task, '')));
     bar.update(done, total);
     if (done >= total) bar.stop();
   };

@@ -68,10 +68,8 @@ describe.skipIf(!PG_URL)('the pg_trgm search index on PostgreSQL', () => {
     await inSchema('DROP INDEX messages_content_trgm_idx');
     const tasks: [string, number, number][] = [];
     const second = await createHistorian({ providers: [{ type: 'sql', url }] }, { onProgress: (task, done, total) => tasks.push([task, done, total]) });
-    expect(tasks).toEqual([
-      ['sql: search index', 0, 1],
-      ['sql: search index', 1, 1],
-    ]);
+    expect(tasks[0]).toEqual(['sql: search index', 0, 1]);
+    expect(tasks.at(-1)).toEqual(['sql: search index', 1, 1]);
     expect((await second.history().messages({ contains: 'NEEDLE 4242 ' })).map((m) => m.id)).toEqual(['m4242']);
     await second.close();
     const [valid] = await inSchema<{ indisvalid: boolean }>("SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 'messages_content_trgm_idx' AND c.relnamespace = current_schema()::regnamespace");

@@ -43,6 +43,28 @@ async function indexState(s: Statements): Promise<{ valid: boolean } | undefined
   return row;
 }
 
+/** How often the build's progress is read, from another connection of the pool. */
+const POLL_MS = 500;
+
+/**
+ * Runs an index build, reporting the blocks of the table it has read (PostgreSQL's
+ * pg_stat_progress_create_index, read from another connection; PGlite has one, so it reports
+ * only the start and the end).
+ */
+async function reporting(s: Statements, report: SearchReport, build: Promise<void>): Promise<void> {
+  const read = () =>
+    s
+      .query<{ done: string; total: string }>("SELECT blocks_done AS done, blocks_total AS total FROM pg_stat_progress_create_index WHERE relid = 'messages'::regclass")
+      .then(([row]) => row && Number(row.total) > 0 && report.progress?.(Math.min(Number(row.done), Number(row.total) - 1), Number(row.total)))
+      .catch(() => undefined);
+  const poll = report.progress ? setInterval(read, POLL_MS) : undefined;
+  try {
+    await build;
+  } finally {
+    clearInterval(poll);
+  }
+}
+
 const createSql = (schema: string, concurrently: boolean) =>
   `CREATE INDEX ${concurrently ? 'CONCURRENTLY ' : ''}IF NOT EXISTS "${INDEX}" ON messages USING gin (content "${schema.replace(/"/g, '""')}".gin_trgm_ops);`;
 
@@ -56,7 +78,7 @@ export const pgSearch: SearchIndex = {
     if (schema !== undefined) await s.execute(createSql(schema, false));
   },
   // CONCURRENTLY: built without blocking the writers (outside any transaction), in one pass
-  // PostgreSQL makes itself; the progress is the whole or nothing.
+  // PostgreSQL makes itself.
   async build(backend, report) {
     const s = backend.statements;
     const state = await indexState(s);
@@ -65,7 +87,7 @@ export const pgSearch: SearchIndex = {
     if (schema === undefined) return false;
     if (state !== undefined) await s.execute(`DROP INDEX CONCURRENTLY IF EXISTS "${INDEX}";`);
     report.progress?.(0, 1);
-    await s.execute(createSql(schema, true));
+    await reporting(s, report, s.execute(createSql(schema, true)));
     report.progress?.(1, 1);
     return true;
   },
