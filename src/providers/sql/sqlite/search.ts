@@ -37,8 +37,8 @@ const CREATE = [
 ];
 
 /** Indexes the messages of `(from, to]`: OR REPLACE, so a rowid indexed already (taken again after a delete) is indexed anew. */
-const fillSql = (from: number, to?: number) =>
-  `INSERT OR REPLACE INTO ${TABLE}(rowid, body) SELECT rowid, historian_lower(content) FROM messages WHERE rowid > ${from}${to === undefined ? '' : ` AND rowid <= ${to}`};`;
+const fillSql = (from: number, to: number) =>
+  `INSERT OR REPLACE INTO ${TABLE}(rowid, body) SELECT rowid, historian_lower(content) FROM messages WHERE rowid > ${from} AND rowid <= ${to};`;
 
 /** The FTS5 query of a folded needle: its distinct trigrams (of code points: an emoji is one), each a quoted string, all required. */
 function trigramQuery(folded: string): string | undefined {
@@ -91,10 +91,18 @@ async function indexedTo(s: Statements): Promise<number | undefined> {
   return row === undefined ? undefined : Number(row.value);
 }
 
+/** Where the index stands: undefined when there is none (or it lost its watermark). */
+async function reach(s: Statements): Promise<{ to: number; end: number } | undefined> {
+  const [live] = await s.query<{ n: number }>(`SELECT count(*) AS n FROM sqlite_master WHERE name = '${TABLE}'`);
+  const to = live!.n > 0 ? await indexedTo(s) : undefined;
+  if (to === undefined) return undefined;
+  const [last] = await s.query<{ end: number }>('SELECT coalesce(max(rowid), 0) AS "end" FROM messages');
+  return { to, end: last!.end };
+}
+
 /** Creates the index and its triggers (the messages stored before are left to fill). */
 async function create(s: Statements): Promise<void> {
-  const [live] = await s.query<{ n: number }>(`SELECT count(*) AS n FROM sqlite_master WHERE name = '${TABLE}'`);
-  if (live!.n > 0 && (await indexedTo(s)) !== undefined) return;
+  if ((await reach(s)) !== undefined) return;
   await s.execute(`DROP TABLE IF EXISTS ${TABLE};`);
   for (const statement of CREATE) await s.execute(statement);
   await s.setMeta(INDEXED_TO, '0');
@@ -103,9 +111,7 @@ async function create(s: Statements): Promise<void> {
 
 /** Indexes the next batch of messages the index has not reached; returns the progress, or undefined when caught up. */
 async function fillBatch(s: Statements): Promise<[number, number] | undefined> {
-  const from = (await indexedTo(s)) ?? 0;
-  const [last] = await s.query<{ end: number }>('SELECT coalesce(max(rowid), 0) AS "end" FROM messages');
-  const end = last!.end;
+  const { to: from, end } = (await reach(s)) ?? { to: 0, end: 0 };
   if (from >= end) return undefined;
   const to = Math.min(from + BATCH_ROWS, end);
   await s.execute(fillSql(from, to));
@@ -124,6 +130,9 @@ export const sqliteSearch: SearchIndex = {
     await s.setMeta(INDEXED_TO, '0');
   },
   async build(backend: SqlBackend, report: SearchReport) {
+    // Caught up (every open but the first): no write transaction, so a reader takes no lock.
+    const now = await reach(backend.statements);
+    if (now !== undefined && now.to >= now.end) return true;
     await backend.transaction(create);
     for (;;) {
       const step = await backend.transaction(fillBatch);
@@ -132,5 +141,5 @@ export const sqliteSearch: SearchIndex = {
     }
   },
   narrows: (needle) => trigramQuery(needle.toLowerCase()) !== undefined,
-  ready: async (s) => (await indexedTo(s)) !== undefined,
+  ready: async (s) => (await reach(s)) !== undefined,
 };
