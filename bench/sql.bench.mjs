@@ -83,17 +83,24 @@ async function oursWriteOnly(entries) {
   return ms;
 }
 
-/** A raw connection with the provider's pragmas and the two inserts the rows need. */
+/** A raw connection with the provider's pragmas, the two inserts the rows need and the search index's. */
 function rawInserts(path) {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
+  // The same search index as the provider keeps (sqlite/search.ts): each transaction indexes its
+  // messages, so this bench measures the logger's overhead, and bench/search.bench.mjs the index's.
+  db.function('historian_lower', { deterministic: true }, (value) => (typeof value === 'string' ? value.toLowerCase() : value));
+  const last = db.prepare('SELECT coalesce(max(rowid), 0) FROM messages').pluck();
+  const index = db.prepare('INSERT INTO messages_search (rowid, body) SELECT rowid, historian_lower(content) FROM messages WHERE rowid > ?');
+  const mark = db.prepare("UPDATE historian_meta SET value = CAST(? AS TEXT) WHERE key = 'search_indexed_to'");
   const conversation = db.prepare('INSERT INTO conversations (conversation_id, agent_name, start_time, started) VALUES (?, ?, ?, 0) ON CONFLICT DO NOTHING');
   const insert = db.prepare(
     `INSERT INTO messages (id, conversation_id, message_id, timestamp, seq, role, content, model, model_provider, model_name,
       total_tokens, prompt_tokens, completion_tokens, cost) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   );
   const write = db.transaction((batch, offset) => {
+    const from = last.get();
     batch.forEach((e, i) => {
       if ((offset + i) % PER_CONVERSATION === 0) conversation.run(e.conversation_id, null, e.timestamp);
       const usage = e.cost_info?.token_usage;
@@ -102,6 +109,8 @@ function rawInserts(path) {
         e.model ? e.model.slice(0, slash) : null, e.model ? e.model.slice(slash + 1) : null,
         usage?.total ?? null, usage?.prompt ?? null, usage?.completion ?? null, e.cost_info?.total_cost ?? null);
     });
+    index.run(from);
+    mark.run(last.get());
   });
   return { db, write };
 }

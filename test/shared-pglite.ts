@@ -27,7 +27,10 @@ export function sharedPgliteModule(real: PgliteModule, template: string): Pglite
   const loadDataDir = () => (tarball ??= new Blob([readFileSync(template)]));
   function PGlite(...args: unknown[]): Instance {
     const [dataDir, options] = args as [unknown, Pglite.PGliteOptions | undefined];
-    if (dataDir === undefined) return lend(() => new real.PGlite({ loadDataDir: loadDataDir() }));
+    // In memory: `new PGlite()` or `new PGlite({ extensions })`.
+    if (dataDir === undefined || (typeof dataDir === 'object' && dataDir !== null)) {
+      return lend(() => new real.PGlite({ ...(dataDir as Pglite.PGliteOptions | undefined), loadDataDir: loadDataDir() }));
+    }
     if (typeof dataDir !== 'string' || dataDir.includes('://') || existsSync(join(dataDir, 'PG_VERSION'))) return new real.PGlite(...(args as []));
     return new real.PGlite(dataDir, { ...options, loadDataDir: loadDataDir() });
   }

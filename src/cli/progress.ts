@@ -21,3 +21,17 @@ export function progress(label: string, unit = 'entries'): Progress {
     stop: () => started && bar.stop(),
   };
 }
+
+/**
+ * Progress of named tasks (`onProgress` of createHistorian, `historian migrate`): one bar per
+ * task on a terminal, stopped when the task reaches its total.
+ */
+export function taskProgress(): (task: string, done: number, total: number) => void {
+  const bars = new Map<string, Progress>();
+  return (task, done, total) => {
+    let bar = bars.get(task);
+    if (!bar) bars.set(task, (bar = progress(task, '')));
+    bar.update(done, total);
+    if (done >= total) bar.stop();
+  };
+}

@@ -11,6 +11,7 @@ import { UsageError } from './failure.js';
 
 export { UsageError };
 import { diagnostic, writeOut } from './output.js';
+import { taskProgress } from './progress.js';
 
 
 /** Options every command accepts (`-c/--config` before or after the command name). */
@@ -48,7 +49,7 @@ export function warn(error: ProviderError): void {
 /** Opens a logger for a command, runs `work`, and always closes it. */
 export async function withHistorian<T>(options: GlobalOptions, work: (historian: Historian) => Promise<T>): Promise<T> {
   const manifest = manifestFor(options);
-  const historian = await createHistorian(manifest, { onError: warn });
+  const historian = await createHistorian(manifest, { onError: warn, onProgress: taskProgress() });
   try {
     return await work(historian);
   } finally {
@@ -84,7 +85,7 @@ export function readerOf(manifest: Manifest, preferred: string | undefined): Man
 
 /** Opens one provider of the manifest alone, runs `work` on its history, and closes it. */
 export async function withProvider<T>(manifest: Manifest, provider: Manifest['providers'][number], work: (history: History) => Promise<T>): Promise<T> {
-  const historian = await createHistorian({ ...manifest, providers: [provider] }, { onError: warn });
+  const historian = await createHistorian({ ...manifest, providers: [provider] }, { onError: warn, onProgress: taskProgress() });
   try {
     return await work(historian.history(provider.label));
   } finally {

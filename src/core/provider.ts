@@ -69,6 +69,8 @@ export interface ProviderContext {
   manifest: Manifest;
   /** Reports a problem that does not fail the batch (e.g. one entry a template could not render). */
   warn(error: ProviderError): void;
+  /** Reports long work on open (a search index built for an existing store): `task` names it. */
+  progress?: ((task: string, done: number, total: number) => void) | undefined;
 }
 
 /** A provider as configured, with its effective agent set and flags computed. */
@@ -156,6 +158,10 @@ export interface ProviderDefinition<C extends CommonProviderConfig = CommonProvi
 export interface MigrateOptions {
   /** Print what would change (the SQL) without changing anything. */
   printOnly: boolean;
+  /** Reports long work (a search index built for an existing store): `task` names it. */
+  progress?: (task: string, done: number, total: number) => void;
+  /** Reports a problem that fails nothing (a search index the database cannot have). */
+  warn?: (message: string) => void;
 }
 
 /** A problem a provider's `check` found, relative to the provider's config. */

@@ -27,6 +27,8 @@ export interface HistorianOptions {
   flushAttempts?: number;
   /** First retry delay after a failed write, in ms (doubling up to 5 s). Default 100. */
   retryDelay?: number;
+  /** Called as long work on open advances, such as a search index built for an existing store: `task` names it. */
+  onProgress?: (task: string, done: number, total: number) => void;
 }
 
 type Omit<T, K extends PropertyKey> = T extends unknown ? Pick<T, Exclude<keyof T, K>> : never;
@@ -259,6 +261,7 @@ export async function createHistorian<const Custom extends ProviderDefinition = 
   const ctx: ProviderContext = {
     manifest,
     warn: (error) => (historian ? reportProviderError(historian, options.onError, error) : options.onError?.(error)),
+    progress: options.onProgress,
   };
   try {
     for (const resolved of manifest.providers) opened.push(await resolved.definition.open(resolved, ctx));

@@ -3,6 +3,7 @@ import { createHistorian, type Historian, type StorageInput } from '../../src/in
 import { SESSION } from './session.js';
 import { orderContract } from './order-contract.js';
 import { lifecycleContract } from './lifecycle-contract.js';
+import { searchContract } from './search-contract.js';
 
 /** A fresh, empty storage for one test, and how to remove it afterwards. */
 export interface ContractFixture {
@@ -371,4 +372,5 @@ export function historyContract(name: string, fixture: () => Promise<ContractFix
   });
   orderContract(name, fixture, options);
   lifecycleContract(name, fixture, options);
+  searchContract(name, fixture);
 }

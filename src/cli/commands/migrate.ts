@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { manifestFor, optionsOf, UsageError } from '../shared.js';
-import { writeOut } from '../output.js';
+import { diagnostic, writeOut } from '../output.js';
+import { taskProgress } from '../progress.js';
 
 interface MigrateOptions {
   printSql?: boolean;
@@ -25,6 +26,6 @@ export function migrateCommand(): Command {
       if (providers.length === 0) {
         throw new UsageError(options.provider ? `no sql provider named "${options.provider}" in ${manifest.file}` : `no sql provider in ${manifest.file} (only sql providers have tables to migrate)`);
       }
-      for (const provider of providers) writeOut(await provider.definition.migrate!(provider, { printOnly: options.printSql === true }));
+      for (const provider of providers) writeOut(await provider.definition.migrate!(provider, { printOnly: options.printSql === true, progress: taskProgress(), warn: (message) => diagnostic(`warning: ${message}`) }));
     });
 }

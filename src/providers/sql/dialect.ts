@@ -45,8 +45,14 @@ export interface Dialect {
   readonly tables: CommonTables;
   /** The tables as DDL needs them. */
   declared(): DeclaredTable[];
-  /** A case-insensitive substring match of a text column, LIKE wildcards in `needle` taken literally. */
-  containsText(column: SQLWrapper, needle: string): SQL;
+  /**
+   * A case-insensitive substring match of a text column, LIKE wildcards in `needle` taken
+   * literally. With `indexed` (the family's search index is ready), message content is looked
+   * up in the index first; the answer is the same.
+   */
+  containsText(column: SQLWrapper, needle: string, indexed?: boolean): SQL;
+  /** The family's index for `containsText` on message content, if it has one. */
+  readonly search?: SearchIndex;
   /** Whether a JSON array column holds one of `values`. */
   jsonArrayHasAny(column: SQLWrapper, values: string[]): SQL;
   /** The distinct non-null values of a column per group, read back sorted. */
@@ -117,6 +123,39 @@ export interface Statements {
   query<T>(statement: string): Promise<T[]>;
 }
 
+// A content-search index is an accelerator, never a requirement: the exact substring predicate
+// (`Dialect.containsText`) is always applied, the index only narrows the rows it runs on. So a
+// database without one (MySQL, a server where pg_trgm cannot be created, an index still being
+// filled) answers the same, by scanning.
+
+/** How the building of a search index reports: rows done of a total, and problems that fail nothing. */
+export interface SearchReport {
+  progress?(done: number, total: number): void;
+  warn?(message: string): void;
+}
+
+/** A family's index for `containsText` on message content. */
+export interface SearchIndex {
+  /** The index's name, as `historian migrate` reports it. */
+  readonly name: string;
+  /** Whether the live schema has it (perhaps still being filled). */
+  present(live: LiveSchema): boolean;
+  /** The statements that create it over an empty messages table, as `migrate --print-sql` shows them. */
+  readonly createSql: readonly string[];
+  /** Makes it anew, empty, once a hard reset dropped and recreated the tables (inside the reset's transaction). */
+  recreate(statements: Statements): Promise<void>;
+  /**
+   * Creates it if missing and fills it for the rows already stored, in batches of short
+   * transactions (writers wait for one batch at most), resuming a build another run left
+   * unfinished. Returns whether reads may use it.
+   */
+  build(backend: SqlBackend, report: SearchReport): Promise<boolean>;
+  /** Whether it answers this needle (on SQLite, one of 3 code points or more); else the filter scans. */
+  narrows(needle: string): boolean;
+  /** Whether reads may use it (a SQLite index still being filled is read up to where it reaches). */
+  ready(statements: Statements): Promise<boolean>;
+}
+
 /** One open database: its family's dialect, statements on the connection, and transactions. */
 export interface SqlBackend {
   readonly dialect: Dialect;
@@ -124,6 +163,8 @@ export interface SqlBackend {
   readonly where: string;
   /** Statements outside any transaction (reads). */
   readonly statements: Statements;
+  /** Whether reads may use the dialect's search index (set once the schema is checked on open). */
+  searchReady?: boolean;
   /**
    * Runs `work` in one transaction, one at a time per backend; every statement of the work goes
    * through the `Statements` it is given. On SQLite it is BEGIN IMMEDIATE, which takes the write

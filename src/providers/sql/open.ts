@@ -18,6 +18,7 @@ import { readRunFacts } from './run-events.js';
 import { parseDatabaseUrl } from './url.js';
 import { batchWriter } from './write.js';
 import { count } from '../../core/count.js';
+import { ProviderError } from '../../core/errors.js';
 
 function reader(backend: SqlBackend, config: ConnectionConfig, label: string): HistoryReader {
   const read = <T>(what: string, work: Promise<T>) => work.catch(databaseFailure(what, backend.where, config, label));
@@ -68,7 +69,10 @@ function deadLetterPath(url: string, baseDir: string, label: string): string | u
 export async function openSql({ label, config }: ResolvedProvider<SqlConfig>, ctx: ProviderContext): Promise<OpenProvider> {
   const backend = await openBackend(config, label);
   try {
-    await ensureSchema(backend, config.auto_migration, label);
+    await ensureSchema(backend, config.auto_migration, label, {
+      progress: (done, total) => ctx.progress?.(`${label}: search index`, done, total),
+      warn: (message) => ctx.warn(new ProviderError(message, label)),
+    });
   } catch (error) {
     await backend.close().catch(() => undefined);
     return databaseFailure('migration', backend.where, config, label)(error);

@@ -13,6 +13,10 @@ export interface MigrationPlan {
   /** `table.column` */
   missingColumns: string[];
   missingIndexes: string[];
+  /** The content-search index, when missing (built after the statements, in batches: search.ts). */
+  missingSearch?: string;
+  /** The statements that create the search index, as `--print-sql` shows them. */
+  searchSql: string[];
   /** The statements that add everything missing, in order; empty when up to date. */
   statements: string[];
 }
@@ -107,7 +111,7 @@ const REBUILT_AFTER: Record<string, string> = { messages_message_id_idx: 'messag
 
 /** Compares the declared drizzle tables with a live schema. Never plans a drop. */
 export function planMigration(declared: DeclaredTable[], live: LiveSchema): MigrationPlan {
-  const plan: MigrationPlan = { missingTables: [], missingColumns: [], missingIndexes: [], statements: [] };
+  const plan: MigrationPlan = { missingTables: [], missingColumns: [], missingIndexes: [], statements: [], searchSql: [] };
   for (const table of declared) {
     const columns = live.tables.get(table.name);
     if (!columns) {
@@ -153,5 +157,6 @@ export function describeMissing(plan: MigrationPlan): string {
   if (plan.missingTables.length > 0) parts.push(`tables ${plan.missingTables.join(', ')}`);
   if (plan.missingColumns.length > 0) parts.push(`columns ${plan.missingColumns.join(', ')}`);
   if (plan.missingIndexes.length > 0) parts.push(`indexes ${plan.missingIndexes.join(', ')}`);
+  if (plan.missingSearch !== undefined) parts.push(`search index ${plan.missingSearch}`);
   return parts.join('; ');
 }

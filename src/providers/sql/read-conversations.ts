@@ -2,7 +2,7 @@ import { and, asc, count, desc, eq, exists, gte, inArray, lte, sql, type SQL } f
 import type { MessageEntry } from '../../core/entries.js';
 import { emptyTokenTotals } from '../../core/token-sums.js';
 import type { Conversation, ConversationQuery, MessageQuery, Normalized, TokenTotals } from '../../core/queries.js';
-import type { Dialect, SqlBackend } from './dialect.js';
+import type { SqlBackend } from './dialect.js';
 import { chunked, field, total } from './fragments.js';
 import { messageEntry } from './rows.js';
 
@@ -10,10 +10,10 @@ import { messageEntry } from './rows.js';
 // rows tied on both come in index order, which on SQLite is insertion order, as in memory.
 
 /** The message filters of the conversation list (`query`, `model`), or undefined when none. */
-function messageFilter(dialect: Dialect, query: Normalized<ConversationQuery>): SQL | undefined {
+function messageFilter({ dialect, searchReady }: SqlBackend, query: Normalized<ConversationQuery>): SQL | undefined {
   const m = dialect.tables.messages;
   return and(
-    query.query === undefined ? undefined : dialect.containsText(m.content, query.query),
+    query.query === undefined ? undefined : dialect.containsText(m.content, query.query, searchReady),
     query.model === undefined ? undefined : eq(m.model, query.model),
     query.finish_reason === undefined ? undefined : eq(m.finish_reason, query.finish_reason),
   );
@@ -58,10 +58,30 @@ async function tokensOf(backend: SqlBackend, ids: string[], filter: SQL | undefi
   return totals;
 }
 
+/** At most this many messages passing a text filter make it rare (see `rareText`). */
+const RARE_MESSAGES = 1_000;
+
+/**
+ * Whether the query's text filter is looked up in a search index and passes few messages. Then
+ * the conversations are those of the passing messages (an IN list, a few index lookups);
+ * otherwise they are walked newest first, each probed for a passing message (EXISTS), which
+ * stops at the page's end: fast when many pass, a walk of every conversation when few do.
+ */
+async function rareText(backend: SqlBackend, query: Normalized<ConversationQuery>, filter: SQL | undefined): Promise<boolean> {
+  if (filter === undefined || query.query === undefined || !backend.searchReady || !backend.dialect.search?.narrows(query.query)) return false;
+  const probe = await backend.statements.fields({ one: sql`1` }, 'messages', { where: filter, limit: RARE_MESSAGES });
+  return probe.length < RARE_MESSAGES;
+}
+
 /** The conversations a query selects: by agent and start time, and with a passing message when it filters them. */
-function conversationsWhere(backend: SqlBackend, query: Normalized<ConversationQuery>, filter: SQL | undefined): SQL | undefined {
+async function conversationsWhere(backend: SqlBackend, query: Normalized<ConversationQuery>, filter: SQL | undefined): Promise<SQL | undefined> {
   const { conversations: c, messages: m } = backend.dialect.tables;
-  const passing = filter && exists(backend.statements.subquery({ one: sql`1` }, 'messages', { where: and(eq(m.conversation_id, c.conversation_id), filter) }));
+  const { statements } = backend;
+  const passing = !filter
+    ? undefined
+    : (await rareText(backend, query, filter))
+      ? inArray(c.conversation_id, statements.subquery({ id: field(m.conversation_id) }, 'messages', { where: filter }))
+      : exists(statements.subquery({ one: sql`1` }, 'messages', { where: and(eq(m.conversation_id, c.conversation_id), filter) }));
   return and(
     query.agent === undefined ? undefined : eq(c.agent_name, query.agent),
     query.since === undefined ? undefined : gte(c.start_time, query.since),
@@ -72,7 +92,7 @@ function conversationsWhere(backend: SqlBackend, query: Normalized<ConversationQ
 
 /** How many conversations a query matches. */
 export async function countConversations(backend: SqlBackend, query: Normalized<ConversationQuery>): Promise<number> {
-  const where = conversationsWhere(backend, query, messageFilter(backend.dialect, query));
+  const where = await conversationsWhere(backend, query, messageFilter(backend, query));
   const [row] = await backend.statements.fields({ n: count() }, 'conversations', { where });
   return row?.n ?? 0;
 }
@@ -83,8 +103,8 @@ export async function countConversations(backend: SqlBackend, query: Normalized<
  */
 export async function readConversations(backend: SqlBackend, query: Normalized<ConversationQuery>): Promise<Conversation[]> {
   const c = backend.dialect.tables.conversations;
-  const filter = messageFilter(backend.dialect, query);
-  const where = conversationsWhere(backend, query, filter);
+  const filter = messageFilter(backend, query);
+  const where = await conversationsWhere(backend, query, filter);
   const orderBy = [desc(c.start_time), desc(c.conversation_id)];
   const page = await backend.statements.rows('conversations', { where, orderBy, limit: query.limit, offset: query.offset });
   const ids = page.map((row) => row.conversation_id);
@@ -121,7 +141,7 @@ export async function readMessages(backend: SqlBackend, query: Normalized<Messag
     query.roles === undefined ? undefined : inArray(m.role, query.roles),
     query.since === undefined ? undefined : gte(m.timestamp, query.since),
     query.until === undefined ? undefined : lte(m.timestamp, query.until),
-    query.contains === undefined ? undefined : backend.dialect.containsText(m.content, query.contains),
+    query.contains === undefined ? undefined : backend.dialect.containsText(m.content, query.contains, backend.searchReady),
     query.finish_reason === undefined ? undefined : eq(m.finish_reason, query.finish_reason),
   );
   if (query.limit === undefined) {

@@ -42,8 +42,12 @@ async function deleteRows(dialect: Dialect, s: Statements, agent: string | undef
 /** Drops every historian table and creates them again, empty, from the declarations. */
 async function recreateTables(dialect: Dialect, s: Statements): Promise<void> {
   const declared = dialect.declared();
+  const search = dialect.search;
+  const searched = search !== undefined && search.present(await dialect.liveSchema(s));
   for (const table of declared) await s.execute(dropTableSql(dialect.family, table.name));
   for (const statement of planMigration(declared, { tables: new Map(), indexes: new Set() }).statements) await s.execute(statement);
+  // The messages are gone: the search index is made anew, empty, where the database had one.
+  if (searched) await search.recreate(s);
   await recordSchemaVersion(s);
 }
 

@@ -77,11 +77,13 @@ export async function openPostgres(connectionString: string, { where, label, con
 
 /** Opens an embedded PostgreSQL (PGlite) in a folder, or in memory. */
 export async function openPglite(path: string, { where, label }: OpenOptions): Promise<SqlBackend> {
-  const [{ PGlite }, { drizzle }] = await importDriver('@electric-sql/pglite', where, label, () =>
-    Promise.all([import('@electric-sql/pglite'), import('drizzle-orm/pglite')]),
+  const [{ PGlite }, { drizzle }, { pg_trgm }] = await importDriver('@electric-sql/pglite', where, label, () =>
+    Promise.all([import('@electric-sql/pglite'), import('drizzle-orm/pglite'), import('@electric-sql/pglite/contrib/pg_trgm')]),
   );
   if (path !== 'memory') makeFolderSync(path);
-  const client = path === 'memory' ? new PGlite() : new PGlite(path);
+  // pg_trgm, for the search index (search.ts), is loaded only when the database creates it.
+  const extensions = { pg_trgm };
+  const client = path === 'memory' ? new PGlite({ extensions }) : new PGlite(path, { extensions });
   await client.waitReady;
   const db = drizzle({ client });
   const statements = pgStatements(db, async (statement) => (await client.query(statement)).rows);

@@ -6,6 +6,7 @@ import { likePattern, pgJsonPath, sortedList } from '../fragments.js';
 import { encodeNul } from '../nul-text.js';
 import type { LiveSchema } from '../plan.js';
 import { pgTables } from '../schema/pg.js';
+import { pgSearch } from './search.js';
 
 async function liveSchema(s: Statements): Promise<LiveSchema> {
   const columns = await s.query<{ table_name: string; column_name: string }>(
@@ -26,8 +27,10 @@ export const pgDialect: Dialect = {
   family: 'postgres',
   tables: pgTables,
   declared: () => declareTables('postgres', Object.values(pgTables).map(getTableConfig)),
-  // Text is stored NUL-escaped (nul-text.ts): the needle is escaped the same way.
+  // Text is stored NUL-escaped (nul-text.ts): the needle is escaped the same way. The planner
+  // answers from the pg_trgm index where there is one (search.ts), whatever `indexed` says.
   containsText: (column, needle) => sql`${column} ILIKE ${likePattern(encodeNul(needle))} ESCAPE '\\'`,
+  search: pgSearch,
   jsonArrayHasAny(column, values) {
     const list = sql.join(
       values.map((v) => sql`${v}`),

@@ -5,6 +5,7 @@ import type { Dialect, Statements } from '../dialect.js';
 import { jsonPath, likePattern, sortedList } from '../fragments.js';
 import type { LiveSchema } from '../plan.js';
 import { sqliteTables } from '../schema/sqlite.js';
+import { searchCandidates, sqliteSearch } from './search.js';
 
 async function liveSchema(s: Statements): Promise<LiveSchema> {
   const objects = await s.query<{ type: string; name: string }>("SELECT type, name FROM sqlite_master WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%'");
@@ -23,7 +24,13 @@ export const sqliteDialect: Dialect = {
   declared: () => declareTables('sqlite', Object.values(sqliteTables).map(getTableConfig)),
   // SQLite's own lower() folds ASCII only: `historian_lower` is JavaScript's toLowerCase, as the
   // memory provider uses, registered on the connection (see connect.ts).
-  containsText: (column, needle) => sql`historian_lower(${column}) LIKE ${likePattern(needle.toLowerCase())} ESCAPE '\\'`,
+  containsText(column, needle, indexed) {
+    const folded = needle.toLowerCase();
+    const exact = sql`historian_lower(${column}) LIKE ${likePattern(folded)} ESCAPE '\\'`;
+    const candidates = indexed && column === sqliteTables.messages.content ? searchCandidates(folded) : undefined;
+    return candidates === undefined ? exact : sql`(${candidates} AND ${exact})`;
+  },
+  search: sqliteSearch,
   jsonArrayHasAny(column, values) {
     const list = sql.join(
       values.map((v) => sql`${v}`),

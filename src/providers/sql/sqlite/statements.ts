@@ -6,6 +6,7 @@ import { NO_LIMIT, type FieldQuery, type FieldRow, type Fields, type Statements 
 import type { Insert, Row, TableKey } from '../schema/index.js';
 import { sqliteTables } from '../schema/sqlite.js';
 import { COMPLETE_TOOL_CALL, incremented, upsertColumns } from '../fragments.js';
+import { batchIndexer } from './search.js';
 import { compile, compileInserts, rowsByStatement, STATEMENT_ORDER, type CompiledInsert, type StatementName } from './insert.js';
 
 // SQLite allows 32,766 bind parameters per statement; 20 columns × 500 rows stays far below.
@@ -59,6 +60,7 @@ export function sqliteStatements(db: BetterSQLite3Database, client: Database.Dat
     completeStatement.run(JSON.stringify(row.result), row.conversation_id, row.tool_call_id);
   };
   let counterStatement: Database.Statement | undefined;
+  let indexer: ReturnType<typeof batchIndexer> | undefined;
   const prepare = () => {
     const inserts = compileInserts(db);
     return STATEMENT_ORDER.map((name) => ({ name, insert: inserts[name], statement: client.prepare(inserts[name].sql) }));
@@ -82,6 +84,8 @@ export function sqliteStatements(db: BetterSQLite3Database, client: Database.Dat
     async writeRows(batch) {
       const rows = rowsByStatement(batch);
       prepared ??= prepare();
+      indexer ??= batchIndexer(client);
+      const indexFrom = indexer.before();
       const stored: Insert<'messages'>[] = [];
       for (const { name, insert, statement } of prepared) {
         if (name === 'toolCalls') {
@@ -101,6 +105,7 @@ export function sqliteStatements(db: BetterSQLite3Database, client: Database.Dat
           if (statement.run(insert.params(row)).changes > 0) stored.push(row);
         }
       }
+      if (indexFrom !== undefined && stored.length > 0) indexer.after(indexFrom);
       return stored;
     },
     async upsert(into, rows) {
