@@ -17,10 +17,10 @@ function folder(): string {
   return dir;
 }
 
-/** Every file under `dir`, as paths relative to it. */
+/** Every log file under `dir`, as paths relative to it (not the provider's list of them, `.<name>.files`). */
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
+    .filter((entry) => entry.isFile() && !entry.name.endsWith('.files'))
     .map((entry) => join(entry.parentPath, entry.name).slice(dir.length + 1))
     .sort();
 }

@@ -108,7 +108,10 @@ describe('compact entry store', () => {
     for (const record of records) store.add(record);
     expect(store.reset({ agent: 'alpha' })).toEqual({ conversations: 1, messages: 1, tool_calls: 0, commands: 1, context: 0, run_events: 0 });
     expect(store.entries.map((e) => e.type === 'message' && e.content)).toEqual([false, 'b1']);
-    store.add(stamped([{ type: 'message', conversation_id: 'a', content: 'again', role: 'user' }], stamper)[0]!);
+    // Later than the rest, which may share one millisecond: `a` is then the newest conversation.
+    const again = stamped([{ type: 'message', conversation_id: 'a', content: 'again', role: 'user' }], stamper)[0]!;
+    again.entry.timestamp = new Date(Date.parse(again.entry.timestamp) + 60_000).toISOString();
+    store.add(again);
     const conversations = await storeReader(store).conversations({});
     expect(conversations.map((c) => [c.conversation_id, c.messages.map((m) => m.content)])).toEqual([
       ['a', ['again']],
