@@ -17,6 +17,19 @@ export function total(column: SQLWrapper): SQL<number> {
   return sql`coalesce(sum(${column}), 0)`.mapWith(Number);
 }
 
+/** The sums of a group of messages that stats and their totals keep: tokens of each kind, and cost. */
+export function messageSums(m: Record<'total_tokens' | 'prompt_tokens' | 'completion_tokens' | 'cache_read_tokens' | 'cache_write_tokens' | 'reasoning_tokens' | 'cost', SQLWrapper>) {
+  return {
+    total_tokens: total(m.total_tokens),
+    prompt_tokens: total(m.prompt_tokens),
+    completion_tokens: total(m.completion_tokens),
+    cache_read_tokens: total(m.cache_read_tokens),
+    cache_write_tokens: total(m.cache_write_tokens),
+    reasoning_tokens: total(m.reasoning_tokens),
+    cost: total(m.cost),
+  };
+}
+
 /** A JSON array aggregate (text or parsed, by driver) read back as its sorted non-null strings. */
 export function sortedList(aggregate: SQL<unknown>): SQL<string[]> {
   return aggregate.mapWith((value: unknown) => {

@@ -4,7 +4,7 @@ import { byStatsKey } from '../../store/reader.js';
 import { addStatsSums } from '../../core/token-sums.js';
 import type { CommandQuery, Normalized, Stats, StatsGroup, StatsQuery } from '../../core/queries.js';
 import type { Dialect, SqlBackend } from './dialect.js';
-import { field, total } from './fragments.js';
+import { field, messageSums, total } from './fragments.js';
 import { commandEntry } from './rows.js';
 
 function groupKey(dialect: Dialect, group: StatsGroup): SQL<string | null> {
@@ -64,13 +64,7 @@ function fromTotals(backend: SqlBackend, query: Normalized<StatsQuery> & { group
   const fields = {
     key,
     messages: total(t.messages),
-    total_tokens: total(t.total_tokens),
-    prompt_tokens: total(t.prompt_tokens),
-    completion_tokens: total(t.completion_tokens),
-    cache_read_tokens: total(t.cache_read_tokens),
-    cache_write_tokens: total(t.cache_write_tokens),
-    reasoning_tokens: total(t.reasoning_tokens),
-    cost: total(t.cost),
+    ...messageSums(t),
     models: dialect.distinctSorted(sql`nullif(${t.model}, '')`),
   };
   const where = and(
@@ -99,13 +93,7 @@ function fromMessages(backend: SqlBackend, query: Normalized<StatsQuery> & { gro
   const fields = {
     key,
     messages: count(),
-    total_tokens: total(m.total_tokens),
-    prompt_tokens: total(m.prompt_tokens),
-    completion_tokens: total(m.completion_tokens),
-    cache_read_tokens: total(m.cache_read_tokens),
-    cache_write_tokens: total(m.cache_write_tokens),
-    reasoning_tokens: total(m.reasoning_tokens),
-    cost: total(m.cost),
+    ...messageSums(m),
     models: dialect.distinctSorted(m.model),
   };
   const where = and(edges, query.agent === undefined ? undefined : eq(m.agent_name, query.agent));

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNotNull, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Dialect, Statements } from './dialect.js';
-import { AGENT_OF_MESSAGE, chunked, field, total } from './fragments.js';
+import { AGENT_OF_MESSAGE, chunked, field, messageSums, total } from './fragments.js';
 import type { BatchRows } from './rows.js';
 import type { CommonTables, Insert } from './schema/index.js';
 
@@ -79,16 +79,7 @@ async function totalsOf(s: Statements, dialect: Dialect, ids: string[]): Promise
   const agent = sql<string>`coalesce(${m.agent_name}, '')`;
   const model = sql<string>`coalesce(${m.model}, '')`;
   const hour = sql<string>`substr(${m.timestamp}, 1, 13)`;
-  const sums = {
-    messages: total(sql`1`),
-    total_tokens: total(m.total_tokens),
-    prompt_tokens: total(m.prompt_tokens),
-    completion_tokens: total(m.completion_tokens),
-    cache_read_tokens: total(m.cache_read_tokens),
-    cache_write_tokens: total(m.cache_write_tokens),
-    reasoning_tokens: total(m.reasoning_tokens),
-    cost: total(m.cost),
-  };
+  const sums = { messages: total(sql`1`), ...messageSums(m) };
   return s.fields(
     { hour, agent_name: agent, model, ...sums },
     'messages',
