@@ -7,6 +7,11 @@ export interface ConversationHead {
   start_time: string;
   /** Whether a conversation_start was seen. */
   started: boolean;
+  /**
+   * The store's order (`seq`) of the entry that gave the start time: it breaks ties between
+   * conversations that started at the same time. Absent in indexes written before it was kept.
+   */
+  start_seq?: number | undefined;
 }
 
 /**
@@ -53,25 +58,29 @@ export class Conversations<C extends ConversationHead> {
   }
 
   /** The conversation an entry belongs to, opened with it if new. */
-  of(entry: { conversation_id: string; timestamp: string }, agent: string | null): C {
+  of(entry: { conversation_id: string; timestamp: string; seq?: number }, agent: string | null): C {
     const known = this.byId.get(entry.conversation_id);
-    if (!known) return this.open(entry.conversation_id, agent, entry.timestamp);
-    if (!known.started && entry.timestamp < known.start_time) known.start_time = entry.timestamp;
+    if (!known) return this.open(entry.conversation_id, agent, entry.timestamp, entry.seq);
+    if (!known.started && entry.timestamp < known.start_time) {
+      known.start_time = entry.timestamp;
+      known.start_seq = entry.seq;
+    }
     return known;
   }
 
   /** Applies a conversation_start, unless a later one was applied already. */
-  start(entry: { conversation_id: string; agent_name: string; timestamp: string }): C {
-    const known = this.byId.get(entry.conversation_id) ?? this.open(entry.conversation_id, entry.agent_name, entry.timestamp);
+  start(entry: { conversation_id: string; agent_name: string; timestamp: string; seq?: number }): C {
+    const known = this.byId.get(entry.conversation_id) ?? this.open(entry.conversation_id, entry.agent_name, entry.timestamp, entry.seq);
     if (known.started && entry.timestamp < known.start_time) return known;
     known.agent_name = entry.agent_name;
     known.start_time = entry.timestamp;
+    known.start_seq = entry.seq;
     known.started = true;
     return known;
   }
 
-  private open(conversation_id: string, agent_name: string | null, start_time: string): C {
-    const conversation = this.create({ conversation_id, agent_name, start_time, started: false });
+  private open(conversation_id: string, agent_name: string | null, start_time: string, start_seq: number | undefined): C {
+    const conversation = this.create({ conversation_id, agent_name, start_time, started: false, start_seq });
     this.byId.set(conversation_id, conversation);
     return conversation;
   }

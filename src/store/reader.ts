@@ -31,9 +31,14 @@ function containsText(rows: EntryRows, row: number, needle: string | undefined):
   return needle === undefined || rows.text(row).toLowerCase().includes(needle);
 }
 
-/** Newest first by start time; ties broken by conversation id, as the sql provider does. */
+/**
+ * Newest first by start time; ties broken by the store's order of the entries that started
+ * them, then by conversation id, as the sql provider does.
+ */
 export function newestFirst(a: ConversationHead, b: ConversationHead): number {
   if (a.start_time !== b.start_time) return a.start_time < b.start_time ? 1 : -1;
+  const seqs = (b.start_seq ?? 0) - (a.start_seq ?? 0);
+  if (seqs !== 0) return seqs;
   return a.conversation_id < b.conversation_id ? 1 : a.conversation_id > b.conversation_id ? -1 : 0;
 }
 

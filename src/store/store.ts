@@ -85,6 +85,7 @@ export class EntryStore {
       agent_name: head.agent_name,
       start_time: head.start_time,
       started: head.started,
+      start_seq: head.start_seq,
       slot: this.current.openSlot(head.conversation_id),
       first: -1,
       last: -1,

@@ -7,7 +7,7 @@ const tied = (content: string) => ({ type: 'message', conversation_id: 'tie', ro
 const contents = (items: { content: string }[]) => items.map((m) => m.content);
 
 /**
- * Order and identity (SPEC §2): entries logged at the same millisecond read back in logging
+ * Order and identity: entries logged at the same millisecond read back in logging
  * order, also when another logger (another process) wrote some of them; a message logged again
  * with its `message_id` is stored and counted once. Run by `historyContract` for every provider.
  */
@@ -76,6 +76,23 @@ export function orderContract(name: string, fixture: () => Promise<ContractFixtu
         await expectLoggingOrder(historian, ['tied 1', 'tied 2', 'tied 3', 'tied 4', 'tied 5', 'tied 6']);
       });
     }
+
+    it('lists conversations that started at the same millisecond newest first by logging order, started or not', async () => {
+      const ids = async (reader: Historian) => (await reader.history().conversations({ since: '2026-11-01T00:00:00Z' })).map((c) => c.conversation_id);
+      // Ids against their logging order, so a tie broken by id alone gives the other order.
+      historian.log({ type: 'conversation_start', conversation_id: 'z-first', agent_name: 'tie-agent', timestamp: AT });
+      historian.log({ type: 'message', conversation_id: 'y-second', role: 'user', content: 'no start', timestamp: AT });
+      historian.log({ type: 'conversation_start', conversation_id: 'x-third', agent_name: 'tie-agent', timestamp: AT });
+      await historian.flush();
+      expect(await ids(historian)).toEqual(['x-third', 'y-second', 'z-first']);
+      if (!options.persistent) return;
+      const other = await open();
+      other.log({ type: 'message', conversation_id: 'w-fourth', role: 'user', content: 'from another logger', timestamp: AT });
+      await other.close();
+      await historian.close();
+      historian = await open();
+      expect(await ids(historian)).toEqual(['w-fourth', 'x-third', 'y-second', 'z-first']);
+    });
 
     describe('a message logged again with its message_id', () => {
       const step = (content: string, timestamp: string) =>

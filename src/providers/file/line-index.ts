@@ -59,7 +59,7 @@ interface Position {
 
 const TAIL = 32;
 /** The format of the index file; another version is rebuilt. */
-const INDEX_VERSION = 1;
+const INDEX_VERSION = 2;
 /** How many new rows make the index worth writing again (or a quarter of those written, so rewrites stay linear in all). */
 const SAVE_EVERY = 10_000;
 
@@ -72,7 +72,7 @@ interface IndexHeader {
   lines: number;
   tail: string;
   rows: number;
-  conversations: [string, string | null, string, boolean][];
+  conversations: [string, string | null, string, boolean, number | null][];
   sequences: [string, number][];
   /** SHA-1 of the columns that follow. */
   checksum: string;
@@ -246,7 +246,7 @@ export class LineIndex {
       lines: position.lines,
       tail: position.tail.toString('base64'),
       rows,
-      conversations: this.conversationList.map((c) => [c.conversation_id, c.agent_name, c.start_time, c.started]),
+      conversations: this.conversationList.map((c) => [c.conversation_id, c.agent_name, c.start_time, c.started, c.start_seq ?? null]),
       sequences: [...this.sequences],
     };
     const columns = this.columns().map((column) => Buffer.from(column.values.buffer, column.values.byteOffset, rows * column.values.BYTES_PER_ELEMENT));
@@ -280,8 +280,8 @@ export class LineIndex {
         at += size;
       }
       this.rows = header.rows;
-      for (const [conversation_id, agent_name, start_time, started] of header.conversations) {
-        this.conversationList.push({ conversation_id, agent_name, start_time, started, rows: [], index: this.conversationList.length });
+      for (const [conversation_id, agent_name, start_time, started, start_seq] of header.conversations) {
+        this.conversationList.push({ conversation_id, agent_name, start_time, started, start_seq: start_seq ?? undefined, rows: [], index: this.conversationList.length });
       }
       this.conversations = Conversations.of(this.conversationList, (head) => ({ ...head, rows: [], index: this.conversationList.length }));
       const of = this.conversationOf.values;
@@ -384,11 +384,12 @@ export class LineIndex {
     const id = value.conversation_id;
     const timestamp = value.timestamp;
     if (typeof id !== 'string' || typeof timestamp !== 'string' || !IN_CONVERSATION.has(type)) return -1;
+    const seq = typeof value.seq === 'number' ? value.seq : undefined;
     const before = this.conversations.size;
     const conversation =
       type === 'conversation_start' && typeof value.agent_name === 'string'
-        ? this.conversations.start({ conversation_id: id, agent_name: value.agent_name, timestamp })
-        : this.conversations.of({ conversation_id: id, timestamp }, type === 'message' && typeof value.name === 'string' ? value.name : null);
+        ? this.conversations.start({ conversation_id: id, agent_name: value.agent_name, timestamp, seq })
+        : this.conversations.of({ conversation_id: id, timestamp, seq }, type === 'message' && typeof value.name === 'string' ? value.name : null);
     if (this.conversations.size > before) this.conversationList.push(conversation);
     conversation.rows.push(row);
     return conversation.index;

@@ -105,7 +105,9 @@ export async function readConversations(backend: SqlBackend, query: Normalized<C
   const c = backend.dialect.tables.conversations;
   const filter = messageFilter(backend, query);
   const where = await conversationsWhere(backend, query, filter);
-  const orderBy = [desc(c.start_time), desc(c.conversation_id)];
+  // Ties of start time by the store's order of the entries that started them (none for rows
+  // written before it was kept: as 0), then by id.
+  const orderBy = [desc(c.start_time), desc(sql`coalesce(${c.seq}, 0)`), desc(c.conversation_id)];
   const page = await backend.statements.rows('conversations', { where, orderBy, limit: query.limit, offset: query.offset });
   const ids = page.map((row) => row.conversation_id);
   const messages = await messagesOf(backend, ids, filter);

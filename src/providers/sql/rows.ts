@@ -184,10 +184,12 @@ export function batchRows(batch: readonly LogRecord[], last: number): BatchRows 
   const rows: BatchRows = { starts: [], implicit: [], messages: [], toolCalls: [], commands: [], context: [] };
   const starts = new Map<string, Insert<'conversations'>>();
   const implicit = new Map<string, Insert<'conversations'>>();
-  const touch = (entry: Entry & { conversation_id: string }, agent: string | null) => {
+  // An implicit conversation's seq is that of the entry that gave it its start time: the
+  // store's order breaks ties between conversations that started at the same time.
+  const touch = (entry: Entry & { conversation_id: string }, agent: string | null, seq: number) => {
     const known = implicit.get(entry.conversation_id);
-    if (!known) implicit.set(entry.conversation_id, { conversation_id: entry.conversation_id, agent_name: agent, start_time: entry.timestamp, started: false });
-    else if (entry.timestamp < known.start_time) known.start_time = entry.timestamp;
+    if (!known) implicit.set(entry.conversation_id, { conversation_id: entry.conversation_id, agent_name: agent, start_time: entry.timestamp, started: false, seq });
+    else if (entry.timestamp < known.start_time) Object.assign(known, { start_time: entry.timestamp, seq });
   };
   for (let i = 0; i < batch.length; i++) {
     const { entry, agent } = batch[i]!;
@@ -205,15 +207,15 @@ export function batchRows(batch: readonly LogRecord[], last: number): BatchRows 
         });
         break;
       case 'message':
-        touch(entry, agent);
+        touch(entry, agent, seq);
         rows.messages.push(messageRow(entry, seq));
         break;
       case 'tool_call':
-        touch(entry, agent);
+        touch(entry, agent, seq);
         rows.toolCalls.push(toolCallRow(entry, seq));
         break;
       case 'context':
-        touch(entry, agent);
+        touch(entry, agent, seq);
         rows.context.push(contextRow(entry, seq));
         break;
       case 'command':

@@ -72,7 +72,8 @@ export function compileConversationUpserts(db: MySql2Database): { implicit: Comp
   // The last conversation_start wins: the latest timestamp (a start logged late with an earlier one does not).
   const later = sql`(${c.started} = false OR VALUES(${c.start_time}) >= ${c.start_time})`;
   return {
-    implicit: upsert({ start_time: unless(earlier, c.start_time) }),
+    // seq first: its condition reads start_time before the next assignment moves it.
+    implicit: upsert({ seq: unless(earlier, c.seq), start_time: unless(earlier, c.start_time) }),
     start: upsert({
       agent_name: unless(later, c.agent_name),
       start_time: unless(later, c.start_time),

@@ -43,6 +43,19 @@ async function indexState(s: Statements): Promise<{ valid: boolean } | undefined
   return row;
 }
 
+/** Whether another connection is building an index of this schema's messages now. */
+async function otherBuildRunning(s: Statements): Promise<boolean> {
+  const rows = await s
+    .query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_progress_create_index WHERE relid = 'messages'::regclass AND pid <> pg_backend_pid()")
+    .catch(() => [{ n: 0 }]);
+  return (rows[0]?.n ?? 0) > 0;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Builds tried before the error is the answer (each failure after another process's start). */
+const BUILD_ATTEMPTS = 3;
+
 /** How often the build's progress is read, from another connection of the pool. */
 const POLL_MS = 500;
 
@@ -79,17 +92,31 @@ export const pgSearch: SearchIndex = {
   },
   // CONCURRENTLY: built without blocking the writers (outside any transaction), in one pass
   // PostgreSQL makes itself.
+  // Two processes opening one database at once: one builds, the other waits for its build
+  // rather than dropping the index it finds unfinished.
   async build(backend, report) {
     const s = backend.statements;
-    const state = await indexState(s);
-    if (state?.valid) return true;
-    const schema = await installTrgm(s, report);
-    if (schema === undefined) return false;
-    if (state !== undefined) await s.execute(`DROP INDEX CONCURRENTLY IF EXISTS "${INDEX}";`);
-    report.progress?.(0, 1);
-    await reporting(s, report, s.execute(createSql(schema, true)));
-    report.progress?.(1, 1);
-    return true;
+    for (let attempt = 1; ; attempt++) {
+      const state = await indexState(s);
+      if (state?.valid) return true;
+      if (await otherBuildRunning(s)) {
+        await sleep(POLL_MS);
+        continue;
+      }
+      const schema = await installTrgm(s, report);
+      if (schema === undefined) return false;
+      try {
+        if (state !== undefined) await s.execute(`DROP INDEX CONCURRENTLY IF EXISTS "${INDEX}";`);
+        report.progress?.(0, 1);
+        await reporting(s, report, s.execute(createSql(schema, true)));
+        report.progress?.(1, 1);
+        return true;
+      } catch (error) {
+        // Another process started the same build at the same moment: look again.
+        if (attempt >= BUILD_ATTEMPTS) throw error;
+        await sleep(POLL_MS);
+      }
+    }
   },
   // The planner weighs the index against a walk with its own statistics, whichever form the query takes.
   narrows: () => false,

@@ -69,7 +69,7 @@ export function pgStatements<H extends PgQueryResultHKT>(db: PgDatabase<H>, raw:
         await db
           .insert(c)
           .values(chunk)
-          .onConflictDoUpdate({ target: c.conversation_id, set: { start_time: sql`excluded.start_time` }, setWhere: sql`${c.started} = false AND excluded.start_time < ${c.start_time}` });
+          .onConflictDoUpdate({ target: c.conversation_id, set: { start_time: sql`excluded.start_time`, seq: sql`excluded.seq` }, setWhere: sql`${c.started} = false AND excluded.start_time < ${c.start_time}` });
       }
       const started = { agent_name: sql`excluded.agent_name`, start_time: sql`excluded.start_time`, started: sql`excluded.started`, start_id: sql`excluded.start_id`, seq: sql`excluded.seq` };
       // The last conversation_start wins: the latest timestamp (a start logged late with an earlier one does not).

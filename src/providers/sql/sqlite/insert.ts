@@ -72,7 +72,7 @@ export function compileInserts(db: BetterSQLite3Database): Record<StatementName,
   return {
     // An implicit conversation only moves its start earlier, and only until it is started.
     implicit: conversations(
-      { start_time: sql`excluded.start_time` },
+      { start_time: sql`excluded.start_time`, seq: sql`excluded.seq` },
       sql`${t.conversations.started} = 0 AND excluded.start_time < ${t.conversations.start_time}`,
     ),
     // The last conversation_start wins: the latest timestamp (a start logged late with an earlier one does not).
