@@ -11,6 +11,13 @@ export async function api(path, params = {}) {
   return body;
 }
 
+let about;
+/** What the server says of itself (`/api/info`), asked once. */
+export function info() {
+  about ??= api('info');
+  return about;
+}
+
 /** The hash of a page with parameters (empty ones left out). */
 export function link(path, params = {}) {
   const search = new URLSearchParams();

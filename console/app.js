@@ -1,4 +1,4 @@
-import { api, route } from './api.js';
+import { info, route } from './api.js';
 import { conversationPage, conversationsPage } from './conversations.js';
 import { h, states } from './dom.js';
 import { overviewPage } from './overview.js';
@@ -64,7 +64,7 @@ function followLive() {
 
 window.addEventListener('hashchange', () => void render());
 void render();
-api('info')
+info()
   .then((info) => {
     document.querySelector('.brand').append(h('span', { class: 'provider' }, ` · ${info.provider}`));
     for (const link of document.querySelectorAll('[data-nav="runs"], [data-nav="sessions"]')) link.hidden = !info.runs;

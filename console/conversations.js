@@ -1,4 +1,4 @@
-import { api, link } from './api.js';
+import { api, info, link } from './api.js';
 import { filters } from './forms.js';
 import { h, json, money, num, states, time } from './dom.js';
 import { listParams, pager } from './paging.js';
@@ -25,8 +25,7 @@ export async function conversationsPage(params) {
 }
 
 
-/** Finish reasons of an answer that ended as it meant to; any other (length, max_tokens…) is flagged. */
-const NORMAL_ENDINGS = new Set(['stop', 'end_turn', 'tool_calls', 'tool_use', 'completed', 'stop_sequence']);
+
 function card(c) {
   const [first, last] = [c.messages[0], c.messages[c.messages.length - 1]];
   return h(
@@ -41,7 +40,9 @@ function card(c) {
 
 /** One conversation: its messages in order, with tool calls and context folded under each. */
 export async function conversationPage(id) {
-  const c = await api(`conversations/${encodeURIComponent(id)}`);
+  const [c, about] = await Promise.all([api(`conversations/${encodeURIComponent(id)}`), info()]);
+  // Answers that ended as they meant to; any other finish reason (length, max_tokens…) is flagged.
+  const complete = new Set(about.complete_finish_reasons);
   const cost = c.messages.reduce((sum, m) => sum + (m.cost_info?.total_cost ?? 0), 0);
   return h(
     'section',
@@ -50,12 +51,12 @@ export async function conversationPage(id) {
     h('h1', {}, c.conversation_id),
     h('p', { class: 'meta' }, `agent ${c.agent_name ?? '—'} · started ${time(c.start_time)} · ${c.messages.length} messages · ${num(c.token_usage.total)} tokens · ${money(cost)}`),
     c.context?.length ? contextList(c.context) : null,
-    c.messages.length ? h('ol', { class: 'messages' }, c.messages.map((m) => message(m, c.agent_name))) : states.empty('This conversation has no messages.'),
+    c.messages.length ? h('ol', { class: 'messages' }, c.messages.map((m) => message(m, c.agent_name, complete))) : states.empty('This conversation has no messages.'),
   );
 }
 
 /** A message; a forwarded one shows the chain of agents it came through, ending at this conversation's agent. */
-function message(m, agent) {
+function message(m, agent, complete) {
   const usage = m.cost_info?.token_usage;
   const chain = m.forwarded_from?.length ? [...m.forwarded_from, agent ?? 'this conversation'] : null;
   return h(
@@ -71,7 +72,7 @@ function message(m, agent) {
       usage ? h('span', { class: 'usage' }, `${num(usage.total)} tokens (${num(usage.prompt)} in, ${num(usage.completion)} out)`) : null,
       m.cost_info?.total_cost !== undefined ? h('span', { class: 'cost' }, money(m.cost_info.total_cost)) : null,
       m.response_time !== undefined ? h('span', { class: 'response-time' }, `${m.response_time} s`) : null,
-      m.finish_reason ? h('span', { class: `finish${NORMAL_ENDINGS.has(m.finish_reason) ? '' : ' cut-short'}`, title: 'finish reason' }, m.finish_reason) : null,
+      m.finish_reason ? h('span', { class: `finish${complete.has(m.finish_reason) ? '' : ' cut-short'}`, title: 'finish reason' }, m.finish_reason) : null,
     ),
     chain ? h('p', { class: 'chain', 'aria-label': 'Forwarding chain' }, 'forwarded: ', chain.join(' → ')) : null,
     h('div', { class: 'content' }, m.content),

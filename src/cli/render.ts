@@ -3,6 +3,7 @@ import type { DetailedConversation } from '../history/details.js';
 import { byLogOrder } from '../store/store.js';
 import type { Stats, TokenTotals } from '../core/queries.js';
 import { style, unstyled, type Style } from './output.js';
+import { cutShort } from '../core/finish-reasons.js';
 import { count } from '../core/count.js';
 
 /** Colours only on a terminal, and never with NO_COLOR set (https://no-color.org). */
@@ -60,12 +61,6 @@ function detailLine(entry: ToolCallEntry | ContextEntry): string {
   return `  ${time}    ${paint('blue', `↳ context (${entry.role}${entry.name ? ` ${entry.name}` : ''})`)}: ${oneLine(entry.content)}`;
 }
 
-/**
- * The finish reasons of an answer the model finished (or paused to call tools), as the SDKs name
- * them; any other reason (`length`, `max_tokens`, `content_filter`…) is shown next to the message.
- */
-const COMPLETE = new Set(['stop', 'end_turn', 'stop_sequence', 'tool_calls', 'tool-calls', 'tool_use', 'function_call', 'completed']);
-
 /** Conversations as readable text: a header per conversation, then one line per message, its tool calls and context under it. */
 export function renderConversations(conversations: DetailedConversation[]): string {
   if (conversations.length === 0) return 'no conversations found';
@@ -79,7 +74,7 @@ export function renderConversations(conversations: DetailedConversation[]): stri
         const time = paint('dim', m.timestamp.slice(11, 19));
         const who = paint(m.role === 'user' ? 'green' : 'yellow', sender(m));
         const forwarded = m.forwarded_from?.length ? paint('magenta', ` [forwarded from ${m.forwarded_from.join(' → ')}]`) : '';
-        const stopped = m.finish_reason !== undefined && !COMPLETE.has(m.finish_reason) ? paint('red', ` [${m.finish_reason}]`) : '';
+        const stopped = cutShort(m.finish_reason) ? paint('red', ` [${m.finish_reason}]`) : '';
         lines.push(`  ${time}  ${who}${forwarded}${stopped}: ${indent(m.content, '            ')}`);
         lines.push(...[...(m.tool_calls ?? []), ...(m.context ?? [])].sort(byLogOrder).map(detailLine));
       }

@@ -5,6 +5,7 @@ import { maskSecrets } from '../core/secrets.js';
 import { answer, NotFound } from './api.js';
 import { checkToken, isLoopback, setCookie } from './auth.js';
 import { Follower, type HistorySource } from './events.js';
+import { COMPLETE_FINISH_REASONS } from '../core/finish-reasons.js';
 import { uiFile } from './static.js';
 
 export type { HistorySource } from './events.js';
@@ -132,7 +133,8 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
     return;
   }
   if (url.pathname === '/api/info') {
-    sendJson(response, 200, await options.source.use(async (h) => ({ provider: h.provider, runs: h.storesRuns, follow: follower !== undefined })));
+    const about = (h: { provider: string; storesRuns: boolean }) => ({ provider: h.provider, runs: h.storesRuns, follow: follower !== undefined, complete_finish_reasons: COMPLETE_FINISH_REASONS });
+    sendJson(response, 200, await options.source.use(async (h) => about(h)));
     return;
   }
   if (url.pathname.startsWith('/api/')) {

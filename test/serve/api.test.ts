@@ -73,6 +73,14 @@ describe('historian serve: the JSON API', () => {
     expect(byModelSeries.body.points.reduce((sum: number, p: any) => sum + p.tokens, 0)).toBe(2317);
   });
 
+  it('says what it serves, and which finish reasons mean an answer ended as meant (the UI flags the others)', async () => {
+    const { status, body } = await get('/api/info');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ provider: 'sql', runs: true, follow: false });
+    expect(body.complete_finish_reasons).toEqual(expect.arrayContaining(['stop', 'end_turn', 'tool_calls', 'completed']));
+    expect(body.complete_finish_reasons).not.toContain('length');
+  });
+
   it('gives an overview of a period', async () => {
     const { body } = await get('/api/overview?period=1d');
     expect(body).toMatchObject({ conversations: 3, messages: 7, tokens: 2317, runs: { total: 4, running: 0, completed: 3, failed: 1 }, llm_calls: 7, agents: ['analyzer', 'executor', 'planner'] });

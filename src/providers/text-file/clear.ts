@@ -1,11 +1,9 @@
 import { readFile, rm } from 'node:fs/promises';
 import { FileLock } from '../../fs/lock.js';
+import { journalPath } from './journal.js';
 import type { TextFileConfig } from './config.js';
 import { baseFolder, fileListPath } from './paths.js';
 import { compilePathTemplate } from './templates.js';
-
-/** The journal beside a grouped log (see journal.ts). */
-const journalOf = (log: string) => `${log}.entries.jsonl`;
 
 /** The files a templated text log listed as created (see `PathRouter.fileListPath`); none when it listed none. */
 async function listedFiles(list: string): Promise<string[]> {
@@ -28,7 +26,7 @@ async function listedFiles(list: string): Promise<string[]> {
 async function deleteLog(log: string, label: string): Promise<string[]> {
   return new FileLock(log, { label }).run(async () => {
     const deleted: string[] = [];
-    for (const file of [log, journalOf(log)]) {
+    for (const file of [log, journalPath(log)]) {
       const removed = await rm(file).then(
         () => true,
         (error: NodeJS.ErrnoException) => {

@@ -5,7 +5,7 @@ import { FileLock } from '../../fs/lock.js';
 import { serial } from '../../core/serial.js';
 import { AsideNumbers, sizeOf } from './files.js';
 import { GroupedState, type EntryView } from './grouped-state.js';
-import { Journal } from './journal.js';
+import { Journal, journalPath } from './journal.js';
 
 /** What a grouped log needs from its provider. */
 export interface GroupedLogOptions {
@@ -64,7 +64,7 @@ export class GroupedLog {
     readonly path: string,
     private readonly options: GroupedLogOptions,
   ) {
-    this.journal = new Journal(`${path}.entries.jsonl`);
+    this.journal = new Journal(journalPath(path));
     this.lock = new FileLock(path, { label: options.label });
   }
 

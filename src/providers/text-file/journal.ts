@@ -2,6 +2,11 @@ import { AppendFile } from '../../fs/append.js';
 import { endOnWholeLine } from '../../fs/whole-lines.js';
 import type { EntryView } from './grouped-state.js';
 
+/** The journal beside a grouped log. */
+export function journalPath(log: string): string {
+  return `${log}.entries.jsonl`;
+}
+
 /**
  * The journal of a grouped log, `<path>.entries.jsonl`: every entry of the log, one JSON line
  * each. Appending to it is what makes a write durable, and it is shared: every process that
