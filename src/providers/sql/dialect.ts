@@ -180,4 +180,6 @@ export interface OpenOptions {
   where: string;
   label: string;
   config: ConnectionConfig;
+  /** Told of trouble that loses nothing, such as a search index that falls behind. */
+  warn?: ((message: string) => void) | undefined;
 }

@@ -67,11 +67,12 @@ function deadLetterPath(url: string, baseDir: string, label: string): string | u
  * transaction.
  */
 export async function openSql({ label, config }: ResolvedProvider<SqlConfig>, ctx: ProviderContext): Promise<OpenProvider> {
-  const backend = await openBackend(config, label);
+  const warn = (message: string) => ctx.warn(new ProviderError(message, label));
+  const backend = await openBackend(config, label, warn);
   try {
     await ensureSchema(backend, config.auto_migration, label, {
       progress: (done, total) => ctx.progress?.(`${label}: search index`, done, total),
-      warn: (message) => ctx.warn(new ProviderError(message, label)),
+      warn,
     });
   } catch (error) {
     await backend.close().catch(() => undefined);

@@ -4,7 +4,10 @@ import { serial } from '../../../core/serial.js';
 import type { OpenOptions, SqlBackend } from '../dialect.js';
 import { importDriver } from '../drivers.js';
 import { sqliteDialect } from './dialect.js';
+import { follower, type Follower } from './follower.js';
+import { FOLLOW_CHUNK_ROWS, FOLLOW_LAG_ROWS, FOLLOW_SQL } from './search.js';
 import { sqliteStatements } from './statements.js';
+import { endWriterTurn, turnsMemory, writerTurn } from './write-turns.js';
 
 /** How long a SQLite connection waits for another's write lock: two processes logging into one file take turns. */
 const SQLITE_BUSY_TIMEOUT_MS = 15_000;
@@ -26,8 +29,21 @@ function whenNotBusy<T>(work: () => T): T {
   }
 }
 
+/** The search index's follower thread of a file, sharing `memory` with its writes (started at the first bulk write). */
+function followerOf(path: string, memory: SharedArrayBuffer, warn: ((message: string) => void) | undefined): Follower {
+  return follower({
+    path,
+    timeout: SQLITE_BUSY_TIMEOUT_MS,
+    memory,
+    chunkRows: FOLLOW_CHUNK_ROWS,
+    lagRows: FOLLOW_LAG_ROWS,
+    sql: FOLLOW_SQL,
+    onError: (error) => warn?.(`the search index's follower thread failed (${error.message}): writes index their own messages from now on, and searches scan what is not indexed yet`),
+  });
+}
+
 /** Opens a SQLite file (or `:memory:`) in WAL mode with a busy timeout, through better-sqlite3. */
-export async function openSqlite(path: string, { where, label }: OpenOptions): Promise<SqlBackend> {
+export async function openSqlite(path: string, { where, label, warn }: OpenOptions): Promise<SqlBackend> {
   const [{ default: Database }, { drizzle }] = await importDriver('better-sqlite3', where, label, () =>
     Promise.all([import('better-sqlite3'), import('drizzle-orm/better-sqlite3')]),
   );
@@ -41,7 +57,9 @@ export async function openSqlite(path: string, { where, label }: OpenOptions): P
   whenNotBusy(() => client.pragma('optimize = 0x10002'));
   // Unicode case folding for content filters (see dialect.ts `containsText`).
   client.function('historian_lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
-  const statements = sqliteStatements(drizzle({ client }), client);
+  const memory = turnsMemory();
+  const searchFollower = path === ':memory:' ? undefined : followerOf(path, memory, warn);
+  const statements = sqliteStatements(drizzle({ client }), client, searchFollower);
   const serialize = serial();
   return {
     dialect: sqliteDialect,
@@ -49,17 +67,21 @@ export async function openSqlite(path: string, { where, label }: OpenOptions): P
     statements,
     transaction: (work) =>
       serialize(async () => {
-        client.exec('BEGIN IMMEDIATE');
+        await writerTurn(memory);
         try {
+          client.exec('BEGIN IMMEDIATE');
           const result = await work(statements);
           client.exec('COMMIT');
           return result;
         } catch (error) {
           if (client.inTransaction) client.exec('ROLLBACK');
           throw error;
+        } finally {
+          endWriterTurn(memory);
         }
       }),
     async close() {
+      await searchFollower?.close();
       client.pragma('optimize');
       client.close();
     },

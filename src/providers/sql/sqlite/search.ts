@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { sql, type SQL } from 'drizzle-orm';
 import type { SearchIndex, SearchReport, SqlBackend, Statements } from '../dialect.js';
 import { recordSchemaVersion } from '../migrate.js';
+import type { Follower } from './follower.js';
 
 // An FTS5 trigram index of the messages' content as `historian_lower` folds it (JavaScript's
 // toLowerCase, what `containsText` compares), case-sensitive so FTS5 folds nothing of its own:
@@ -10,11 +11,13 @@ import { recordSchemaVersion } from '../migrate.js';
 // Contentless (`content=''`): it stores no second copy of the text; `detail=none`: no
 // positions either, the smallest index, which answers an AND of trigrams and no phrase.
 //
-// `search_indexed_to` in historian_meta is the rowid up to which every message is indexed: the
-// write path indexes its batch's messages in the batch's transaction (one INSERT … SELECT: an
-// insert trigger would make FTS5 flush a segment per row, five times slower), a build fills an
-// existing store in batches, and a search scans the messages after it (none, once caught up).
-// Deletes and content updates go through triggers.
+// `search_indexed_to` in historian_meta is the rowid up to which every message is indexed, and a
+// search scans the messages after it, so results never depend on how far indexing got. The
+// write path indexes a small batch's messages in the batch's transaction (one INSERT … SELECT:
+// an insert trigger would make FTS5 flush a segment per row, five times slower) and leaves bulk
+// writes to a follower thread (search-follower.js): tokenizing costs about half of what the
+// rest of a write does, and the follower does it once the writes pause. A build fills an
+// existing store in batches. Deletes and content updates go through triggers.
 
 const TABLE = 'messages_search';
 
@@ -36,9 +39,6 @@ const CREATE = [
   `CREATE TRIGGER IF NOT EXISTS ${TABLE}_delete AFTER DELETE ON messages BEGIN DELETE FROM ${TABLE} WHERE rowid = old.rowid; END;`,
 ];
 
-/** Indexes the messages of `(from, to]`: OR REPLACE, so a rowid indexed already (taken again after a delete) is indexed anew. */
-const fillSql = (from: number, to: number) =>
-  `INSERT OR REPLACE INTO ${TABLE}(rowid, body) SELECT rowid, historian_lower(content) FROM messages WHERE rowid > ${from} AND rowid <= ${to};`;
 
 /** The FTS5 query of a folded needle: its distinct trigrams (of code points: an emoji is one), each a quoted string, all required. */
 function trigramQuery(folded: string): string | undefined {
@@ -60,28 +60,61 @@ export function searchCandidates(folded: string): SQL | undefined {
   return sql`("messages".rowid IN (SELECT rowid FROM ${sql.raw(TABLE)} WHERE ${sql.raw(TABLE)} MATCH ${query}) OR "messages".rowid > ${reached})`;
 }
 
+/** Indexes the messages of `(from, to]`: OR REPLACE, so a rowid indexed already (taken again after a delete) is indexed anew. */
+const fillSql = (from: string, to: string) =>
+  `INSERT OR REPLACE INTO ${TABLE}(rowid, body) SELECT rowid, historian_lower(content) FROM messages WHERE rowid > ${from} AND rowid <= ${to}`;
+
+/** The statements that index after the watermark: on the logging connection and in the follower thread. */
+export const FOLLOW_SQL = {
+  reached: `SELECT CAST(value AS INTEGER) FROM historian_meta WHERE key = '${INDEXED_TO}'`,
+  last: 'SELECT coalesce(max(rowid), 0) FROM messages',
+  fill: fillSql('?', '?'),
+  mark: `UPDATE historian_meta SET value = CAST(CAST(? AS INTEGER) AS TEXT) WHERE key = '${INDEXED_TO}'`,
+};
+
+/** Messages a follower thread indexes per transaction: a few ms of write lock. */
+export const FOLLOW_CHUNK_ROWS = 1_000;
+
 /**
- * What the write path does around a batch's messages, on one connection: `before` reads where
- * the index stands, `after` indexes from there: the batch's messages, and any a client other
- * than historian inserted since. Far behind (a build under way), it leaves them to the build.
+ * How far behind the follower lets the index fall while the logging thread writes: beyond it,
+ * it takes turns with that thread. A search scans what the index has not reached: about 15 ms
+ * for this many messages.
  */
-export function batchIndexer(client: Database.Database): { before(): number | undefined; after(from: number): void } {
-  const reached = client.prepare(`SELECT CAST(value AS INTEGER) FROM historian_meta WHERE key = '${INDEXED_TO}'`).pluck();
-  const last = client.prepare('SELECT coalesce(max(rowid), 0) FROM messages').pluck();
+export const FOLLOW_LAG_ROWS = 100_000;
+
+/** Up to this many messages after the watermark, a batch indexes them in its own transaction; more go to the follower. */
+const INLINE_ROWS = 256;
+
+/**
+ * What the write path does around a batch's messages, on one connection. `before` reads where
+ * the index stands; when messages above it were deleted (a reset), it lowers the watermark to
+ * the last stored one, whose successors the batch reuses. `after` indexes from there: in the
+ * batch's transaction when few messages are behind (an agent's turn), else in the follower
+ * thread, which indexes bulk writes once they pause (write-turns.js). Without a follower
+ * (`:memory:`, or one that failed) a batch far behind the watermark is left to the next open's
+ * build.
+ */
+export function batchIndexer(client: Database.Database, follower?: Follower): { before(): number | undefined; after(from: number): void } {
+  const reached = client.prepare(FOLLOW_SQL.reached).pluck();
+  const last = client.prepare(FOLLOW_SQL.last).pluck();
+  const mark = client.prepare(FOLLOW_SQL.mark);
   let fill: Database.Statement | undefined;
-  let mark: Database.Statement | undefined;
   return {
     before() {
       const to = reached.get() as number | undefined;
       if (to === undefined) return undefined;
       const stored = last.get() as number;
-      return stored - to <= BATCH_ROWS ? Math.min(to, stored) : undefined;
+      if (stored >= to) return to;
+      mark.run(stored);
+      return stored;
     },
     after(from) {
-      fill ??= client.prepare(`INSERT OR REPLACE INTO ${TABLE}(rowid, body) SELECT rowid, historian_lower(content) FROM messages WHERE rowid > ?`);
-      mark ??= client.prepare(`UPDATE historian_meta SET value = CAST(max(CAST(value AS INTEGER), ?) AS TEXT) WHERE key = '${INDEXED_TO}'`);
-      fill.run(from);
-      mark.run(last.get());
+      const end = last.get() as number;
+      if (end - from > INLINE_ROWS && follower?.wake()) return;
+      if (end - from > BATCH_ROWS) return;
+      fill ??= client.prepare(FOLLOW_SQL.fill);
+      fill.run(from, end);
+      mark.run(end);
     },
   };
 }
@@ -114,7 +147,7 @@ async function fillBatch(s: Statements): Promise<[number, number] | undefined> {
   const { to: from, end } = (await reach(s)) ?? { to: 0, end: 0 };
   if (from >= end) return undefined;
   const to = Math.min(from + BATCH_ROWS, end);
-  await s.execute(fillSql(from, to));
+  await s.execute(fillSql(String(from), String(to)));
   await s.setMeta(INDEXED_TO, String(to));
   return [to, end];
 }

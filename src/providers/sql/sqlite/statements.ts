@@ -6,6 +6,7 @@ import { NO_LIMIT, type FieldQuery, type FieldRow, type Fields, type Statements 
 import type { Insert, Row, TableKey } from '../schema/index.js';
 import { sqliteTables } from '../schema/sqlite.js';
 import { COMPLETE_TOOL_CALL, incremented, upsertColumns } from '../fragments.js';
+import type { Follower } from './follower.js';
 import { batchIndexer } from './search.js';
 import { compile, compileInserts, rowsByStatement, STATEMENT_ORDER, type CompiledInsert, type StatementName } from './insert.js';
 
@@ -29,7 +30,7 @@ function select(db: BetterSQLite3Database, fields: Fields, from: SQLiteTable, qu
  * bind their rows to inserts prepared once (see insert.ts). Locks are no-ops: every write runs
  * in BEGIN IMMEDIATE, which already holds the database's one write lock.
  */
-export function sqliteStatements(db: BetterSQLite3Database, client: Database.Database): Statements {
+export function sqliteStatements(db: BetterSQLite3Database, client: Database.Database, follower?: Follower): Statements {
   // Prepared at the first batch: the tables may not exist before the migration that follows opening.
   let prepared: { name: StatementName; insert: CompiledInsert; statement: Database.Statement }[] | undefined;
   let agentStatement: Database.Statement | undefined;
@@ -84,7 +85,7 @@ export function sqliteStatements(db: BetterSQLite3Database, client: Database.Dat
     async writeRows(batch) {
       const rows = rowsByStatement(batch);
       prepared ??= prepare();
-      indexer ??= batchIndexer(client);
+      indexer ??= batchIndexer(client, follower);
       const indexFrom = indexer.before();
       const stored: Insert<'messages'>[] = [];
       for (const { name, insert, statement } of prepared) {

@@ -1,0 +1,61 @@
+import { Worker } from 'node:worker_threads';
+import { releaseFollower } from './write-turns.js';
+
+/** The search index's follower thread, seen from the connection that logs (see search-follower.js). */
+export interface Follower {
+  /** Has the thread index what was stored after the watermark (starting it at the first call); false when it failed. */
+  wake(): boolean;
+  /** Lets the thread catch up, then waits for it to end. */
+  close(): Promise<void>;
+}
+
+/** What the follower thread runs and where. */
+export interface FollowerOptions {
+  path: string;
+  timeout: number;
+  memory: SharedArrayBuffer;
+  chunkRows: number;
+  lagRows: number;
+  sql: { reached: string; last: string; fill: string; mark: string };
+  /** Told once when the thread fails: searches stay exact (they scan what the index does not reach). */
+  onError(error: Error): void;
+}
+
+/**
+ * A follower started at its first wake. The thread does not keep the process alive while it
+ * waits; a process that ends without `close` leaves the rest to the next open's build.
+ */
+export function follower(options: FollowerOptions): Follower {
+  const { onError, ...data } = options;
+  let worker: Worker | undefined;
+  let failed = false;
+  const start = () => {
+    const started = new Worker(new URL('./search-follower.js', import.meta.url), { workerData: data });
+    started.unref();
+    started.on('error', (error) => {
+      failed = true;
+      onError(error);
+    });
+    started.on('exit', () => {
+      releaseFollower(data.memory);
+      worker = undefined;
+    });
+    return started;
+  };
+  return {
+    wake() {
+      if (failed) return false;
+      worker ??= start();
+      worker.postMessage('wake');
+      return true;
+    },
+    async close() {
+      if (worker === undefined) return;
+      const running = worker;
+      const ended = new Promise((done) => running.once('exit', done));
+      running.ref();
+      running.postMessage('close');
+      await ended;
+    },
+  };
+}
