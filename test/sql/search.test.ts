@@ -101,6 +101,54 @@ describe('the SQLite search index', () => {
     await historian.close();
   });
 
+  it('indexes bulk writes in a follower thread: searches are exact before it catches up, and close leaves it caught up', { timeout: 60_000 }, async () => {
+    const historian = await createHistorian({ providers: [{ type: 'sql', url }] }, { batchSize: 5_000 });
+    for (let i = 0; i < ROWS; i++) historian.log({ type: 'message', id: `m${i}`, conversation_id: `c${i % 100}`, role: 'user', content: `Message Word${i}X here` });
+    await historian.flush();
+    // Right after the flush, wherever the follower stands: what it has not indexed is scanned.
+    const found = async (needle: string) => (await historian.history().messages({ contains: needle })).map((m) => m.id);
+    expect(await found('word11999x')).toEqual(['m11999']);
+    expect(await found('WORD5X')).toEqual(['m5']);
+    await historian.close();
+    expect(inDatabase(path, "SELECT value FROM historian_meta WHERE key = 'search_indexed_to'")).toEqual({ value: String(ROWS) });
+    expect(inDatabase(path, "SELECT count(*) AS n FROM messages_search WHERE messages_search MATCH '\"x h\"'")).toEqual({ n: ROWS });
+  });
+
+  it('finds messages stored in bulk after the last ones were deleted, whose rowids they take again', { timeout: 60_000 }, async () => {
+    await logMessages(url);
+    // Another client deletes the newest messages: the next ones stored take their rowids again.
+    const db = new Database(path);
+    db.exec(`DELETE FROM messages WHERE rowid > ${ROWS - 3_000}`);
+    db.close();
+    const historian = await createHistorian({ providers: [{ type: 'sql', url }] }, { batchSize: 5_000 });
+    for (let i = 0; i < 2_000; i++) historian.log({ type: 'message', id: `n${i}`, conversation_id: 'new', role: 'user', content: `Fresh Token${i}Z` });
+    await historian.flush();
+    expect((await historian.history().messages({ contains: 'token1234z' })).map((m) => m.id)).toEqual(['n1234']);
+    await historian.close();
+    const reader = await createHistorian({ providers: [{ type: 'sql', url, auto_migration: false }] });
+    expect((await reader.history().messages({ contains: 'token1999z' })).map((m) => m.id)).toEqual(['n1999']);
+    expect((await reader.history().messages({ contains: `word${ROWS - 1}x` })).map((m) => m.id)).toEqual([]);
+    await reader.close();
+    expect(inDatabase(path, "SELECT value FROM historian_meta WHERE key = 'search_indexed_to'")).toEqual({ value: String(ROWS - 1_000) });
+  });
+
+  it('lets a process that logged in bulk end without closing; the next open finishes the index', { timeout: 60_000 }, async () => {
+    const script = join(dir, 'bulk.mjs');
+    writeFileSync(
+      script,
+      `import { createHistorian } from ${JSON.stringify(new URL('../../dist/index.js', import.meta.url).href)};
+const historian = await createHistorian({ providers: [{ type: 'sql', url: ${JSON.stringify(url)} }] }, { batchSize: 5_000 });
+for (let i = 0; i < ${ROWS}; i++) historian.log({ type: 'message', conversation_id: 'c', role: 'user', content: 'Message Word' + i + 'X here' });
+await historian.flush();
+`,
+    );
+    await run(process.execPath, [script], { timeout: 30_000 });
+    const historian = await createHistorian({ providers: [{ type: 'sql', url }] });
+    expect((await historian.history().messages({ contains: 'word11999x' })).map((m) => m.content)).toEqual(['Message Word11999X here']);
+    await historian.close();
+    expect(inDatabase(path, "SELECT count(*) AS n FROM messages_search WHERE messages_search MATCH '\"x h\"'")).toEqual({ n: ROWS });
+  });
+
   it('is built on open for a store made without it, in batches, reporting progress', { timeout: 60_000 }, async () => {
     await logMessages(url);
     dropSearchIndex(path);

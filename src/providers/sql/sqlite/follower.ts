@@ -31,15 +31,20 @@ export function follower(options: FollowerOptions): Follower {
   let failed = false;
   const start = () => {
     const started = new Worker(new URL('./search-follower.js', import.meta.url), { workerData: data });
-    started.unref();
-    started.on('error', (error) => {
+    const fail = (message: string) => {
+      if (failed) return;
       failed = true;
-      onError(error);
-    });
+      onError(new Error(message));
+    };
+    started.on('message', (message: { failed?: string }) => message.failed !== undefined && fail(message.failed));
+    // A thread that could not start (its module, its driver): the error may arrive as a plain object.
+    started.on('error', (error: unknown) => fail(error instanceof Error ? error.message : JSON.stringify(error)));
     started.on('exit', () => {
       releaseFollower(data.memory);
       worker = undefined;
     });
+    // After the listeners: a 'message' listener refs the thread again.
+    started.unref();
     return started;
   };
   return {

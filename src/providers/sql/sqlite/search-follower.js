@@ -3,7 +3,7 @@
 // indexes, a chunk per transaction, the messages stored after the index's watermark (see
 // search.ts), so the trigram index costs the thread that logs nothing but a message. It takes
 // the write lock in turns with that thread (write-turns.js), and on 'close' catches up, closes
-// its connection and ends. Plain JavaScript: worker threads load it without a TypeScript step.
+// its connection and ends; on a failure it posts `{ failed: message }` and ends. Plain JavaScript: worker threads load it without a TypeScript step.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { followerTurns } from './write-turns.js';
@@ -19,17 +19,33 @@ import { followerTurns } from './write-turns.js';
  */
 
 const { path, timeout, memory, chunkRows, lagRows, sql } = /** @type {FollowerData} */ (workerData);
-const db = new Database(path, { timeout });
-// The same folding as the logging connection's (connect.ts): the index holds folded content.
-db.function('historian_lower', { deterministic: true }, (value) => (typeof value === 'string' ? value.toLowerCase() : value));
-const reached = db.prepare(sql.reached).pluck();
-const last = db.prepare(sql.last).pluck();
-const fill = db.prepare(sql.fill);
-const mark = db.prepare(sql.mark);
 const turns = followerTurns(memory);
 
-/** Indexes the next chunk after the watermark; returns how many messages remain after it. */
-function chunk() {
+/**
+ * @typedef {object} Connection
+ * @property {import('better-sqlite3').Database} db
+ * @property {import('better-sqlite3').Statement} reached
+ * @property {import('better-sqlite3').Statement} last
+ * @property {import('better-sqlite3').Statement} fill
+ * @property {import('better-sqlite3').Statement} mark
+ */
+
+/**
+ * The connection and its statements, opened at the first message so that a failure is posted like any other.
+ * @returns {Connection}
+ */
+function open() {
+  const db = new Database(path, { timeout });
+  // The same folding as the logging connection's (connect.ts): the index holds folded content.
+  db.function('historian_lower', { deterministic: true }, (value) => (typeof value === 'string' ? value.toLowerCase() : value));
+  return { db, reached: db.prepare(sql.reached).pluck(), last: db.prepare(sql.last).pluck(), fill: db.prepare(sql.fill), mark: db.prepare(sql.mark) };
+}
+
+/**
+ * Indexes the next chunk after the watermark; returns how many messages remain after it.
+ * @param {Connection} connection
+ */
+function chunk({ reached, last, fill, mark }) {
   const from = /** @type {number | undefined} */ (reached.get());
   const end = /** @type {number} */ (last.get());
   if (from === undefined || from >= end) return 0;
@@ -39,14 +55,20 @@ function chunk() {
   return end - to;
 }
 
-/** One chunk in one transaction, in its turn at the lock (urgent when far behind); returns how many messages remain. */
-function step() {
+/**
+ * One chunk in one transaction, in its turn at the lock (urgent when far behind); returns how
+ * many messages remain. Takes no turn when none is behind.
+ * @param {Connection} connection
+ */
+function step(connection) {
+  const { db, reached, last } = connection;
   const behind = /** @type {number} */ (last.get()) - /** @type {number} */ (reached.get() ?? 0);
+  if (behind <= 0) return 0;
   turns.take(behind > lagRows);
   try {
     db.exec('BEGIN IMMEDIATE');
     try {
-      const remaining = chunk();
+      const remaining = chunk(connection);
       db.exec('COMMIT');
       return remaining;
     } catch (error) {
@@ -58,9 +80,19 @@ function step() {
   }
 }
 
+/** @type {Connection | undefined} */
+let connection;
+
 parentPort?.on('message', (message) => {
-  while (step() > 0);
+  try {
+    connection ??= open();
+    while (step(connection) > 0);
+  } catch (error) {
+    // An error object crosses to the parent thread without its message: the message goes as text.
+    parentPort?.postMessage({ failed: error instanceof Error ? error.message : String(error) });
+    message = 'close';
+  }
   if (message !== 'close') return;
-  db.close();
+  connection?.db.close();
   parentPort?.close();
 });
