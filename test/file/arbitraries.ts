@@ -93,15 +93,22 @@ const kinds = {
 /** A stamped entry that passes `entrySchema`, as the logger hands it to providers. */
 export const entry: fc.Arbitrary<Entry> = fc.oneof(...Object.values(kinds)).map((raw) => validateEntry(raw) as Entry);
 
-/** The key a store keeps a message under once: its `message_id`, else its id. */
-const messageKey = (e: Entry) => (e.type === 'message' ? (e.message_id ?? e.id) : undefined);
+/**
+ * The key a store keeps an entry under once, besides its id: a message's `message_id` (else its
+ * id); a tool call's `tool_call_id` in its conversation (a later one completes the first).
+ */
+export function onceKey(e: Entry): string | undefined {
+  if (e.type === 'message') return `message:${e.message_id ?? e.id}`;
+  if (e.type === 'tool_call' && e.tool_call_id !== undefined) return `tool_call:${JSON.stringify([e.conversation_id, e.tool_call_id])}`;
+  return undefined;
+}
 
-/** Entries with distinct ids, and messages with distinct message ids (stores keep one entry per each). */
+/** Entries with distinct ids, messages with distinct message ids and tool calls with distinct tool call ids (stores keep one entry per each). */
 export const entries = (maxLength: number) =>
   fc.uniqueArray(entry, { selector: (e) => e.id, maxLength }).map((list) => {
     const keys = new Set<string>();
     return list.filter((e) => {
-      const key = messageKey(e);
+      const key = onceKey(e);
       return key === undefined || (!keys.has(key) && keys.add(key));
     });
   });

@@ -9,7 +9,7 @@ import { loadCodec } from '../../src/formats/codecs.js';
 import { decodeLines, encodeLine } from '../../src/formats/jsonl.js';
 import { toEntry } from '../../src/formats/load.js';
 import { fileProvider } from '../../src/providers/file/index.js';
-import { byId, entries } from './arbitraries.js';
+import { byId, entries, onceKey } from './arbitraries.js';
 
 const DOCUMENTS = ['json', 'yaml', 'toml', 'ini'] as const;
 
@@ -83,8 +83,8 @@ describe('file provider keeps entries across close and reopen', () => {
         fc.asyncProperty(entries(8), entries(8), async (first, second) => {
           const path = join(dir, `run-${encoding}-${run++}.${format}`);
           const ids = new Set(first.map((e) => e.id));
-          const messages = new Set(first.map((e) => (e.type === 'message' ? (e.message_id ?? e.id) : '')));
-          const later = second.filter((e) => !ids.has(e.id) && (e.type !== 'message' || !messages.has(e.message_id ?? e.id)));
+          const keys = new Set(first.map(onceKey));
+          const later = second.filter((e) => !ids.has(e.id) && (onceKey(e) === undefined || !keys.has(onceKey(e))));
           // Two sessions: the second appends to what the first left.
           for (const batch of [first, later]) {
             const provider = await open(path, encoding);
