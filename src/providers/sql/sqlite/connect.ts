@@ -72,6 +72,7 @@ export async function openSqlite(path: string, { where, label, warn }: OpenOptio
           client.exec('BEGIN IMMEDIATE');
           const result = await work(statements);
           client.exec('COMMIT');
+          searchFollower?.committed();
           return result;
         } catch (error) {
           if (client.inTransaction) client.exec('ROLLBACK');

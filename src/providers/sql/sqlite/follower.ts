@@ -3,8 +3,10 @@ import { releaseFollower } from './write-turns.js';
 
 /** The search index's follower thread, seen from the connection that logs (see search-follower.js). */
 export interface Follower {
-  /** Has the thread index what was stored after the watermark (starting it at the first call); false when it failed. */
+  /** Inside a write transaction: the thread is to index what it stores once it commits; false when the thread failed. */
   wake(): boolean;
+  /** After a write transaction committed: wakes the thread if the transaction asked (starting it at the first wake). */
+  committed(): void;
   /** Lets the thread catch up, then waits for it to end. */
   close(): Promise<void>;
 }
@@ -29,6 +31,8 @@ export function follower(options: FollowerOptions): Follower {
   const { onError, ...data } = options;
   let worker: Worker | undefined;
   let failed = false;
+  // A wake asked inside a transaction, posted once it commits: the thread would not see its rows before.
+  let pending = false;
   const start = () => {
     const started = new Worker(new URL('./search-follower.js', import.meta.url), { workerData: data });
     const fail = (message: string) => {
@@ -50,9 +54,14 @@ export function follower(options: FollowerOptions): Follower {
   return {
     wake() {
       if (failed) return false;
+      pending = true;
+      return true;
+    },
+    committed() {
+      if (!pending || failed) return;
+      pending = false;
       worker ??= start();
       worker.postMessage('wake');
-      return true;
     },
     async close() {
       if (worker === undefined) return;

@@ -42,33 +42,45 @@ function open() {
 }
 
 /**
- * Indexes the next chunk after the watermark; returns how many messages remain after it.
+ * How many messages are not indexed yet.
  * @param {Connection} connection
  */
-function chunk({ reached, last, fill, mark }) {
+function behind({ reached, last }) {
+  return /** @type {number} */ (last.get()) - /** @type {number} */ (reached.get() ?? 0);
+}
+
+/**
+ * Indexes the next `rows` messages after the watermark, up to `until`; returns how many remain up to it.
+ * @param {Connection} connection
+ * @param {number} rows
+ * @param {number} until
+ */
+function chunk({ reached, last, fill, mark }, rows, until) {
   const from = /** @type {number | undefined} */ (reached.get());
-  const end = /** @type {number} */ (last.get());
+  const end = Math.min(/** @type {number} */ (last.get()), until);
   if (from === undefined || from >= end) return 0;
-  const to = Math.min(from + chunkRows, end);
+  const to = Math.min(from + rows, end);
   fill.run(from, to);
   mark.run(to);
   return end - to;
 }
 
 /**
- * One chunk in one transaction, in its turn at the lock (urgent when far behind); returns how
- * many messages remain. Takes no turn when none is behind.
+ * One chunk in one transaction, in its turn at the lock; returns how many messages remain up to
+ * `until`. Urgent when more than `lagRows` are behind: then it indexes enough to come back within
+ * them, up to ten chunks, so that it keeps up with writes of any batch size.
  * @param {Connection} connection
+ * @param {number} until
  */
-function step(connection) {
-  const { db, reached, last } = connection;
-  const behind = /** @type {number} */ (last.get()) - /** @type {number} */ (reached.get() ?? 0);
-  if (behind <= 0) return 0;
-  turns.take(behind > lagRows);
+function step(connection, until) {
+  const { db } = connection;
+  if (behind(connection) <= 0) return 0;
+  turns.take(() => behind(connection) > lagRows);
   try {
+    const late = behind(connection) - lagRows;
     db.exec('BEGIN IMMEDIATE');
     try {
-      const remaining = chunk(connection);
+      const remaining = chunk(connection, late > 0 ? Math.min(late + chunkRows, 10 * chunkRows) : chunkRows, until);
       db.exec('COMMIT');
       return remaining;
     } catch (error) {
@@ -83,10 +95,13 @@ function step(connection) {
 /** @type {Connection | undefined} */
 let connection;
 
+// 'wake': index what is behind. 'close': index what was stored when it came (not what other
+// processes store after it), then end.
 parentPort?.on('message', (message) => {
   try {
     connection ??= open();
-    while (step(connection) > 0);
+    const until = message === 'close' ? /** @type {number} */ (connection.last.get()) : Infinity;
+    while (step(connection, until) > 0);
   } catch (error) {
     // An error object crosses to the parent thread without its message: the message goes as text.
     parentPort?.postMessage({ failed: error instanceof Error ? error.message : String(error) });

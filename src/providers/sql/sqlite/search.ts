@@ -91,8 +91,8 @@ const INLINE_ROWS = 256;
  * the last stored one, whose successors the batch reuses. `after` indexes from there: in the
  * batch's transaction when few messages are behind (an agent's turn), else in the follower
  * thread, which indexes bulk writes once they pause (write-turns.js). Without a follower
- * (`:memory:`, or one that failed) a batch far behind the watermark is left to the next open's
- * build.
+ * (`:memory:`, or one that failed) each batch indexes at most `BATCH_ROWS` messages, so a
+ * backlog is caught up a batch at a time.
  */
 export function batchIndexer(client: Database.Database, follower?: Follower): { before(): number | undefined; after(from: number): void } {
   const reached = client.prepare(FOLLOW_SQL.reached).pluck();
@@ -111,10 +111,10 @@ export function batchIndexer(client: Database.Database, follower?: Follower): { 
     after(from) {
       const end = last.get() as number;
       if (end - from > INLINE_ROWS && follower?.wake()) return;
-      if (end - from > BATCH_ROWS) return;
+      const to = Math.min(end, from + BATCH_ROWS);
       fill ??= client.prepare(FOLLOW_SQL.fill);
-      fill.run(from, end);
-      mark.run(end);
+      fill.run(from, to);
+      mark.run(to);
     },
   };
 }
