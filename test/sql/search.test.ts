@@ -28,7 +28,7 @@ async function logMessages(url: string): Promise<void> {
 /** What a store made before the search index looks like: no index, no triggers, schema version 3. */
 function dropSearchIndex(path: string): void {
   const db = new Database(path);
-  db.exec(`DROP TRIGGER messages_search_update; DROP TRIGGER messages_search_delete; DROP TABLE messages_search;
+  db.exec(`DROP TRIGGER messages_search_update; DROP TRIGGER messages_search_delete; DROP TRIGGER messages_search_reuse; DROP TABLE messages_search;
     DELETE FROM historian_meta WHERE key = 'search_indexed_to'; UPDATE historian_meta SET value = '3' WHERE key = 'schema_version';`);
   db.close();
 }
@@ -137,6 +137,38 @@ describe('the SQLite search index', () => {
     expect((await reader.history().messages({ contains: `word${ROWS - 1}x` })).map((m) => m.id)).toEqual([]);
     await reader.close();
     expect(inDatabase(path, "SELECT value FROM historian_meta WHERE key = 'search_indexed_to'")).toEqual({ value: String(ROWS - 1_000) });
+  });
+
+  it('finds messages another client inserts after deleting the newest ones, in rowids the index had passed', async () => {
+    const historian = await createHistorian({ providers: [{ type: 'sql', url }] });
+    for (const [i, id] of ['a', 'b', 'c'].entries()) historian.log(message(id, `old ${id}`, i));
+    await historian.flush();
+    const db = new Database(path);
+    db.exec("DELETE FROM messages WHERE id IN ('b', 'c')");
+    db.exec("INSERT INTO messages (id, conversation_id, timestamp, role, content) VALUES ('x', 'c', '2026-01-01T00:00:05.000Z', 'user', 'fresh needle'), ('y', 'c', '2026-01-01T00:00:06.000Z', 'user', 'another needle')");
+    expect(db.prepare("SELECT rowid FROM messages WHERE id = 'y'").pluck().get()).toBe(3);
+    db.close();
+    const found = async () => (await historian.history().messages({ contains: 'needle' })).map((m) => m.id);
+    expect(await found()).toEqual(['x', 'y']);
+    historian.log(message('z', 'last needle', 9));
+    await historian.flush();
+    expect(await found()).toEqual(['x', 'y', 'z']);
+    expect(inDatabase(path, "SELECT count(*) AS n FROM messages_search WHERE messages_search MATCH 'eed'")).toEqual({ n: 3 });
+    await historian.close();
+  });
+
+  it('gets the trigger that keeps reused rowids in the scan when a store made before it is opened', async () => {
+    const first = await createHistorian({ providers: [{ type: 'sql', url }] });
+    for (const [i, id] of ['a', 'b'].entries()) first.log(message(id, `old ${id}`, i));
+    await first.close();
+    const db = new Database(path);
+    db.exec('DROP TRIGGER messages_search_reuse');
+    db.exec("DELETE FROM messages WHERE id = 'b'");
+    db.close();
+    // Opening adds it, and lowers a watermark left above the newest message.
+    await (await createHistorian({ providers: [{ type: 'sql', url }] })).close();
+    expect(inDatabase(path, "SELECT count(*) AS n FROM sqlite_master WHERE name = 'messages_search_reuse'")).toEqual({ n: 1 });
+    expect(inDatabase(path, "SELECT value FROM historian_meta WHERE key = 'search_indexed_to'")).toEqual({ value: '1' });
   });
 
   it('lets a process that logged in bulk end without closing; the next open finishes the index', { timeout: 60_000 }, async () => {

@@ -7,12 +7,16 @@ import { endWriterTurn, turnsMemory, writerTurn } from '../../src/providers/sql/
 
 const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
-function startFollower(memory: SharedArrayBuffer, seen: SharedArrayBuffer, options: { urgent: boolean; turns?: number; quietMs?: number }) {
+/** Starts a follower thread; resolves once it is about to take its first turn, with a promise of its end. */
+async function startFollower(memory: SharedArrayBuffer, seen: SharedArrayBuffer, options: { urgent: boolean; turns?: number; quietMs?: number }) {
   const worker = new Worker(new URL('./fixtures/follower-turns.mjs', import.meta.url), { workerData: { memory, seen, ...options } });
-  return new Promise<void>((done, fail) => {
-    worker.once('message', () => done());
-    worker.once('error', fail);
-  });
+  const next = () =>
+    new Promise<void>((done, fail) => {
+      worker.once('message', () => done());
+      worker.once('error', fail);
+    });
+  await next();
+  return { ended: next() };
 }
 
 /** Takes `turns` writer turns, each holding the lock for about a millisecond; `yielding` between them, else back to back. */
@@ -33,11 +37,11 @@ describe('turns at the SQLite write lock', () => {
     const memory = turnsMemory();
     const seen = new SharedArrayBuffer(6 * 4);
     const view = new Int32Array(seen);
-    const follower = startFollower(memory, seen, { urgent: true });
+    const follower = await startFollower(memory, seen, { urgent: true });
     await write(memory, view, 200, false);
     const during = Atomics.load(view, 2);
     Atomics.store(view, 5, 1);
-    await follower;
+    await follower.ended;
     expect(Atomics.load(view, 1)).toBe(0);
     expect(Atomics.load(view, 3)).toBe(200);
     // Taking turns: about one follower turn per writer turn. A writer that took every free lock
@@ -50,13 +54,11 @@ describe('turns at the SQLite write lock', () => {
     const memory = turnsMemory();
     const seen = new SharedArrayBuffer(6 * 4);
     const view = new Int32Array(seen);
-    await writerTurn(memory);
-    endWriterTurn(memory); // the follower's first turn waits for the writer to be quiet
     // A quiet time far above this loop's pauses, so that a loaded machine does not open a gap.
-    const follower = startFollower(memory, seen, { urgent: false, turns: 20, quietMs: 200 });
+    const follower = await startFollower(memory, seen, { urgent: false, turns: 20, quietMs: 200 });
     await write(memory, view, 300, true);
     expect(Atomics.load(view, 2)).toBe(0);
-    await follower;
+    await follower.ended;
     expect(Atomics.load(view, 2)).toBe(20);
     expect(Atomics.load(view, 1)).toBe(0);
   });

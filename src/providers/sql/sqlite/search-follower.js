@@ -75,8 +75,8 @@ function chunk({ reached, last, fill, mark }, rows, until) {
 function step(connection, until) {
   const { db } = connection;
   if (behind(connection) <= 0) return 0;
-  turns.take(() => behind(connection) > lagRows);
   try {
+    turns.take(() => behind(connection) > lagRows);
     const late = behind(connection) - lagRows;
     db.exec('BEGIN IMMEDIATE');
     try {
@@ -97,11 +97,28 @@ let connection;
 
 // 'wake': index what is behind. 'close': index what was stored when it came (not what other
 // processes store after it), then end.
+/**
+ * Indexes up to `until`. Another process that keeps the write lock past the busy timeout (a
+ * long migration) is waited out, a second at a time.
+ * @param {Connection} connection
+ * @param {number} until
+ */
+function catchUp(connection, until) {
+  for (;;) {
+    try {
+      while (step(connection, until) > 0);
+      return;
+    } catch (error) {
+      if (/** @type {{ code?: string }} */ (error).code !== 'SQLITE_BUSY') throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1_000);
+    }
+  }
+}
+
 parentPort?.on('message', (message) => {
   try {
     connection ??= open();
-    const until = message === 'close' ? /** @type {number} */ (connection.last.get()) : Infinity;
-    while (step(connection, until) > 0);
+    catchUp(connection, message === 'close' ? /** @type {number} */ (connection.last.get()) : Infinity);
   } catch (error) {
     // An error object crosses to the parent thread without its message: the message goes as text.
     parentPort?.postMessage({ failed: error instanceof Error ? error.message : String(error) });

@@ -39,6 +39,17 @@ const CREATE = [
   `CREATE TRIGGER IF NOT EXISTS ${TABLE}_delete AFTER DELETE ON messages BEGIN DELETE FROM ${TABLE} WHERE rowid = old.rowid; END;`,
 ];
 
+/**
+ * Deleting the newest messages lets the next inserts take their rowids again, at or below the
+ * watermark, where a search would not scan them: lowered to the newest message left, the mark
+ * keeps them in the scan until they are indexed. Runs only for a deleted row above every row
+ * left, whoever deletes (a plain `sqlite3` shell too).
+ */
+const REUSE_TRIGGER = `${TABLE}_reuse`;
+const NEWEST = 'SELECT coalesce(max(rowid), 0) FROM messages';
+const CREATE_REUSE = `CREATE TRIGGER IF NOT EXISTS ${REUSE_TRIGGER} AFTER DELETE ON messages WHEN old.rowid > (${NEWEST}) BEGIN
+  UPDATE historian_meta SET value = CAST((${NEWEST}) AS TEXT) WHERE key = '${INDEXED_TO}' AND CAST(value AS INTEGER) > (${NEWEST}); END;`;
+
 
 /** The FTS5 query of a folded needle: its distinct trigrams (of code points: an emoji is one), each a quoted string, all required. */
 function trigramQuery(folded: string): string | undefined {
@@ -87,8 +98,9 @@ const INLINE_ROWS = 256;
 
 /**
  * What the write path does around a batch's messages, on one connection. `before` reads where
- * the index stands; when messages above it were deleted (a reset), it lowers the watermark to
- * the last stored one, whose successors the batch reuses. `after` indexes from there: in the
+ * the index stands; when messages above it were deleted, it lowers the watermark to the last
+ * stored one, whose successors the batch reuses (the reuse trigger does so at the delete; this
+ * covers a store opened without auto-migration, made before the trigger). `after` indexes from there: in the
  * batch's transaction when few messages are behind (an agent's turn), else in the follower
  * thread, which indexes bulk writes once they pause (write-turns.js). Without a follower
  * (`:memory:`, or one that failed) each batch indexes at most `BATCH_ROWS` messages, so a
@@ -133,11 +145,22 @@ async function reach(s: Statements): Promise<{ to: number; end: number } | undef
   return { to, end: last!.end };
 }
 
+/** Adds the reuse trigger to an index made before it (a read when it is there: no lock taken). */
+async function addReuseTrigger(backend: SqlBackend): Promise<void> {
+  const triggers = `SELECT count(*) AS n FROM sqlite_master WHERE type = 'trigger' AND name = '${REUSE_TRIGGER}'`;
+  const [found] = await backend.statements.query<{ n: number }>(triggers);
+  if (found!.n > 0 || (await reach(backend.statements)) === undefined) return;
+  await backend.transaction(async (s) => {
+    await s.execute(CREATE_REUSE);
+    await s.execute(`UPDATE historian_meta SET value = CAST((${NEWEST}) AS TEXT) WHERE key = '${INDEXED_TO}' AND CAST(value AS INTEGER) > (${NEWEST});`);
+  });
+}
+
 /** Creates the index and its triggers (the messages stored before are left to fill). */
 async function create(s: Statements): Promise<void> {
   if ((await reach(s)) !== undefined) return;
   await s.execute(`DROP TABLE IF EXISTS ${TABLE};`);
-  for (const statement of CREATE) await s.execute(statement);
+  for (const statement of [...CREATE, CREATE_REUSE]) await s.execute(statement);
   await s.setMeta(INDEXED_TO, '0');
   await recordSchemaVersion(s);
 }
@@ -156,13 +179,14 @@ async function fillBatch(s: Statements): Promise<[number, number] | undefined> {
 export const sqliteSearch: SearchIndex = {
   name: TABLE,
   present: (live) => live.tables.has(TABLE),
-  createSql: [...CREATE, `INSERT INTO historian_meta (key, value) VALUES ('${INDEXED_TO}', '0');`],
+  createSql: [...CREATE, CREATE_REUSE, `INSERT INTO historian_meta (key, value) VALUES ('${INDEXED_TO}', '0');`],
   async recreate(s) {
     await s.execute(`DROP TABLE IF EXISTS ${TABLE};`);
-    for (const statement of CREATE) await s.execute(statement);
+    for (const statement of [...CREATE, CREATE_REUSE]) await s.execute(statement);
     await s.setMeta(INDEXED_TO, '0');
   },
   async build(backend: SqlBackend, report: SearchReport) {
+    await addReuseTrigger(backend);
     // Caught up (every open but the first): no write transaction, so a reader takes no lock.
     const now = await reach(backend.statements);
     if (now !== undefined && now.to >= now.end) return true;

@@ -90,7 +90,8 @@ export function endWriterTurn(memory) {
  */
 export function followerTurns(memory, quietMs = QUIET_MS) {
   const view = new Int32Array(memory);
-  let seen = Atomics.load(view, ENDED);
+  // As if the writer had ended a turn since: the first turn, too, waits for it to be quiet.
+  let seen = (Atomics.load(view, ENDED) - 1) | 0;
   /**
    * Asks for the turn after `ended` writer turns have ended, or withdraws the ask (undefined),
    * waking a writer that waits on it.
