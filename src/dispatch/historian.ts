@@ -27,7 +27,10 @@ export interface HistorianOptions {
   flushAttempts?: number;
   /** First retry delay after a failed write, in ms (doubling up to 5 s). Default 100. */
   retryDelay?: number;
-  /** Called as long work on open advances, such as a search index built for an existing store: `task` names it. */
+  /**
+   * Called as long work advances, `task` naming it: on open, a search index built for an existing
+   * store; on close, a SQLite search index catching up with a burst of writes.
+   */
   onProgress?: (task: string, done: number, total: number) => void;
 }
 

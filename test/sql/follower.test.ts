@@ -25,7 +25,16 @@ describe("the SQLite search index's follower thread", () => {
 
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const options = (sql = FOLLOW_SQL, onError = (_error: Error) => {}) => ({ path, timeout: 1_000, memory: turnsMemory(), chunkRows: 2, lagRows: 100, sql, onError });
+  const position = () => {
+    const db = new Database(path, { readonly: true });
+    try {
+      const reached = Number(db.prepare("SELECT value FROM historian_meta WHERE key = 'search_indexed_to'").pluck().get());
+      return { reached, last: db.prepare('SELECT max(rowid) FROM messages').pluck().get() as number };
+    } finally {
+      db.close();
+    }
+  };
+  const options = (sql = FOLLOW_SQL, onError = (_error: Error) => {}) => ({ path, timeout: 1_000, memory: turnsMemory(), chunkRows: 2, lagRows: 100, sql, onError, position });
   const indexed = () => {
     const db = new Database(path, { readonly: true });
     try {
@@ -45,6 +54,31 @@ describe("the SQLite search index's follower thread", () => {
     thread.committed();
     await thread.close();
     expect(indexed()).toEqual({ reached: '3', rows: 3 });
+  });
+
+  it('reports how a close catches up when the index is behind, and nothing when it is not', async () => {
+    const db = new Database(path);
+    const insert = db.prepare("INSERT INTO messages (id, conversation_id, timestamp, role, content) VALUES (?, 'c', '2026-01-01T00:00:00.000Z', 'user', 'needle')");
+    for (let i = 0; i < 250; i++) insert.run(`n${i}`);
+    // Another client holds the write lock: the thread cannot index before the close.
+    db.exec('BEGIN IMMEDIATE');
+    const reports: [number, number][] = [];
+    const thread = follower({ ...options(), chunkRows: 100, onProgress: (done, total) => reports.push([done, total]) });
+    thread.wake();
+    thread.committed();
+    const closed = thread.close();
+    await new Promise((done) => setTimeout(done, 300));
+    db.exec('ROLLBACK');
+    db.close();
+    await closed;
+    expect(reports[0]).toEqual([0, 253]);
+    expect(reports.at(-1)).toEqual([253, 253]);
+    const quiet: [number, number][] = [];
+    const again = follower({ ...options(), onProgress: (done, total) => quiet.push([done, total]) });
+    again.wake();
+    again.committed();
+    await again.close();
+    expect(quiet).toEqual([]);
   });
 
   it('reports a failure once, rolled back and with its message, then takes no more work, and still closes', async () => {

@@ -7,7 +7,7 @@ import { createHistorian, type Historian } from '../../dispatch/historian.js';
 import { closeWithin, DEFAULT_SHUTDOWN_TIMEOUT, describePending, signalExitCode, waitAtMost, watchSignals, type SignalWatch } from '../../dispatch/signals.js';
 import { describeFailure } from '../failure.js';
 import { diagnostic } from '../output.js';
-import { progress } from '../progress.js';
+import { progress, taskProgress } from '../progress.js';
 import { manifestFor, optionsOf, UsageError, warn, type GlobalOptions } from '../shared.js';
 import { count } from '../../core/count.js';
 
@@ -149,7 +149,8 @@ async function closeAfterInput(historian: Historian, watch: SignalWatch): Promis
  */
 async function ingest(file: string, options: GlobalOptions): Promise<void> {
   const setAside: SetAside = new Map();
-  const historian = await createHistorian(manifestFor(options), { onError: countingRejections(setAside), batchSize: INGEST_BATCH_SIZE });
+  // Progress: a migration's index build at open, the search index's catch-up at close (a bar on a terminal).
+  const historian = await createHistorian(manifestFor(options), { onError: countingRejections(setAside), batchSize: INGEST_BATCH_SIZE, onProgress: taskProgress() });
   // Read only once the providers are open: lines read earlier would be lost.
   const input = openInput(file);
   const watch = watchSignals();

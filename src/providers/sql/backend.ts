@@ -35,11 +35,11 @@ async function openFamily(url: string, options: OpenOptions): Promise<SqlBackend
  * driver are loaded. Throws `ProviderError` naming the database (password masked) and the root
  * cause, e.g. ECONNREFUSED or 28P01.
  */
-export async function openBackend(config: ConnectionConfig, label: string, warn?: (message: string) => void): Promise<SqlBackend> {
+export async function openBackend(config: ConnectionConfig, label: string, report: Pick<OpenOptions, 'warn' | 'progress'> = {}): Promise<SqlBackend> {
   const url = config.url ?? '';
   const where = maskUrl(url);
   try {
-    return await openFamily(url, { where, label, config, warn });
+    return await openFamily(url, { where, label, config, ...report });
   } catch (error) {
     if (error instanceof ProviderError) throw error;
     throw new ProviderError(`cannot open ${where}: ${describeDatabaseFailure(error, config)}`, label, { cause: driverCause(error) });

@@ -182,4 +182,6 @@ export interface OpenOptions {
   config: ConnectionConfig;
   /** Told of trouble that loses nothing, such as a search index that falls behind. */
   warn?: ((message: string) => void) | undefined;
+  /** Told how the search index's catch-up at close goes (SQLite's follower thread). */
+  progress?: ((done: number, total: number) => void) | undefined;
 }

@@ -67,13 +67,13 @@ function deadLetterPath(url: string, baseDir: string, label: string): string | u
  * transaction.
  */
 export async function openSql({ label, config }: ResolvedProvider<SqlConfig>, ctx: ProviderContext): Promise<OpenProvider> {
-  const warn = (message: string) => ctx.warn(new ProviderError(message, label));
-  const backend = await openBackend(config, label, warn);
+  const report = {
+    warn: (message: string) => ctx.warn(new ProviderError(message, label)),
+    progress: (done: number, total: number) => ctx.progress?.(`${label}: search index`, done, total),
+  };
+  const backend = await openBackend(config, label, report);
   try {
-    await ensureSchema(backend, config.auto_migration, label, {
-      progress: (done, total) => ctx.progress?.(`${label}: search index`, done, total),
-      warn,
-    });
+    await ensureSchema(backend, config.auto_migration, label, report);
   } catch (error) {
     await backend.close().catch(() => undefined);
     return databaseFailure('migration', backend.where, config, label)(error);

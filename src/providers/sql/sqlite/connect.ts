@@ -1,4 +1,5 @@
 import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
 import { makeFolderSync } from '../../../fs/folder.js';
 import { serial } from '../../../core/serial.js';
 import type { OpenOptions, SqlBackend } from '../dialect.js';
@@ -29,8 +30,17 @@ function whenNotBusy<T>(work: () => T): T {
   }
 }
 
-/** The search index's follower thread of a file, sharing `memory` with its writes (started at the first bulk write). */
-function followerOf(path: string, memory: SharedArrayBuffer, warn: ((message: string) => void) | undefined): Follower {
+/**
+ * The search index's follower thread of a file, sharing `memory` with its writes (started at the
+ * first bulk write); a close's catch-up is reported as the index's progress.
+ */
+function followerOf(path: string, client: Database.Database, memory: SharedArrayBuffer, { warn, progress }: OpenOptions): Follower {
+  // Prepared at the first look: the tables may not exist before the migration that follows opening.
+  let statements: { reached: Database.Statement; last: Database.Statement } | undefined;
+  const position = () => {
+    statements ??= { reached: client.prepare(FOLLOW_SQL.reached).pluck(), last: client.prepare(FOLLOW_SQL.last).pluck() };
+    return { reached: (statements.reached.get() as number | undefined) ?? 0, last: statements.last.get() as number };
+  };
   return follower({
     path,
     timeout: SQLITE_BUSY_TIMEOUT_MS,
@@ -39,11 +49,14 @@ function followerOf(path: string, memory: SharedArrayBuffer, warn: ((message: st
     lagRows: FOLLOW_LAG_ROWS,
     sql: FOLLOW_SQL,
     onError: (error) => warn?.(`the search index's follower thread failed (${error.message}): writes index their own messages from now on, and searches scan what is not indexed yet`),
+    position,
+    onProgress: progress,
   });
 }
 
 /** Opens a SQLite file (or `:memory:`) in WAL mode with a busy timeout, through better-sqlite3. */
-export async function openSqlite(path: string, { where, label, warn }: OpenOptions): Promise<SqlBackend> {
+export async function openSqlite(path: string, options: OpenOptions): Promise<SqlBackend> {
+  const { where, label } = options;
   const [{ default: Database }, { drizzle }] = await importDriver('better-sqlite3', where, label, () =>
     Promise.all([import('better-sqlite3'), import('drizzle-orm/better-sqlite3')]),
   );
@@ -58,7 +71,7 @@ export async function openSqlite(path: string, { where, label, warn }: OpenOptio
   // Unicode case folding for content filters (see dialect.ts `containsText`).
   client.function('historian_lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
   const memory = turnsMemory();
-  const searchFollower = path === ':memory:' ? undefined : followerOf(path, memory, warn);
+  const searchFollower = path === ':memory:' ? undefined : followerOf(path, client, memory, options);
   const statements = sqliteStatements(drizzle({ client }), client, searchFollower);
   const serialize = serial();
   return {

@@ -21,14 +21,21 @@ export interface FollowerOptions {
   sql: { reached: string; last: string; fill: string; mark: string };
   /** Told once when the thread fails: searches stay exact (they scan what the index does not reach). */
   onError(error: Error): void;
+  /** Where the index stands, read on the logging connection: the watermark and the newest rowid. */
+  position(): { reached: number; last: number };
+  /** Told how a close's catch-up goes, when there is one: rowids indexed of the newest at close. */
+  onProgress?: ((done: number, total: number) => void) | undefined;
 }
+
+/** How often a close looks at how far the thread has got. */
+const PROGRESS_MS = 100;
 
 /**
  * A follower started at its first wake. The thread does not keep the process alive while it
  * waits; a process that ends without `close` leaves the rest to the next open's build.
  */
 export function follower(options: FollowerOptions): Follower {
-  const { onError, ...data } = options;
+  const { onError, position, onProgress, ...data } = options;
   let worker: Worker | undefined;
   let failed = false;
   // A wake asked inside a transaction, posted once it commits: the thread would not see its rows before.
@@ -69,7 +76,27 @@ export function follower(options: FollowerOptions): Follower {
       const ended = new Promise((done) => running.once('exit', done));
       running.ref();
       running.postMessage('close');
-      await ended;
+      await reportCatchUp(ended, position, onProgress);
     },
   };
+}
+
+/** Waits for `ended`, telling `onProgress` how the catch-up goes if the index is behind. */
+async function reportCatchUp(ended: Promise<unknown>, position: FollowerOptions['position'], onProgress: FollowerOptions['onProgress']): Promise<void> {
+  if (onProgress === undefined) return void (await ended);
+  const total = position().last;
+  let behind = false;
+  const look = () => {
+    const done = Math.min(position().reached, total);
+    behind ||= done < total;
+    if (behind) onProgress(done, total);
+  };
+  look();
+  const timer = setInterval(look, PROGRESS_MS);
+  try {
+    await ended;
+  } finally {
+    clearInterval(timer);
+  }
+  if (behind) onProgress(total, total);
 }
