@@ -101,7 +101,7 @@ describe("the SQLite search index's follower thread", () => {
 
   it('does not let the index fall more than about its lag behind a writer that never pauses', { timeout: 60_000 }, async () => {
     const memory = turnsMemory();
-    const thread = follower({ ...options(), memory, chunkRows: 100, lagRows: 1_000 });
+    const thread = follower({ ...options(), memory, chunkRows: 400, lagRows: 1_000 });
     const db = new Database(path);
     const insert = db.prepare("INSERT INTO messages (id, conversation_id, timestamp, role, content) VALUES (?, 'c', '2026-01-01T00:00:00.000Z', 'user', 'needle')");
     const lag = db.prepare("SELECT (SELECT max(rowid) FROM messages) - CAST(value AS INTEGER) FROM historian_meta WHERE key = 'search_indexed_to'").pluck();
@@ -123,7 +123,7 @@ describe("the SQLite search index's follower thread", () => {
     db.close();
     await thread.close();
     // Urgent past 1,000 behind, it asks for a turn between two writes of 500 and indexes what it is
-    // late by (up to ten chunks); a write or two may pass before its ask lands, more while the
+    // late by (up to two chunks); a write or two may pass before its ask lands, more while the
     // machine leaves its thread no core. Not urgent, it would wait for a pause that never comes:
     // 25,000 behind and more.
     const median = lags.sort((a, b) => a - b)[lags.length / 2]!;

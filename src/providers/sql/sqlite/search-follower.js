@@ -68,7 +68,7 @@ function chunk({ reached, last, fill, mark }, rows, until) {
 /**
  * One chunk in one transaction, in its turn at the lock; returns how many messages remain up to
  * `until`. Urgent when more than `lagRows` are behind: then it indexes enough to come back within
- * them, up to ten chunks, so that it keeps up with writes of any batch size.
+ * them, up to two chunks, which keeps up with write batches of up to that size.
  * @param {Connection} connection
  * @param {number} until
  */
@@ -80,7 +80,7 @@ function step(connection, until) {
     const late = behind(connection) - lagRows;
     db.exec('BEGIN IMMEDIATE');
     try {
-      const remaining = chunk(connection, late > 0 ? Math.min(late + chunkRows, 10 * chunkRows) : chunkRows, until);
+      const remaining = chunk(connection, late > 0 ? Math.min(late + chunkRows, 2 * chunkRows) : chunkRows, until);
       db.exec('COMMIT');
       return remaining;
     } catch (error) {

@@ -83,8 +83,12 @@ export const FOLLOW_SQL = {
   mark: `UPDATE historian_meta SET value = CAST(CAST(? AS INTEGER) AS TEXT) WHERE key = '${INDEXED_TO}'`,
 };
 
-/** Messages a follower thread indexes per transaction: a few ms of write lock. */
-export const FOLLOW_CHUNK_ROWS = 1_000;
+/**
+ * Messages a follower thread indexes per transaction: about 25 ms of write lock, taken while the
+ * logging thread is quiet (a write that comes meanwhile awaits it). Fewer, bigger chunks make
+ * fewer FTS5 segments to merge: at 1,000 a catch-up took about a third longer.
+ */
+export const FOLLOW_CHUNK_ROWS = 5_000;
 
 /**
  * How far behind the follower lets the index fall while the logging thread writes: beyond it,

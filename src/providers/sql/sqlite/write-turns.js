@@ -24,7 +24,7 @@ const WRITER = 2;
 const WAIT_MS = 1_000;
 
 /** How long the logging thread must have written nothing before a follower that is not urgent takes the lock. */
-export const QUIET_MS = 25;
+const QUIET_MS = 25;
 
 /** @returns {SharedArrayBuffer} The shared memory of one file's turns, to hand to the follower. */
 export function turnsMemory() {
