@@ -144,6 +144,7 @@ describe('auto_migration from schema version 2 (message ids and session sequence
     // What version 2 let happen: the same message again (a finish callback), a fact numbered 1 twice.
     const db = new Database(path);
     db.exec(`DROP INDEX messages_message_id_idx; DROP INDEX run_events_sequence_idx; UPDATE historian_meta SET value = '2' WHERE key = 'schema_version';
+      ALTER TABLE message_totals DROP COLUMN cache_read_tokens; ALTER TABLE message_totals DROP COLUMN cache_write_tokens; ALTER TABLE message_totals DROP COLUMN reasoning_tokens;
       INSERT INTO messages (id, conversation_id, message_id, timestamp, seq, role, content, name, model, model_provider, model_name,
         total_tokens, prompt_tokens, completion_tokens, cost, agent_name)
         SELECT 'again', conversation_id, message_id, '2026-11-20T09:00:02.000Z', seq + 1, role, 'step, finished', name, model, model_provider, model_name,

@@ -109,9 +109,15 @@ const BEFORE_INDEX: Record<string, { family?: Family; sql: string }[]> = {
 /** The summary table rebuilt after the rows of a unique index's table were made unique. */
 const REBUILT_AFTER: Record<string, string> = { messages_message_id_idx: 'message_totals', run_events_sequence_idx: 'runs' };
 
-/** Compares the declared drizzle tables with a live schema. Never plans a drop. */
+/**
+ * Compares the declared drizzle tables with a live schema. Never plans a drop. A summary table
+ * that existed and must be rebuilt (a column added to it, repeats removed from its source) is
+ * rebuilt once, at the end, when every table has all its columns and its rows are unique; one
+ * that did not exist is created and filled in its place, after the tables it sums up.
+ */
 export function planMigration(declared: DeclaredTable[], live: LiveSchema): MigrationPlan {
   const plan: MigrationPlan = { missingTables: [], missingColumns: [], missingIndexes: [], statements: [], searchSql: [] };
+  const rebuilt = new Set<string>();
   for (const table of declared) {
     const columns = live.tables.get(table.name);
     if (!columns) {
@@ -120,7 +126,6 @@ export function planMigration(declared: DeclaredTable[], live: LiveSchema): Migr
       const backfill = BACKFILLS[table.name];
       if (backfill) plan.statements.push(backfill);
     } else {
-      const rebuilt = new Set<string>();
       for (const column of table.columns.filter((c) => !columns.has(c.name))) {
         plan.missingColumns.push(`${table.name}.${column.name}`);
         plan.statements.push(addColumnSql(table, column));
@@ -129,26 +134,24 @@ export function planMigration(declared: DeclaredTable[], live: LiveSchema): Migr
         const summary = REBUILT_WITH_COLUMN[`${table.name}.${column.name}`];
         if (summary) rebuilt.add(summary);
       }
-      for (const summary of rebuilt) plan.statements.push(`DELETE FROM ${summary};`, BACKFILLS[summary]!);
     }
     for (const index of table.indexes.filter((i) => !live.indexes.has(i.name))) {
       plan.missingIndexes.push(index.name);
-      if (columns) plan.statements.push(...beforeIndex(table.family, index.name, live));
+      if (columns) {
+        plan.statements.push(...beforeIndex(table.family, index.name));
+        const summary = REBUILT_AFTER[index.name];
+        if (summary !== undefined && live.tables.has(summary)) rebuilt.add(summary);
+      }
       plan.statements.push(createIndexSql(table, index));
     }
   }
+  for (const summary of rebuilt) plan.statements.push(`DELETE FROM ${summary};`, BACKFILLS[summary]!);
   return plan;
 }
 
-/**
- * The statements before adding an index to a table that has rows. A summary table that does not
- * exist yet is created later in the plan, from the rows as they are then.
- */
-function beforeIndex(family: Family, index: string, live: LiveSchema): string[] {
-  const statements = (BEFORE_INDEX[index] ?? []).filter((s) => s.family === undefined || s.family === family).map((s) => s.sql);
-  const summary = REBUILT_AFTER[index];
-  if (summary !== undefined && live.tables.has(summary)) statements.push(`DELETE FROM ${summary};`, BACKFILLS[summary]!);
-  return statements;
+/** The statements before adding a unique index to a table that has rows: its repeats go. */
+function beforeIndex(family: Family, index: string): string[] {
+  return (BEFORE_INDEX[index] ?? []).filter((s) => s.family === undefined || s.family === family).map((s) => s.sql);
 }
 
 /** Describes what a plan adds, e.g. `tables messages, commands; columns messages.model_name`. */
