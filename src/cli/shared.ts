@@ -63,10 +63,19 @@ export async function withHistorian<T>(options: GlobalOptions, work: (historian:
  * Reading never opens the other providers, so it never touches their files or tables.
  */
 export async function withHistory<T>(options: GlobalOptions, preferred: string | undefined, work: (history: History) => Promise<T>): Promise<T> {
+  const { manifest, provider } = readingFrom(options, preferred);
+  return withProvider(manifest, provider, work);
+}
+
+/**
+ * The manifest and the provider a reading command reads (see readerOf), its warnings and the
+ * memory note printed once: a command that opens the provider again and again resolves it once.
+ */
+export function readingFrom(options: GlobalOptions, preferred: string | undefined): { manifest: Manifest; provider: Manifest['providers'][number] } {
   const manifest = manifestFor(options);
   const provider = readerOf(manifest, preferred);
   if (provider.config.type === 'memory') diagnostic(MEMORY_NOTE(provider.label));
-  return withProvider(manifest, provider, work);
+  return { manifest, provider };
 }
 
 /**

@@ -13,9 +13,12 @@ function followTail(manifestPath: string) {
     env: { ...process.env, NO_COLOR: '1' },
   });
   let seen = '';
+  let said = '';
   child.stdout.on('data', (chunk) => (seen += chunk));
+  child.stderr.on('data', (chunk) => (said += chunk));
   return {
     seen: () => seen,
+    said: () => said,
     async waitFor(text: string): Promise<boolean> {
       for (let i = 0; i < 150 && !seen.includes(text); i++) await new Promise((done) => setTimeout(done, 100));
       return seen.includes(text);
@@ -101,7 +104,8 @@ describe('reading commands', () => {
   for (const file of ['follow.jsonl', 'follow.json']) {
     it(`tail -f follows a ${file.endsWith('l') ? 'JSON Lines file, kept open,' : 'JSON document, opened again each round,'} as another process writes it`, async () => {
       const own = join(dir, `${file}.yml`);
-      writeFileSync(own, `storage:\n  providers:\n    - type: file\n      path: ${file}\n`);
+      // A key misplaced at the top level: its warning is printed once, not at every round.
+      writeFileSync(own, `filter_mode: and\nstorage:\n  providers:\n    - type: file\n      path: ${file}\n`);
       const first = JSON.stringify({ type: 'message', id: `${file}-1`, conversation_id: 'f', role: 'user', content: 'first line' });
       await runCli(['ingest', '-', '-c', own], { input: `${first}\n` });
       const tail = followTail(own);
@@ -113,6 +117,7 @@ describe('reading commands', () => {
           expect(await tail.waitFor(`line ${n}`)).toBe(true);
         }
         expect(tail.seen().trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id)).toEqual([`${file}-1`, `${file}-2`, `${file}-3`]);
+        expect(tail.said().match(/warning: .*filter_mode/g)).toHaveLength(1);
       } finally {
         tail.stop();
       }

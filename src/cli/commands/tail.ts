@@ -4,7 +4,7 @@ import { parseDuration, toTimestamp } from '../../core/time.js';
 import { isRunFact, type Entry } from '../../core/entries.js';
 import type { History, HistoryFeed } from '../../history/history.js';
 import { paint, shortTime } from '../render.js';
-import { formatOption, optionsOf, withHistory, type Format } from '../shared.js';
+import { formatOption, optionsOf, readingFrom, withProvider, type Format } from '../shared.js';
 import { writeOut } from '../output.js';
 
 interface TailOptions {
@@ -89,9 +89,11 @@ export function tailCommand(): Command {
       const since = toTimestamp(o.since, Date.now(), 'since');
       const cursor = { since, seen: new Set<string>() };
       // A database or a JSON Lines file is kept open and followed by position; a document is
-      // opened afresh each round, as it answers from what it read when opened.
+      // opened afresh each round, as it answers from what it read when opened (the manifest is
+      // read, and its warnings printed, once).
+      const { manifest, provider } = readingFrom(o, o.provider);
       do {
-        await withHistory(o, o.provider, async (history) => {
+        await withProvider(manifest, provider, async (history) => {
           if (o.follow && history.feed) return follow(history.feed, since, o, every);
           return printNew(history, o, cursor);
         });
