@@ -33,23 +33,28 @@ const TRIGRAM = 3;
 /** At most this many of a long needle's trigrams are looked up: a few already select the rows. */
 const MAX_TRIGRAMS = 16;
 
+/** The newest message's rowid (0 when none). */
+const NEWEST = 'SELECT coalesce(max(rowid), 0) FROM messages';
+
+/** The watermark lowered to the newest message, when it is above it. */
+const LOWER_TO_NEWEST = `UPDATE historian_meta SET value = CAST((${NEWEST}) AS TEXT) WHERE key = '${INDEXED_TO}' AND CAST(value AS INTEGER) > (${NEWEST});`;
+
+const REUSE_TRIGGER = `${TABLE}_reuse`;
+const CREATE_REUSE = `CREATE TRIGGER IF NOT EXISTS ${REUSE_TRIGGER} AFTER DELETE ON messages WHEN old.rowid > (${NEWEST}) BEGIN ${LOWER_TO_NEWEST} END;`;
+
+/**
+ * The index and its triggers. Deletes and content updates are followed row by row. And deleting
+ * the newest messages lets the next inserts take their rowids again, at or below the watermark,
+ * where a search would not scan them: the reuse trigger lowers the mark to the newest message
+ * left, which keeps them in the scan until they are indexed. It runs only for a deleted row above
+ * every row left, whoever deletes (a plain `sqlite3` shell too).
+ */
 const CREATE = [
   `CREATE VIRTUAL TABLE IF NOT EXISTS ${TABLE} USING fts5(body, tokenize='trigram case_sensitive 1', content='', contentless_delete=1, detail=none);`,
   `CREATE TRIGGER IF NOT EXISTS ${TABLE}_update AFTER UPDATE OF content ON messages BEGIN INSERT OR REPLACE INTO ${TABLE}(rowid, body) VALUES (new.rowid, historian_lower(new.content)); END;`,
   `CREATE TRIGGER IF NOT EXISTS ${TABLE}_delete AFTER DELETE ON messages BEGIN DELETE FROM ${TABLE} WHERE rowid = old.rowid; END;`,
+  CREATE_REUSE,
 ];
-
-/**
- * Deleting the newest messages lets the next inserts take their rowids again, at or below the
- * watermark, where a search would not scan them: lowered to the newest message left, the mark
- * keeps them in the scan until they are indexed. Runs only for a deleted row above every row
- * left, whoever deletes (a plain `sqlite3` shell too).
- */
-const REUSE_TRIGGER = `${TABLE}_reuse`;
-const NEWEST = 'SELECT coalesce(max(rowid), 0) FROM messages';
-const CREATE_REUSE = `CREATE TRIGGER IF NOT EXISTS ${REUSE_TRIGGER} AFTER DELETE ON messages WHEN old.rowid > (${NEWEST}) BEGIN
-  UPDATE historian_meta SET value = CAST((${NEWEST}) AS TEXT) WHERE key = '${INDEXED_TO}' AND CAST(value AS INTEGER) > (${NEWEST}); END;`;
-
 
 /** The FTS5 query of a folded needle: its distinct trigrams (of code points: an emoji is one), each a quoted string, all required. */
 function trigramQuery(folded: string): string | undefined {
@@ -78,7 +83,7 @@ const fillSql = (from: string, to: string) =>
 /** The statements that index after the watermark: on the logging connection and in the follower thread. */
 export const FOLLOW_SQL = {
   reached: `SELECT CAST(value AS INTEGER) FROM historian_meta WHERE key = '${INDEXED_TO}'`,
-  last: 'SELECT coalesce(max(rowid), 0) FROM messages',
+  last: NEWEST,
   fill: fillSql('?', '?'),
   mark: `UPDATE historian_meta SET value = CAST(CAST(? AS INTEGER) AS TEXT) WHERE key = '${INDEXED_TO}'`,
 };
@@ -135,18 +140,12 @@ export function batchIndexer(client: Database.Database, follower?: Follower): { 
   };
 }
 
-async function indexedTo(s: Statements): Promise<number | undefined> {
-  const [row] = await s.query<{ value: string }>(`SELECT value FROM historian_meta WHERE key = '${INDEXED_TO}'`);
-  return row === undefined ? undefined : Number(row.value);
-}
-
 /** Where the index stands: undefined when there is none (or it lost its watermark). */
 async function reach(s: Statements): Promise<{ to: number; end: number } | undefined> {
   const [live] = await s.query<{ n: number }>(`SELECT count(*) AS n FROM sqlite_master WHERE name = '${TABLE}'`);
-  const to = live!.n > 0 ? await indexedTo(s) : undefined;
-  if (to === undefined) return undefined;
-  const [last] = await s.query<{ end: number }>('SELECT coalesce(max(rowid), 0) AS "end" FROM messages');
-  return { to, end: last!.end };
+  if (live!.n === 0) return undefined;
+  const [row] = await s.query<{ to: number | null; end: number }>(`SELECT (${FOLLOW_SQL.reached}) AS "to", (${NEWEST}) AS "end"`);
+  return row!.to === null ? undefined : { to: row!.to, end: row!.end };
 }
 
 /** Adds the reuse trigger to an index made before it (a read when it is there: no lock taken). */
@@ -156,16 +155,21 @@ async function addReuseTrigger(backend: SqlBackend): Promise<void> {
   if (found!.n > 0 || (await reach(backend.statements)) === undefined) return;
   await backend.transaction(async (s) => {
     await s.execute(CREATE_REUSE);
-    await s.execute(`UPDATE historian_meta SET value = CAST((${NEWEST}) AS TEXT) WHERE key = '${INDEXED_TO}' AND CAST(value AS INTEGER) > (${NEWEST});`);
+    await s.execute(LOWER_TO_NEWEST);
   });
 }
 
-/** Creates the index and its triggers (the messages stored before are left to fill). */
+/** Drops what is left of an index and creates it empty, with its triggers. */
+async function recreate(s: Statements): Promise<void> {
+  await s.execute(`DROP TABLE IF EXISTS ${TABLE};`);
+  for (const statement of CREATE) await s.execute(statement);
+  await s.setMeta(INDEXED_TO, '0');
+}
+
+/** Creates the index when there is none (the messages stored before are left to fill). */
 async function create(s: Statements): Promise<void> {
   if ((await reach(s)) !== undefined) return;
-  await s.execute(`DROP TABLE IF EXISTS ${TABLE};`);
-  for (const statement of [...CREATE, CREATE_REUSE]) await s.execute(statement);
-  await s.setMeta(INDEXED_TO, '0');
+  await recreate(s);
   await recordSchemaVersion(s);
 }
 
@@ -183,12 +187,8 @@ async function fillBatch(s: Statements): Promise<[number, number] | undefined> {
 export const sqliteSearch: SearchIndex = {
   name: TABLE,
   present: (live) => live.tables.has(TABLE),
-  createSql: [...CREATE, CREATE_REUSE, `INSERT INTO historian_meta (key, value) VALUES ('${INDEXED_TO}', '0');`],
-  async recreate(s) {
-    await s.execute(`DROP TABLE IF EXISTS ${TABLE};`);
-    for (const statement of [...CREATE, CREATE_REUSE]) await s.execute(statement);
-    await s.setMeta(INDEXED_TO, '0');
-  },
+  createSql: [...CREATE, `INSERT INTO historian_meta (key, value) VALUES ('${INDEXED_TO}', '0');`],
+  recreate,
   async build(backend: SqlBackend, report: SearchReport) {
     await addReuseTrigger(backend);
     // Caught up (every open but the first): no write transaction, so a reader takes no lock.
