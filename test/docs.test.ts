@@ -37,7 +37,8 @@ describe('the documentation ships with the package and is self-contained', () =>
     expect(referring).toEqual([]);
   });
 
-  it('--help of the program and of every command refers to no SPEC section', async () => {
+  // Every command's --help at once: many CLI starts, slow on a loaded machine (as in readme.test.ts).
+  it('--help of the program and of every command refers to no SPEC section', { timeout: 120_000 }, async () => {
     const help = (await runCli(['--help'])).stdout;
     const commands = [...help.slice(help.indexOf('Commands:')).matchAll(/^ {2}([a-z]+)\b/gm)].map((m) => m[1]!).filter((c) => c !== 'help');
     const texts = [help, ...(await Promise.all(commands.map(async (command) => (await runCli([command, '--help'])).stdout)))];

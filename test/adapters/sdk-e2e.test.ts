@@ -91,6 +91,7 @@ describe('the real SDKs, through the adapters, into SQLite, read back by the CLI
     const stats = await cliJson<{ groups: Array<{ key: string; messages: number; total_tokens: number; prompt_tokens: number; completion_tokens: number; cost: number }> }>([
       'history', 'stats', '--group-by', 'agent', '--format', 'json',
     ]);
+    expect(stats.groups.map((g) => g.key).sort()).toEqual(Object.keys(expected).sort());
     for (const group of stats.groups) {
       const usage = expected[group.key]!.usage as Array<{ total: number; prompt: number; completion: number }>;
       const sum = (key: 'total' | 'prompt' | 'completion') => usage[0]![key] + usage[1]![key];
@@ -153,7 +154,12 @@ describe('mistakes with the real SDK objects say what to pass instead', () => {
     expect(wrong(fromOpenAIResponses, helper)).toThrow('call finalResponse() and pass its result');
     await helper.finalResponse();
     const raw = await openai.responses.create({ model: 'gpt-5-mini', input: 'hi', stream: true });
-    for await (const event of raw) expect(wrong(fromOpenAIResponses, event)).toThrow(`got a stream event (${event.type}), not a response`);
+    let events = 0;
+    for await (const event of raw) {
+      expect(wrong(fromOpenAIResponses, event)).toThrow(`got a stream event (${event.type}), not a response`);
+      events += 1;
+    }
+    expect(events).toBeGreaterThan(2);
   });
 
   it('Anthropic: the stream helper, an un-awaited call and the events of a raw stream', async () => {
@@ -166,13 +172,23 @@ describe('mistakes with the real SDK objects say what to pass instead', () => {
     expect(wrong(fromAnthropic, pending)).toThrow('got a promise');
     await pending;
     const raw = await anthropic.messages.create({ ...params, stream: true });
-    for await (const event of raw) expect(wrong(fromAnthropic, event)).toThrow(`got a stream event (${event.type}), not a message`);
+    let events = 0;
+    for await (const event of raw) {
+      expect(wrong(fromAnthropic, event)).toThrow(`got a stream event (${event.type}), not a message`);
+      events += 1;
+    }
+    expect(events).toBeGreaterThan(2);
   });
 
   it('AI SDK: a streamText result and its stream parts', async () => {
     const result = streamText({ model: createAnthropic({ baseURL: `${provider.url}/v1`, apiKey: 'test' })('claude-sonnet-4-6'), prompt: 'hi' });
     expect(wrong(fromAiSdkFinish, result)).toThrow('got a streamText result, whose fields are promises');
-    for await (const part of result.fullStream) expect(wrong(fromAiSdkStep, part)).toThrow(`got a stream part (${part.type}), not a step`);
+    let parts = 0;
+    for await (const part of result.fullStream) {
+      expect(wrong(fromAiSdkStep, part)).toThrow(`got a stream part (${part.type}), not a step`);
+      parts += 1;
+    }
+    expect(parts).toBeGreaterThan(2);
     expect(fromAiSdkFinish({ steps: await result.steps }, o)[0]).toMatchObject({ cost_info: { token_usage: USAGE.anthropicTools } });
   });
 });

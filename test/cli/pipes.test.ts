@@ -17,7 +17,8 @@ beforeAll(async () => {
     lines.push(JSON.stringify({ type: 'conversation_start', conversation_id: `c${c}`, agent_name: c % 2 ? 'planner' : 'executor' }));
     for (let m = 0; m < 6; m++) lines.push(JSON.stringify({ type: 'message', id: `c${c}-m${m}`, conversation_id: `c${c}`, role: 'user', content: `message ${m} of conversation ${c}` }));
     lines.push(JSON.stringify({ type: 'tool_call', conversation_id: `c${c}`, message_id: `c${c}-m1`, tool_name: 'grep', args: { q: 'x' }, result: 'y' }));
-    lines.push(JSON.stringify({ type: 'command', agent_name: 'executor', session_id: `s${c % 3}`, command: `npm test ${c}` }));
+    // Long enough that 600 commands print far more than a pipe holds too.
+    lines.push(JSON.stringify({ type: 'command', agent_name: 'executor', session_id: `s${c % 3}`, command: `npm test ${c} -- ${'--reporter=verbose '.repeat(12)}` }));
   }
   const ingest = await runCli(['ingest', '-', '-c', manifest], { input: `${lines.join('\n')}\n` });
   expect(ingest.code, ingest.stderr).toBe(0);

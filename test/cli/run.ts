@@ -17,11 +17,20 @@ export interface CliResult {
 /** Runs `historian ARGS` as a child process, as a user would. */
 export function runCli(
   args: string[],
-  options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv; /** ms before the child is killed (SIGKILL) */ timeout?: number } = {},
+  options: {
+    cwd?: string;
+    input?: string;
+    env?: NodeJS.ProcessEnv;
+    /** ms before the child is killed (SIGKILL) */
+    timeout?: number;
+    /** Run as this user and group id (root may start a child as another user). */
+    user?: number;
+  } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: options.cwd,
+      ...(options.user === undefined ? {} : { uid: options.user, gid: options.user }),
       env: { ...process.env, NO_COLOR: '1', HISTORIAN_CONFIG: '', ...options.env },
       ...(options.timeout === undefined ? {} : { timeout: options.timeout, killSignal: 'SIGKILL' as const }),
     });
