@@ -4,6 +4,7 @@
 // and encoded as `history show --limit 50 --page --format json` does.
 import { join } from 'node:path';
 import { createHistorian } from '../dist/index.js';
+import { overview } from '../dist/history/summaries.js';
 import { startConsole } from '../dist/serve/server.js';
 import { fmt, printRows, tempDir, time } from './lib.mjs';
 
@@ -54,22 +55,25 @@ const get = async (path) => {
 };
 const page = (search) => Promise.all([get(`/api/conversations?compact=1&limit=50${search}`), get('/api/overview')]);
 const inProcess = async (query) => JSON.stringify(await history.conversationsPage({ limit: 50, ...query }), null, 2);
+/** What the page asks, in process: the list and the overview its filters are filled from (unfiltered, as the page asks it). */
+const inProcessPage = (query) => Promise.all([inProcess(query), overview(history, { runLog: history.storesRuns }).then((o) => JSON.stringify(o))]);
 
 await page('');
 await inProcess({});
 const pageMs = await median(15, () => page(''));
 const listMs = await median(15, () => get('/api/conversations?compact=1&limit=50'));
 const baseMs = await median(15, () => inProcess({}));
+const pageBaseMs = await median(15, () => inProcessPage({}));
 const filteredMs = await median(15, () => page('&agent=agent3&since=2026-10-01T00:00:00Z'));
-const filteredBaseMs = await median(15, () => inProcess({ agent: 'agent3', since: '2026-10-01T00:00:00Z' }));
+const filteredBaseMs = await median(15, () => inProcessPage({ agent: 'agent3', since: '2026-10-01T00:00:00Z' }));
 const laterMs = await median(15, () => page(`&cursor=${Buffer.from('o:5000').toString('base64url')}`));
 await running.close();
 await historian.close();
 
 const ms = (value) => `${fmt(value, 1)} ms`;
 printRows(`console (SQLite, ${fmt(MESSAGES)} messages in ${fmt(MESSAGES / PER_CONVERSATION)} conversations; seeded in ${fmt(seedMs / 1000, 1)} s)`, [
-  { bench: 'conversations page over HTTP (list + overview)', ours: ms(pageMs), baseline: `${ms(baseMs)} in process (history show --page --format json)`, ratio: fmt(pageMs / baseMs, 2), target: `< ${TARGET_MS} ms`, ok: pageMs < TARGET_MS },
-  { bench: 'the list request alone', ours: ms(listMs), baseline: ms(baseMs), ratio: fmt(listMs / baseMs, 2), target: `< ${TARGET_MS} ms`, ok: listMs < TARGET_MS },
+  { bench: 'conversations page over HTTP (list + overview)', ours: ms(pageMs), baseline: `${ms(pageBaseMs)} the same two in process`, ratio: fmt(pageMs / pageBaseMs, 2), target: `< ${TARGET_MS} ms`, ok: pageMs < TARGET_MS },
+  { bench: 'the list request alone', ours: ms(listMs), baseline: `${ms(baseMs)} in process (history show --page --format json)`, ratio: fmt(listMs / baseMs, 2), target: `< ${TARGET_MS} ms`, ok: listMs < TARGET_MS },
   { bench: 'page filtered by agent and since', ours: ms(filteredMs), baseline: ms(filteredBaseMs), ratio: fmt(filteredMs / filteredBaseMs, 2), target: `< ${TARGET_MS} ms`, ok: filteredMs < TARGET_MS },
   { bench: 'page 101 (cursor at 5,000)', ours: ms(laterMs), target: `< ${TARGET_MS} ms`, ok: laterMs < TARGET_MS },
 ]);

@@ -112,7 +112,7 @@ function rows(title, { queried, plain }, count, [indexed, unindexed]) {
   printRows(title, [
     { bench: `history show --query (rare word), ${fmt(STORED)} msgs`, ours: `${fmt(queried, 1)} ms`, target: '< 50 ms', ok: queried < 50 },
     { bench: '  beside history show, no text filter', ours: `${fmt(queried, 1)} ms`, baseline: `${fmt(plain, 1)} ms`, ratio: fmt(queried / plain, 2), target: '≤ 1.30', ok: queried / plain <= 1.3 },
-    { bench: `log ${fmt(count)} messages, index on vs off (entries/s)`, ours: rate(indexed.flushed), baseline: rate(unindexed.flushed), ratio: fmt(unindexed.flushed / indexed.flushed, 2), target: '≥ 0.85', ok: unindexed.flushed / indexed.flushed >= 0.85 },
+    { bench: `log ${fmt(count)} messages, index on vs off, to the flush (entries/s; SQLite indexes a burst after it)`, ours: rate(indexed.flushed), baseline: rate(unindexed.flushed), ratio: fmt(unindexed.flushed / indexed.flushed, 2), target: '≥ 0.85', ok: unindexed.flushed / indexed.flushed >= 0.85 },
     { bench: '  the same to close (the index caught up)', ours: `${fmt(indexed.closed)} ms`, baseline: `${fmt(unindexed.closed)} ms`, ratio: fmt(unindexed.closed / indexed.closed, 2) },
   ]);
 }

@@ -77,7 +77,7 @@ const NOUNS: Record<keyof ResetResult, [string, string]> = {
 };
 
 /** What a reset deleted: `deleted 1 conversation, 2 messages, …`. */
-export function renderDeleted(result: ResetResult): string {
+function renderDeleted(result: ResetResult): string {
   const parts = (Object.keys(NOUNS) as (keyof ResetResult)[]).map((kind) => count(result[kind], ...NOUNS[kind]));
   return `deleted ${parts.join(', ')}`;
 }

@@ -92,13 +92,19 @@ export function readerOf(manifest: Manifest, preferred: string | undefined): Man
   return selectReader(items, manifest, preferred).provider;
 }
 
+/** Opens one provider of the manifest alone (its errors warned, its index builds shown): its history, and how to close it. */
+export async function openProvider(manifest: Manifest, provider: Manifest['providers'][number]): Promise<{ history: History; close(): Promise<void> }> {
+  const historian = await createHistorian({ ...manifest, providers: [provider] }, { onError: warn, onProgress: taskProgress() });
+  return { history: historian.history(provider.label), close: () => historian.close() };
+}
+
 /** Opens one provider of the manifest alone, runs `work` on its history, and closes it. */
 export async function withProvider<T>(manifest: Manifest, provider: Manifest['providers'][number], work: (history: History) => Promise<T>): Promise<T> {
-  const historian = await createHistorian({ ...manifest, providers: [provider] }, { onError: warn, onProgress: taskProgress() });
+  const opened = await openProvider(manifest, provider);
   try {
-    return await work(historian.history(provider.label));
+    return await work(opened.history);
   } finally {
-    await historian.close();
+    await opened.close();
   }
 }
 

@@ -9,7 +9,7 @@ type Schema = z.core.$ZodType;
 type Def = z.core.$ZodTypeDef & Record<string, unknown>;
 
 /** Removes the keys of an object whose null means absent; returns the value itself when it has none. */
-export type NullStripper = (value: unknown) => unknown;
+type NullStripper = (value: unknown) => unknown;
 
 const keep: NullStripper = (value) => value;
 

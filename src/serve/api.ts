@@ -124,7 +124,7 @@ interface Route {
 }
 
 /** Every endpoint of the JSON API, under /api. */
-export const ROUTES: readonly Route[] = [
+const ROUTES: readonly Route[] = [
   { path: /^\/api\/conversations$/, answer: conversations },
   { path: /^\/api\/conversations\/([^/]+)$/, answer: conversation },
   { path: /^\/api\/stats$/, answer: stats },

@@ -1,12 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-/** The cookie a one-time `?token=` sets. */
 /**
- * The cookie's name, by the server's port: browsers send cookies to every port of a host, so
+ * The name of the cookie a one-time `?token=` sets, by the server's port: browsers send cookies to every port of a host, so
  * two consoles (or another local server) must not share one.
  */
-export function cookieName(port: number | undefined): string {
+function cookieName(port: number | undefined): string {
   return `historian_console_${port ?? 0}`;
 }
 
@@ -23,7 +22,7 @@ function same(a: string, b: string): boolean {
 }
 
 /** What the cookie holds: a digest of the token, so the token itself is not stored in the browser. */
-export function cookieValue(token: string): string {
+function cookieValue(token: string): string {
   return createHash('sha256').update(`historian console\u0000${token}`).digest('base64url');
 }
 

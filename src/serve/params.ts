@@ -2,7 +2,7 @@ import { QueryError } from '../core/errors.js';
 import { parseDuration, toTimestamp } from '../core/time.js';
 
 /** The most items one page of the API may hold. */
-export const MAX_LIMIT = 500;
+const MAX_LIMIT = 500;
 
 /**
  * The query parameters of one API request, read by name: each reader checks its value and

@@ -40,7 +40,7 @@ class Refusal extends HistorianError {
 }
 
 /** Refuses to listen beyond this machine without a token: anyone who reached the port could read the history. */
-export function checkExposure(host: string, token: string | undefined): void {
+function checkExposure(host: string, token: string | undefined): void {
   if (isLoopback(host) || token) return;
   throw new QueryError(
     `refusing to serve on ${host} without a token: anyone who can reach that address could read the history; ` +

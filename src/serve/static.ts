@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 /** The console's files (plain ES modules, CSS and HTML), shipped in the package beside dist/. */
-export const UI_DIR = fileURLToPath(new URL('../../console/', import.meta.url));
+const UI_DIR = fileURLToPath(new URL('../../console/', import.meta.url));
 
 const TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8',

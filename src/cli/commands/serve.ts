@@ -1,12 +1,10 @@
 import { spawn } from 'node:child_process';
 import { Command } from 'commander';
 import { parseDuration } from '../../core/time.js';
-import { createHistorian } from '../../dispatch/historian.js';
 import { watchSignals } from '../../dispatch/signals.js';
-import type { History } from '../../history/history.js';
 import { startConsole, type HistorySource } from '../../serve/server.js';
 import { diagnostic, writeOut } from '../output.js';
-import { countOption, manifestFor, optionsOf, readerOf, UsageError, warn, type GlobalOptions } from '../shared.js';
+import { countOption, openProvider, optionsOf, readingFrom, UsageError, withProvider, type GlobalOptions } from '../shared.js';
 import type { Manifest } from '../../config/load.js';
 
 interface ServeOptions extends GlobalOptions {
@@ -19,34 +17,18 @@ interface ServeOptions extends GlobalOptions {
   provider?: string;
 }
 
-type Opened = { history: History; close(): Promise<void> };
-
-async function openReader(manifest: Manifest, provider: Manifest['providers'][number]): Promise<Opened> {
-  const historian = await createHistorian({ ...manifest, providers: [provider] }, { onError: warn });
-  return { history: historian.history(provider.label), close: () => historian.close() };
-}
-
 /**
  * The history the console reads: the provider kept open when it sees other processes' writes (a
  * database, a JSON Lines file), else opened afresh for each request, as a document answers from
  * what it read when opened.
  */
-async function sourceOf(manifest: Manifest, preferred: string | undefined): Promise<{ source: HistorySource; close(): Promise<void> }> {
-  const provider = readerOf(manifest, preferred);
-  const kept = await openReader(manifest, provider);
+async function sourceOf(manifest: Manifest, provider: Manifest['providers'][number]): Promise<{ source: HistorySource; close(): Promise<void> }> {
+  const kept = await openProvider(manifest, provider);
   if (kept.history.feed || provider.config.type === 'memory') {
     return { source: { reopens: false, use: (work) => work(kept.history) }, close: () => kept.close() };
   }
   await kept.close();
-  const use = async <T>(work: (history: History) => Promise<T>): Promise<T> => {
-    const fresh = await openReader(manifest, provider);
-    try {
-      return await work(fresh.history);
-    } finally {
-      await fresh.close();
-    }
-  };
-  return { source: { reopens: true, use }, close: async () => {} };
+  return { source: { reopens: true, use: (work) => withProvider(manifest, provider, work) }, close: async () => {} };
 }
 
 /** Opens `url` in the desktop's browser; says so when it cannot. */
@@ -79,8 +61,8 @@ export function serveCommand(): Command {
       const o = optionsOf<ServeOptions>(command);
       const token = o.token ?? (process.env.HISTORIAN_TOKEN || undefined);
       const every = parseDuration(o.interval);
-      const manifest = manifestFor(o);
-      const reader = await sourceOf(manifest, o.provider);
+      const { manifest, provider: reading } = readingFrom(o, o.provider);
+      const reader = await sourceOf(manifest, reading);
       const signals = watchSignals();
       try {
         const running = await startConsole({ source: reader.source, host: o.host, port: o.port, token, follow: o.follow ? every : undefined });

@@ -87,12 +87,12 @@ function safeValue(value: unknown): unknown {
   return safe;
 }
 
-/** `/`, `\` and a name of dots only (`..`) become `_`: a value cannot add folders or climb out of one. */
 /** The list of the files a templated text log created, in its base folder (see `PathRouter.fileListPath`). */
 export function fileListPath(base: string, label: string): string {
   return join(base, `.${safeSegment(label)}.files`);
 }
 
+/** `/`, `\` and a name of dots only (`..`) become `_`: a value cannot add folders or climb out of one. */
 function safeSegment(value: string): string {
   return value.replace(/[/\\]/g, '_').replace(/^\.+$/, '_');
 }

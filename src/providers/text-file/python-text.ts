@@ -4,7 +4,7 @@
 // objects → dicts; a number is written as an int when it is integral, since JSON cannot tell.
 
 /** `repr(float)`: the shortest digits that read back the same, fixed from 1e-4 up to 1e16, else exponent form. */
-export function floatRepr(value: number): string {
+function floatRepr(value: number): string {
   if (Number.isNaN(value)) return 'nan';
   if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
   const [digits, exponentText] = value.toExponential().split('e') as [string, string];
@@ -15,12 +15,12 @@ export function floatRepr(value: number): string {
 }
 
 /** A number as Python writes it: an int when integral (below 1e16), else a float. */
-export function numberRepr(value: number): string {
+function numberRepr(value: number): string {
   return Number.isInteger(value) && Math.abs(value) < 1e16 ? String(value) : floatRepr(value);
 }
 
 /** `repr(str)`: single quotes unless the text holds `'` and no `"`; escapes as Python's. */
-export function stringRepr(text: string): string {
+function stringRepr(text: string): string {
   const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
   let out = quote;
   for (const char of text) {
