@@ -108,16 +108,18 @@ export function mysqlStatements(db: MySql2Database, inserts: CompiledInserts, ra
    */
   const storedKeys = async (rows: readonly Insert<'messages'>[]): Promise<Set<string>> => {
     const known = new Set<string>();
-    // Two lookups, each by its own index (an OR of both could scan the table).
-    const lookups = [
-      { column: 'id', keys: rows.map((row) => row.id), key: (row: { k: string }) => idKey(row.k) },
-      { column: 'message_id', keys: rows.flatMap((row) => (row.message_id == null ? [] : [row.message_id])), key: (row: { k: string; c: string }) => messageKey(row.c, row.k) },
-    ];
-    for (const { column, keys, key } of lookups) {
-      for (let i = 0; i < keys.length; i += ROWS_PER_STATEMENT) {
-        const found = (await raw(`SELECT ${column} AS k, conversation_id AS c FROM messages WHERE ${column} IN (?)`, [keys.slice(i, i + ROWS_PER_STATEMENT)])) as { k: string; c: string }[];
-        for (const row of found) known.add(key(row));
-      }
+    // Two lookups, each by its own index (an OR of both could scan the table): ids by the primary
+    // key, message ids by (conversation_id, message_id), whose first column must be given to seek.
+    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+      const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
+      const ids = (await raw('SELECT id AS k FROM messages WHERE id IN (?)', [chunk.map((row) => row.id)])) as { k: string }[];
+      for (const row of ids) known.add(idKey(row.k));
+      const keyed = chunk.filter((row) => row.message_id != null);
+      if (keyed.length === 0) continue;
+      const conversations = [...new Set(keyed.map((row) => row.conversation_id))];
+      const messageIds = [...new Set(keyed.map((row) => row.message_id))];
+      const found = (await raw('SELECT message_id AS k, conversation_id AS c FROM messages WHERE conversation_id IN (?) AND message_id IN (?)', [conversations, messageIds])) as { k: string; c: string }[];
+      for (const row of found) known.add(messageKey(row.c, row.k));
     }
     return known;
   };
