@@ -275,6 +275,19 @@ export function messageKey(conversation: string, messageId: string): string {
 }
 
 /**
+ * The key that makes a tool call one: its `tool_call_id` within its conversation. A call logged
+ * again under the same key completes the first (see `completedResult`).
+ */
+export function toolCallKey(conversation: string, toolCallId: string): string {
+  return `${conversation}\u0000${toolCallId}`;
+}
+
+/** The result of a tool call that a later one completes: its own, else the later one's. */
+export function completedResult(first: unknown, later: unknown): unknown {
+  return first === undefined || first === null ? later : first;
+}
+
+/**
  * The error of a run fact whose `(session_id, sequence)` a store already holds:
  * the first fact keeps the number, this one is rejected.
  */

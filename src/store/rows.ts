@@ -1,4 +1,4 @@
-import type { Entry, MessageEntry, ToolCallEntry } from '../core/entries.js';
+import { completedResult, type Entry, type MessageEntry, type ToolCallEntry } from '../core/entries.js';
 import { Chunk, CHUNK_BITS, CHUNK_MASK, Interner } from './columns.js';
 
 /** Type codes of the `kind` column. */
@@ -167,7 +167,8 @@ export class EntryRows {
   completeToolCall(row: number, later: ToolCallEntry): void {
     const chunk = this.chunks[row >>> CHUNK_BITS]!;
     const fields = chunk.rest![row & CHUNK_MASK]!;
-    if ((fields.result === undefined || fields.result === null) && later.result !== undefined && later.result !== null) fields.result = later.result;
+    const result = completedResult(fields.result, later.result);
+    if (result !== undefined && result !== null) fields.result = result;
   }
 
   /** The entry of a row, as added. */

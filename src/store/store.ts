@@ -1,4 +1,4 @@
-import { isRunFact, messageKey, sequenceTaken, type Entry, type MessageEntry, type RunFact, type ToolCallEntry } from '../core/entries.js';
+import { isRunFact, messageKey, sequenceTaken, toolCallKey, type Entry, type MessageEntry, type RunFact, type ToolCallEntry } from '../core/entries.js';
 import { Conversations, type ConversationHead } from '../core/conversations.js';
 import type { LogRecord } from '../core/provider.js';
 import type { ResetQuery, ResetResult } from '../core/queries.js';
@@ -6,11 +6,6 @@ import { EntryRows, MESSAGE, TOOL_CALL } from './rows.js';
 
 /** What `EntryStore.add` returns for a tool call that completed one stored before it. */
 export const COMPLETED = 'completed';
-
-/** The key of a tool call in its conversation (the id's length first, so no two pairs make the same key). */
-function toolCallKey(conversationId: string, toolCallId: string): string {
-  return `${conversationId.length}:${conversationId}${toolCallId}`;
-}
 
 /** A conversation as held in memory: its head, and the chain of its rows (conversation_start included). */
 export interface StoredConversation extends ConversationHead {

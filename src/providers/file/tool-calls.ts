@@ -1,4 +1,4 @@
-import type { Entry, ToolCallEntry } from '../../core/entries.js';
+import { completedResult, toolCallKey, type Entry, type ToolCallEntry } from '../../core/entries.js';
 import type { EntryQuery, Normalized } from '../../core/queries.js';
 
 /**
@@ -28,7 +28,7 @@ export async function toolCallCompletions(calls: AsyncIterable<Entry[]>): Promis
   for await (const batch of calls) {
     for (const call of batch as ToolCallEntry[]) {
       if (call.tool_call_id === undefined) continue;
-      const key = `${call.conversation_id.length}:${call.conversation_id}${call.tool_call_id}`;
+      const key = toolCallKey(call.conversation_id, call.tool_call_id);
       const first = firsts.get(key);
       if (!first) {
         firsts.set(key, call);
@@ -36,7 +36,8 @@ export async function toolCallCompletions(calls: AsyncIterable<Entry[]>): Promis
       }
       found.merged.add(call.id);
       const completed = found.completed.get(first.id) ?? { ...first };
-      if ((completed.result === undefined || completed.result === null) && call.result !== undefined && call.result !== null) completed.result = call.result;
+      const result = completedResult(completed.result, call.result);
+      if (result !== undefined && result !== null) completed.result = result;
       found.completed.set(first.id, completed);
     }
   }
