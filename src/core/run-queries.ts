@@ -4,7 +4,8 @@ import type { RunTokenUsage, StatsGroup, TimeInput } from './queries.js';
 export type { RunTokenUsage } from './queries.js';
 
 /** A run's status as its facts tell it. */
-export type RunStatus = 'running' | 'completed' | 'failed';
+export const RUN_STATUSES = ['running', 'completed', 'failed'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /**
  * One run rebuilt from its facts: the JSON shape of docs/runs.md, plus `user_input`,

@@ -19,6 +19,21 @@ export function parseDuration(text: string): number {
 }
 
 /**
+ * Milliseconds from a minimum duration: milliseconds (`500`, `500ms`) or a duration (`2s`,
+ * `1m30s`). Throws `QueryError` naming `name` (an option or a parameter) for anything else.
+ */
+export function parseMinDuration(text: string, name: string): number {
+  const trimmed = text.trim();
+  const ms = /^(\d+)(?:ms)?$/.exec(trimmed);
+  if (ms) return Number(ms[1]);
+  try {
+    return parseDuration(trimmed);
+  } catch {
+    throw new QueryError(`invalid ${name} "${text}": expected milliseconds (500, 500ms) or a duration (2s, 1m30s)`);
+  }
+}
+
+/**
  * An ISO UTC timestamp from a `Date`, an ISO date-time, or a duration back from `now`.
  * Throws `QueryError` naming the option for anything else.
  */

@@ -2,7 +2,7 @@ import type { Pricing } from '../core/config-schema.js';
 import type { CommandEntry, Entry, MessageEntry, RunFact } from '../core/entries.js';
 import { HistorianError, QueryError } from '../core/errors.js';
 import { readLlmCalls, withLlmCalls } from '../runs/stats.js';
-import type { Page, RunQuery, RunReader, RunStatus, RunView, StepQuery, Trace, TraceQuery } from '../core/run-queries.js';
+import { RUN_STATUSES, type Page, type RunQuery, type RunReader, type RunStatus, type RunView, type StepQuery, type Trace, type TraceQuery } from '../core/run-queries.js';
 import { counted, envelope, pageRuns, pageSteps, pageTraces, type Listed } from '../runs/pages.js';
 import { factOrder, runView, traceOf } from '../runs/views.js';
 import { normalizeTimes } from '../core/time.js';
@@ -43,10 +43,8 @@ function checkPage(query: { limit?: number | undefined; offset?: number | undefi
   checkLimit(query.offset, 'offset');
 }
 
-const STATUSES: readonly RunStatus[] = ['running', 'completed', 'failed'];
-
 function checkStatus(status: RunStatus | undefined): void {
-  if (status !== undefined && !STATUSES.includes(status)) throw new QueryError(`invalid status "${status}": expected ${STATUSES.join(', ')}`);
+  if (status !== undefined && !RUN_STATUSES.includes(status)) throw new QueryError(`invalid status "${status}": expected ${RUN_STATUSES.join(', ')}`);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Conversation } from '../core/queries.js';
-import type { Page } from '../core/run-queries.js';
+import { RUN_STATUSES, type Page } from '../core/run-queries.js';
 import { HistorianError, QueryError } from '../core/errors.js';
 import { addTokens, emptyTokenTotals } from '../core/token-sums.js';
 import { withDetails, type DetailedConversation } from '../history/details.js';
@@ -28,7 +28,6 @@ function paged<T>(page: Page<T>, offset: number): ApiPage<T> {
   return { ...page, next_cursor: page.has_more ? encodeCursor(offset + page.items.length) : null };
 }
 
-const STATUSES = ['running', 'completed', 'failed'] as const;
 
 async function conversations({ history, params }: Request): Promise<ApiPage<Conversation>> {
   const query = {
@@ -73,7 +72,7 @@ async function statsSeries({ history, params }: Request) {
 }
 
 async function runs({ history, params }: Request) {
-  const query = { session: params.text('session'), agent: params.text('agent'), status: params.oneOf('status', STATUSES), since: params.time('since'), until: params.time('until'), ...params.page() };
+  const query = { session: params.text('session'), agent: params.text('agent'), status: params.oneOf('status', RUN_STATUSES), since: params.time('since'), until: params.time('until'), ...params.page() };
   params.done();
   return paged(await history.runsPage(query), query.offset);
 }
@@ -91,7 +90,7 @@ async function traces({ history, params }: Request) {
   const query = {
     agent: params.text('agent'),
     session: params.text('session'),
-    status: params.oneOf('status', STATUSES),
+    status: params.oneOf('status', RUN_STATUSES),
     min_duration_ms: params.duration('min_duration'),
     since: params.time('since'),
     until: params.time('until'),

@@ -1,5 +1,5 @@
 import { QueryError } from '../core/errors.js';
-import { parseDuration, toTimestamp } from '../core/time.js';
+import { parseMinDuration, toTimestamp } from '../core/time.js';
 
 /** The most items one page of the API may hold. */
 const MAX_LIMIT = 500;
@@ -48,14 +48,7 @@ export class Params {
   /** A minimum duration in milliseconds: 500, 500ms, 2s, 1m30s. */
   duration(name: string): number | undefined {
     const value = this.text(name);
-    if (value === undefined) return undefined;
-    const ms = /^(\d+)(?:ms)?$/.exec(value.trim());
-    if (ms) return Number(ms[1]);
-    try {
-      return parseDuration(value);
-    } catch {
-      throw new QueryError(`invalid ${name} "${value}": expected milliseconds (500, 500ms) or a duration (2s, 1m30s)`);
-    }
+    return value === undefined ? undefined : parseMinDuration(value, name);
   }
 
   /** `limit` (1…MAX_LIMIT, default `fallback`) and the offset `cursor` stands for. */

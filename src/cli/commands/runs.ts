@@ -1,25 +1,22 @@
 import { Command } from 'commander';
 import { HistorianError } from '../../core/errors.js';
-import { parseDuration } from '../../core/time.js';
-import type { RunStatus } from '../../core/run-queries.js';
+import { parseMinDuration } from '../../core/time.js';
+import { RUN_STATUSES, type RunStatus } from '../../core/run-queries.js';
 import { renderRun, renderRuns, renderTraces } from '../render-runs.js';
 import { countOption, optionsOf, pageOption, print, printPage, readingOptions, UsageError, withHistory, type ReadOptions } from '../shared.js';
 
 /** Parses `--status`. */
 export function statusOption(value: string): RunStatus {
-  if (value === 'running' || value === 'completed' || value === 'failed') return value;
-  throw new UsageError(`invalid --status "${value}": expected running, completed or failed`);
+  if ((RUN_STATUSES as readonly string[]).includes(value)) return value as RunStatus;
+  throw new UsageError(`invalid --status "${value}": expected ${RUN_STATUSES.join(', ')}`);
 }
 
 /** Parses `--min-duration`: milliseconds (`500`, `500ms`) or a duration (`2s`, `1m`, `1m30s`). */
 export function minDurationOption(value: string): number {
-  const trimmed = value.trim();
-  const ms = /^(\d+)(?:ms)?$/.exec(trimmed);
-  if (ms) return Number(ms[1]);
   try {
-    return parseDuration(trimmed);
-  } catch {
-    throw new UsageError(`invalid --min-duration "${value}": expected milliseconds (500, 500ms) or a duration (2s, 1m30s)`);
+    return parseMinDuration(value, '--min-duration');
+  } catch (error) {
+    throw new UsageError((error as Error).message);
   }
 }
 
