@@ -56,7 +56,7 @@ const get = async (path) => {
 const page = (search) => Promise.all([get(`/api/conversations?compact=1&limit=50${search}`), get('/api/overview')]);
 const inProcess = async (query) => JSON.stringify(await history.conversationsPage({ limit: 50, ...query }), null, 2);
 /** What the page asks, in process: the list and the overview its filters are filled from (unfiltered, as the page asks it). */
-const inProcessPage = (query) => Promise.all([inProcess(query), overview(history, { runLog: history.storesRuns }).then((o) => JSON.stringify(o))]);
+const inProcessPage = (query) => Promise.all([inProcess(query), overview(history).then((o) => JSON.stringify(o))]);
 
 await page('');
 await inProcess({});

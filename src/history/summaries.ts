@@ -95,7 +95,7 @@ export interface Overview {
 }
 
 /** Totals over a period: conversations, messages, tokens and cost, agents and models, runs by status, LLM calls. */
-export async function overview(history: History, query: { since?: TimeInput; until?: TimeInput; runLog: boolean }): Promise<Overview> {
+export async function overview(history: History, query: { since?: TimeInput; until?: TimeInput } = {}): Promise<Overview> {
   const window = normalizeTimes({ since: query.since, until: query.until });
   const [byAgent, byModel, started] = await Promise.all([
     history.stats({ ...window, group_by: 'agent' }),
@@ -113,7 +113,7 @@ export async function overview(history: History, query: { since?: TimeInput; unt
     agents: byAgent.groups.flatMap((g) => (g.key === null ? [] : [g.key])),
     models: byModel.groups.flatMap((g) => (g.key === null ? [] : [g.key])),
   };
-  if (!query.runLog) return result;
+  if (!history.storesRuns) return result;
   const count = async (status?: RunStatus) => (await history.runsPage({ ...window, status, limit: 0 })).total;
   const [total, running, completed, failed] = await Promise.all([count(), count('running'), count('completed'), count('failed')]);
   return { ...result, runs: { total, running, completed, failed }, llm_calls: sum((g) => g.llm_calls), llm_tokens: sum((g) => g.llm_tokens?.total), llm_cost: sum((g) => g.llm_cost) };

@@ -20,8 +20,6 @@ interface Request {
   history: History;
   params: Params;
   parts: string[];
-  /** Whether the provider stores a run log. */
-  runLog: boolean;
 }
 
 function paged<T>(page: Page<T>, offset: number): ApiPage<T> {
@@ -106,10 +104,10 @@ async function sessions({ history, params }: Request) {
   return paged(await sessionsPage(history, query), query.offset);
 }
 
-async function overviewOf({ history, params, runLog }: Request) {
+async function overviewOf({ history, params }: Request) {
   const since = params.time('since');
   const period = params.time('period');
-  const query = { since: since ?? period, until: params.time('until'), runLog };
+  const query = { since: since ?? period, until: params.time('until') };
   params.done();
   return overview(history, query);
 }
@@ -144,13 +142,13 @@ function decodePart(part: string): string {
 }
 
 /** The answer of the API to a GET of `path` with `search`; throws NotFound for an unknown path. */
-export async function answer(history: History, runLog: boolean, path: string, search: URLSearchParams): Promise<unknown> {
+export async function answer(history: History, path: string, search: URLSearchParams): Promise<unknown> {
   for (const route of ROUTES) {
     const match = route.path.exec(path);
     if (!match) continue;
-    if (route.runs && !runLog) throw new NotFound(`provider "${history.provider}" does not store run logs: read one that does (--provider)`);
+    if (route.runs && !history.storesRuns) throw new NotFound(`provider "${history.provider}" does not store run logs: read one that does (--provider)`);
     const parts = match.slice(1).map(decodePart);
-    return route.answer({ history, params: new Params(search), parts, runLog });
+    return route.answer({ history, params: new Params(search), parts });
   }
   throw new NotFound(`no endpoint ${path}`);
 }

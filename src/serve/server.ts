@@ -138,7 +138,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
     return;
   }
   if (url.pathname.startsWith('/api/')) {
-    const value = await options.source.use((history) => answer(history, history.storesRuns, url.pathname, url.searchParams));
+    const value = await options.source.use((history) => answer(history, url.pathname, url.searchParams));
     sendJson(response, 200, value);
     return;
   }
