@@ -15,17 +15,14 @@ export interface BatchWriter {
  * One transaction per batch. The run-log sessions of the batch are locked first, before any
  * other statement, so the sequence numbers read later in the transaction are the committed ones
  * and no lock is taken while holding row locks another writer may wait for. The batch's places
- * in the store's order are taken first (see order.ts): on a server in a transaction of their own.
+ * in the store's order are taken first (see order.ts): on a server by one statement of their own.
  */
 export function batchWriter(backend: SqlBackend): BatchWriter {
   const { dialect } = backend;
-  // SQLite: in the batch's transaction. PostgreSQL: one statement on its own (UPDATE … RETURNING
-  // is atomic). MySQL reads then sets the counter, which takes a transaction of its own.
-  const reserve = async (count: number): Promise<number | undefined> => {
-    if (dialect.family === 'sqlite') return undefined;
-    if (dialect.family === 'postgres') return reserveOrder(backend.statements, dialect.tables, count);
-    return backend.transaction((s) => reserveOrder(s, dialect.tables, count));
-  };
+  // SQLite: in the batch's transaction. A server: one atomic statement on its own (UPDATE …
+  // RETURNING on PostgreSQL, LAST_INSERT_ID(expr) on MySQL).
+  const reserve = async (count: number): Promise<number | undefined> =>
+    dialect.family === 'sqlite' ? undefined : reserveOrder(backend.statements, dialect.tables, count);
   return {
     write: async (batch) => {
       const reserved = await reserve(batch.length);

@@ -178,12 +178,13 @@ export function mysqlStatements(db: MySql2Database, inserts: CompiledInserts, ra
     // Named locks, not row locks: they survive the implicit commit of a migration's DDL. The
     // transaction releases them when it ends (connect.ts); a lost connection releases them too.
     async addToCounter(key, count) {
-      // No RETURNING on MySQL: the row is read locked, then set, in the caller's transaction.
-      const [row] = (await raw('SELECT value FROM historian_meta WHERE `key` = ? FOR UPDATE', [key])) as { value: string }[];
-      if (row === undefined) return undefined;
-      const sum = Number(row.value) + count;
-      await raw('UPDATE historian_meta SET value = ? WHERE `key` = ?', [String(sum), key]);
-      return sum;
+      // No RETURNING on MySQL: LAST_INSERT_ID(expr) hands the new value back in the statement's
+      // result, so one atomic statement counts, in a transaction or on its own.
+      const result = (await raw('UPDATE historian_meta SET value = LAST_INSERT_ID(CAST(value AS UNSIGNED) + ?) WHERE `key` = ?', [count, key])) as unknown as {
+        affectedRows: number;
+        insertId: number;
+      };
+      return result.affectedRows === 0 ? undefined : Number(result.insertId);
     },
     lockSession: (session) => lock(`run_events:${session}`, 'the run-log lock of a session'),
     lockMigration: () => lock('migration', 'the migration lock'),
