@@ -86,7 +86,8 @@ export function sqliteStatements(db: BetterSQLite3Database, client: Database.Dat
       const rows = rowsByStatement(batch);
       prepared ??= prepare();
       indexer ??= batchIndexer(client, follower);
-      const indexFrom = indexer.before();
+      // Only a batch with messages has anything to index.
+      const indexFrom = batch.messages.length > 0 ? indexer.before() : undefined;
       const stored: Insert<'messages'>[] = [];
       for (const { name, insert, statement } of prepared) {
         if (name === 'toolCalls') {
